@@ -1,0 +1,37 @@
+/** Where mpm-mon keeps its state. Cheap to import: the hook path uses it. */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** The platform's state directory for mpm-mon, unless MPM_MON_HOME says otherwise. */
+export function resolveHome(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  if (env.MPM_MON_HOME) return env.MPM_MON_HOME;
+  const home = homedir();
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'mpm-mon');
+  if (platform === 'win32') return join(env.LOCALAPPDATA ?? join(home, 'AppData', 'Local'), 'mpm-mon');
+  return join(env.XDG_STATE_HOME ?? join(home, '.local', 'state'), 'mpm-mon');
+}
+
+export interface HomePaths {
+  home: string;
+  pidFile: string;
+  tokenFile: string;
+  journalDir: string;
+  spoolDir: string;
+  logsDir: string;
+  logFile: string;
+  /** The config file when MPM_MON_HOME is set (otherwise conf chooses). */
+  configFile: string;
+}
+
+export function homePaths(home: string = resolveHome()): HomePaths {
+  return {
+    home,
+    pidFile: join(home, 'daemon.pid'),
+    tokenFile: join(home, 'token'),
+    journalDir: join(home, 'journal'),
+    spoolDir: join(home, 'spool'),
+    logsDir: join(home, 'logs'),
+    logFile: join(home, 'logs', 'daemon.log'),
+    configFile: join(home, 'config.json'),
+  };
+}

@@ -1,0 +1,4 @@
+export * from './home.js';
+export * from './schema.js';
+export * from './resolve.js';
+export * from './load.js';

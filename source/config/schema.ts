@@ -1,0 +1,299 @@
+/**
+ * Every configuration key: its default, how a text value (flag, env) is parsed, and what is allowed.
+ * Pure: load.ts does the I/O.
+ */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+/** Per-check thresholds; a higher observed value is worse for each of them. */
+export const THRESHOLD_DEFAULTS = {
+  memoryMb: { warn: 300, fail: 800 },
+  heapMb: { warn: 256, fail: 768 },
+  cpuPercent: { warn: 70, fail: 95 },
+  openFiles: { warn: 512, fail: 900 },
+  eventLoopLagMs: { warn: 100, fail: 1000 },
+  errorRate: { warn: 0.05, fail: 0.2 },
+  probeLatencyMs: { warn: 250, fail: 2000 },
+  deliveryBacklog: { warn: 1000, fail: 5000 },
+  diskFreeMb: { warn: 512, fail: 64 },
+  spoolBacklog: { warn: 100, fail: 10000 },
+  corruptLines: { warn: 1, fail: 1000 },
+} as const;
+export type ThresholdName = keyof typeof THRESHOLD_DEFAULTS;
+/** For these, a lower observed value is worse (warn > fail). */
+export const LOWER_IS_WORSE: ReadonlySet<ThresholdName> = new Set(['diskFreeMb']);
+
+export interface Config {
+  port: number;
+  host: string;
+  portRange: [number, number];
+  logLevel: LogLevel;
+  health: {
+    intervalMs: number;
+    historySize: number;
+    /** Runs a new overall state must hold before it is reported (hysteresis). */
+    hysteresisRuns: number;
+    thresholds: Record<ThresholdName, { warn: number; fail: number }>;
+  };
+  recovery: {
+    enabled: boolean;
+    cooldownMs: number;
+    breaker: { failureThreshold: number; resetTimeoutMs: number };
+  };
+  events: { maxBytes: number; ringSize: number; ratePerSecond: number; dedupeWindowMs: number };
+  journal: { maxBytes: number; segmentBytes: number };
+  viewers: { maxBacklog: number; batchMs: number };
+  shutdown: { timeoutMs: number };
+}
+
+type Kind = 'int' | 'number' | 'boolean' | 'string' | 'enum' | 'range';
+export interface KeySpec {
+  key: string;
+  kind: Kind;
+  default: unknown;
+  min?: number;
+  max?: number;
+  values?: readonly string[];
+  description: string;
+}
+
+const thresholdKeys: KeySpec[] = Object.entries(THRESHOLD_DEFAULTS).flatMap(([name, value]) => [
+  {
+    key: `health.thresholds.${name}.warn`,
+    kind: 'number' as const,
+    default: value.warn,
+    min: 0,
+    description: `${name}: warn level`,
+  },
+  {
+    key: `health.thresholds.${name}.fail`,
+    kind: 'number' as const,
+    default: value.fail,
+    min: 0,
+    description: `${name}: fail level`,
+  },
+]);
+
+export const KEYS: readonly KeySpec[] = [
+  { key: 'port', kind: 'int', default: 8765, min: 0, max: 65535, description: 'TCP port (0: any free port)' },
+  { key: 'host', kind: 'string', default: '127.0.0.1', description: 'address to listen on' },
+  {
+    key: 'portRange',
+    kind: 'range',
+    default: [8765, 8785],
+    min: 1,
+    max: 65535,
+    description: 'ports tried when the default is taken',
+  },
+  { key: 'logLevel', kind: 'enum', default: 'info', values: LOG_LEVELS, description: 'daemon log level' },
+  {
+    key: 'health.intervalMs',
+    kind: 'int',
+    default: 5000,
+    min: 100,
+    max: 3_600_000,
+    description: 'how often every check runs',
+  },
+  {
+    key: 'health.historySize',
+    kind: 'int',
+    default: 120,
+    min: 1,
+    max: 100_000,
+    description: 'results kept per check',
+  },
+  {
+    key: 'health.hysteresisRuns',
+    kind: 'int',
+    default: 2,
+    min: 1,
+    max: 100,
+    description: 'runs a new state must hold before it is reported',
+  },
+  ...thresholdKeys,
+  { key: 'recovery.enabled', kind: 'boolean', default: true, description: 'graded recovery on or off' },
+  {
+    key: 'recovery.cooldownMs',
+    kind: 'int',
+    default: 10_000,
+    min: 0,
+    max: 86_400_000,
+    description: 'minimum time between two recovery actions',
+  },
+  {
+    key: 'recovery.breaker.failureThreshold',
+    kind: 'int',
+    default: 5,
+    min: 1,
+    max: 1000,
+    description: 'failed recoveries before the breaker opens',
+  },
+  {
+    key: 'recovery.breaker.resetTimeoutMs',
+    kind: 'int',
+    default: 300_000,
+    min: 0,
+    max: 86_400_000,
+    description: 'how long the breaker stays open before one trial',
+  },
+  {
+    key: 'events.maxBytes',
+    kind: 'int',
+    default: 262_144,
+    min: 1024,
+    max: 16 * 1024 * 1024,
+    description: 'largest accepted event (bytes)',
+  },
+  {
+    key: 'events.ringSize',
+    kind: 'int',
+    default: 10_000,
+    min: 10,
+    max: 1_000_000,
+    description: 'events kept in memory for replay',
+  },
+  {
+    key: 'events.ratePerSecond',
+    kind: 'int',
+    default: 2000,
+    min: 1,
+    max: 1_000_000,
+    description: 'per-producer rate limit',
+  },
+  {
+    key: 'events.dedupeWindowMs',
+    kind: 'int',
+    default: 60_000,
+    min: 0,
+    max: 86_400_000,
+    description: 'window in which a repeated payload is a duplicate',
+  },
+  {
+    key: 'journal.maxBytes',
+    kind: 'int',
+    default: 268_435_456,
+    min: 65_536,
+    description: 'journal retention on disk (bytes)',
+  },
+  {
+    key: 'journal.segmentBytes',
+    kind: 'int',
+    default: 16_777_216,
+    min: 4096,
+    description: 'size at which a journal segment is rotated',
+  },
+  {
+    key: 'viewers.maxBacklog',
+    kind: 'int',
+    default: 10_000,
+    min: 10,
+    max: 10_000_000,
+    description: 'undelivered events a viewer may lag before it is dropped',
+  },
+  {
+    key: 'viewers.batchMs',
+    kind: 'int',
+    default: 8,
+    min: 0,
+    max: 1000,
+    description: 'how long live events are gathered into one frame',
+  },
+  {
+    key: 'shutdown.timeoutMs',
+    kind: 'int',
+    default: 5000,
+    min: 100,
+    max: 600_000,
+    description: 'graceful shutdown budget before a forced exit',
+  },
+];
+
+export const KEY_INDEX: ReadonlyMap<string, KeySpec> = new Map(KEYS.map((spec) => [spec.key, spec]));
+
+/** `health.intervalMs` → `MPM_MON_HEALTH_INTERVAL_MS`. */
+export function envName(key: string): string {
+  return `MPM_MON_${key
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/\./g, '_')
+    .toUpperCase()}`;
+}
+
+export function describeExpected(spec: KeySpec): string {
+  switch (spec.kind) {
+    case 'int':
+    case 'number': {
+      const what = spec.kind === 'int' ? 'an integer' : 'a number';
+      if (spec.min !== undefined && spec.max !== undefined) return `${what} from ${spec.min} to ${spec.max}`;
+      if (spec.min !== undefined) return `${what} >= ${spec.min}`;
+      return what;
+    }
+    case 'boolean':
+      return 'true or false';
+    case 'enum':
+      return `one of ${(spec.values ?? []).join(', ')}`;
+    case 'range':
+      return `two ports [low, high] with ${spec.min ?? 1} <= low <= high <= ${spec.max ?? 65535} (text: "low-high")`;
+    case 'string':
+      return 'a non-empty string';
+  }
+}
+
+/** Parses a value (text from a flag or env, or JSON from the file); undefined when it is not allowed. */
+export function coerce(spec: KeySpec, raw: unknown): unknown {
+  switch (spec.kind) {
+    case 'int':
+    case 'number': {
+      const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+      if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
+      if (spec.kind === 'int' && !Number.isInteger(value)) return undefined;
+      if (spec.min !== undefined && value < spec.min) return undefined;
+      if (spec.max !== undefined && value > spec.max) return undefined;
+      return value;
+    }
+    case 'boolean':
+      if (raw === true || raw === 'true' || raw === '1') return true;
+      if (raw === false || raw === 'false' || raw === '0') return false;
+      return undefined;
+    case 'enum':
+      return typeof raw === 'string' && spec.values?.includes(raw) ? raw : undefined;
+    case 'string':
+      return typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : undefined;
+    case 'range': {
+      const pair = typeof raw === 'string' ? raw.split(/[-,:]/).map((part) => Number(part.trim())) : raw;
+      if (!Array.isArray(pair) || pair.length !== 2) return undefined;
+      const [low, high] = pair as unknown[];
+      if (!Number.isInteger(low) || !Number.isInteger(high)) return undefined;
+      const min = spec.min ?? 1;
+      const max = spec.max ?? 65535;
+      if ((low as number) < min || (high as number) > max || (low as number) > (high as number))
+        return undefined;
+      return [low, high];
+    }
+  }
+}
+
+/** Closest known key, for "did you mean" on a typo. */
+export function suggestKey(unknownKey: string): string | undefined {
+  let best: { key: string; distance: number } | undefined;
+  for (const { key } of KEYS) {
+    const distance = editDistance(unknownKey.toLowerCase(), key.toLowerCase());
+    if (!best || distance < best.distance) best = { key, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(unknownKey.length / 4)) ? best.key : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

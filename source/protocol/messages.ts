@@ -1,0 +1,73 @@
+/** Socket.IO namespaces and messages (DESIGN.md §1 "Socket.IO"). */
+import type { IngestAck, MonEvent } from './event.js';
+import type { HealthReport, RecoveryEntry } from './health.js';
+
+export const INGEST_NAMESPACE = '/ingest';
+export const DASHBOARD_NAMESPACE = '/dashboard';
+
+/** First message a viewer receives. */
+export interface HelloMessage {
+  version: string;
+  pid: number;
+  host: string;
+  port: number;
+  startedAt: string;
+  uptimeSeconds: number;
+  /** Highest seq stored when the viewer connected. */
+  lastSeq: number;
+  /** What the replay that follows covers: events with seq in (fromSeq, lastSeq]. */
+  replay: { fromSeq: number; count: number } | null;
+  health: HealthReport | null;
+}
+
+export interface ShutdownMessage {
+  reason: string;
+  restarting: boolean;
+}
+
+/** Handshake `auth` of a dashboard viewer. */
+export interface DashboardAuth {
+  token: string;
+  since?: number;
+  last?: number;
+}
+
+export interface HistoryRequest {
+  before?: number;
+  limit: number;
+  sessionId?: string;
+  type?: string;
+}
+
+export type HistoryAck =
+  { ok: true; events: MonEvent[] } | { ok: false; error: { code: string; message: string } };
+
+export interface DashboardServerToClient {
+  hello: (hello: HelloMessage) => void;
+  event: (event: MonEvent) => void;
+  events: (events: MonEvent[]) => void;
+  health: (report: HealthReport) => void;
+  recovery: (entry: RecoveryEntry) => void;
+  shutdown: (message: ShutdownMessage) => void;
+}
+
+export interface DashboardClientToServer {
+  history: (request: HistoryRequest, ack: (answer: HistoryAck) => void) => void;
+  diagnostics: (ack: (answer: unknown) => void) => void;
+}
+
+export interface IngestClientToServer {
+  event: (payload: unknown, ack?: (answer: IngestAck) => void) => void;
+}
+
+/** GET /status body. */
+export interface StatusResponse {
+  status: 'pass' | 'warn' | 'fail';
+  pid: number;
+  port: number;
+  host: string;
+  version: string;
+  uptimeSeconds: number;
+  clients: { viewers: number; producers: number };
+  events: { total: number; perSecond: number; lastSeq: number };
+}
