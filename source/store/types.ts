@@ -1,30 +1,35 @@
 /**
- * The store behind the pipeline. Kept small (append, read since seq, next seq) so that the embedded
+ * The store behind the pipeline. Kept small (append, read since seq, last seq) so that the embedded
  * journal can later be joined by another backend (e.g. Redis Streams) without touching the pipeline.
  */
 import type { MonEvent } from '../protocol/event.js';
 
+/** An event before the store numbered it. */
+export type EventDraft = Omit<MonEvent, 'seq'>;
+
 export interface EventStore {
-  /** Highest seq ever stored (0 when empty); the next event gets lastSeq + 1. Never reused. */
+  /** Highest seq handed out (0 when empty). Seqs are never reused, not even after a failed write. */
   readonly lastSeq: number;
   /**
-   * Durably appends events whose seqs are lastSeq+1, lastSeq+2, … in order. Resolves once the
-   * bytes reached the OS (written; fsync is not awaited per event). Rejects with JournalError when
-   * the write fails (disk full, read-only): the events are then NOT stored and must not be acked.
+   * Numbers the drafts synchronously (lastSeq+1, lastSeq+2, … in call order) and appends them.
+   * Resolves with the stored events once their bytes reached the OS (concurrent calls may share one
+   * write: group commit). Rejects with a JournalError when the write fails (disk full, read-only):
+   * those events are then not stored and must not be acknowledged.
    */
-  append(events: readonly MonEvent[]): Promise<void>;
-  /** Events with seq > since, in seq order, at most `limit`. */
+  append(drafts: readonly EventDraft[]): Promise<MonEvent[]>;
+  /** Stored events with seq > since, in seq order, at most `limit`. */
   readSince(since: number, limit: number): Promise<MonEvent[]>;
-  /** Events with seq < before (newest first read, returned in seq order), filtered, at most `limit`. */
+  /** The newest stored events with seq < before that pass `filter`, in seq order, at most `limit`. */
   readBefore(before: number, limit: number, filter?: (event: MonEvent) => boolean): Promise<MonEvent[]>;
-  /** Flushes what is buffered and closes files. */
+  /** Flushes what is pending and closes files. */
   close(): Promise<void>;
-  /** Figures for /diagnostics and health. */
+  /** Figures for /diagnostics, /metrics and health. */
   stats(): StoreStats;
 }
 
 export interface StoreStats {
   lastSeq: number;
+  /** Lowest seq still retained (0 when empty). */
   firstSeq: number;
   segments: number;
   bytes: number;
@@ -32,5 +37,6 @@ export interface StoreStats {
   corruptLines: number;
   /** Write failures since start. */
   writeErrors: number;
+  /** False after a failed write until a later write succeeds. */
   writable: boolean;
 }
