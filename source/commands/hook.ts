@@ -1,0 +1,69 @@
+/**
+ * `mpm-mon hook`: Claude Code runs this for every hook event with one JSON payload on stdin.
+ * It must never slow down or break Claude Code: it prints nothing, never throws, never starts a
+ * daemon, and gives up on the daemon after a short timeout, spooling the payload instead.
+ *
+ * Keep the import graph tiny (node builtins, config/home, protocol/pidfile, hook/, store/spool):
+ * every module loaded here is paid on every tool call. test/hook/import-graph.test.ts guards it.
+ */
+import { homePaths, resolveHome } from '../config/home.js';
+import { checkInput, decideAfterPost, hookTimeoutMs } from '../hook/decide.js';
+import { findDaemon } from '../hook/daemon-address.js';
+import { postEvent } from '../hook/post-event.js';
+import { readBoundedInput, type ReadStdinOptions } from '../hook/read-input.js';
+import { recordSpoolError, spoolPayload, type SpoolErrorRecord } from '../store/spool.js';
+
+export interface HookOptions {
+  stdin?: NodeJS.ReadableStream;
+  env?: NodeJS.ProcessEnv;
+  /** POST timeout; default `MPM_MON_HOOK_TIMEOUT_MS` or 200 ms. */
+  timeoutMs?: number;
+  /** Bounds on reading stdin (default 1 MiB, 2 s). */
+  input?: ReadStdinOptions;
+  now?: () => number;
+}
+
+export type HookOutcome = 'delivered' | 'spooled' | 'recorded' | 'dropped_spool_full' | 'failed';
+
+/** Never rejects. Resolves with what happened (for tests and benchmarks; the CLI ignores it). */
+export async function runHook(options: HookOptions = {}): Promise<HookOutcome> {
+  const env = options.env ?? process.env;
+  const now = options.now ?? Date.now;
+  let spoolDir: string | undefined;
+  try {
+    spoolDir = homePaths(resolveHome(env)).spoolDir;
+    const dir = spoolDir;
+    const record = (entry: SpoolErrorRecord): Promise<void> => recordSpoolError(dir, entry, now);
+
+    const input = checkInput(await readBoundedInput(options.stdin ?? process.stdin, options.input));
+    if (!input.ok) {
+      await record(input.record);
+      return 'recorded';
+    }
+    const size = Buffer.byteLength(input.raw, 'utf8');
+
+    const daemon = await findDaemon(env);
+    if (daemon.ok) {
+      const answer = await postEvent(daemon.address, input.raw, hookTimeoutMs(options.timeoutMs, env));
+      const decision = decideAfterPost(answer, size);
+      if (decision.action === 'done') return 'delivered';
+      if (decision.action === 'drop') {
+        await record(decision.record);
+        return 'recorded';
+      }
+      if (decision.record) await record(decision.record);
+    }
+
+    const written = await spoolPayload(dir, input.raw, now);
+    if (written.ok) return 'spooled';
+    if (written.reason === 'spool_full') {
+      await record({ reason: 'spool_full', size, files: written.files, bytes: written.bytes });
+      return 'dropped_spool_full';
+    }
+    await record({ reason: 'spool_write_failed', size, code: written.code });
+    return 'failed';
+  } catch (error) {
+    if (spoolDir) await recordSpoolError(spoolDir, { reason: 'internal', error: String(error) }, now);
+    return 'failed';
+  }
+}
