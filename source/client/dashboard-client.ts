@@ -1,0 +1,204 @@
+/**
+ * A viewer's connection to the daemon's `/dashboard` namespace.
+ *
+ * Resumes by seq: every (re)connect sends the current `since` (the last seq seen) in the handshake, so a
+ * reconnect has no gap and no duplicate; events at or below the last seq are dropped anyway. It does
+ * its own reconnecting (exponential backoff with jitter) instead of socket.io-client's, because the
+ * built-in one neither reconnects after the server called `socket.disconnect()` nor reports its delay.
+ * It keeps no events itself: each batch goes straight to `onEvents`.
+ */
+import { io, type Socket } from 'socket.io-client';
+import type { MonEvent } from '../protocol/event.js';
+import type { HealthReport, RecoveryEntry } from '../protocol/health.js';
+import {
+  DASHBOARD_NAMESPACE,
+  type DashboardAuth,
+  type DashboardClientToServer,
+  type DashboardServerToClient,
+  type HelloMessage,
+  type HistoryAck,
+  type HistoryRequest,
+  type ShutdownMessage,
+} from '../protocol/messages.js';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import { daemonUrl } from './discover.js';
+
+export type ConnectionState =
+  | { kind: 'connecting' }
+  | { kind: 'connected'; since: number }
+  | { kind: 'reconnecting'; attempt: number; inMs: number; retryAt: number; error: string | null }
+  | { kind: 'stopped'; reason: string; restarting: boolean }
+  | { kind: 'closed' };
+
+export interface DashboardClientHandlers {
+  onState?: (state: ConnectionState) => void;
+  onHello?: (hello: HelloMessage) => void;
+  /** Always an array, in seq order, with nothing at or below a seq already delivered. */
+  onEvents?: (events: MonEvent[]) => void;
+  onHealth?: (report: HealthReport) => void;
+  onRecovery?: (entry: RecoveryEntry) => void;
+  onShutdown?: (message: ShutdownMessage) => void;
+  /** The daemon could not replay everything since the last seq seen: events in [from, to] are missing. */
+  onGap?: (gap: { from: number; to: number }) => void;
+}
+
+export interface DashboardClientOptions {
+  host: string;
+  port: number;
+  token: string;
+  /** Resume after this seq on the first connect. */
+  since?: number;
+  /** On a first connect without `since`: ask for the last N stored events (otherwise live only). */
+  last?: number;
+  backoff?: BackoffOptions;
+  /** Socket.IO connect timeout per attempt. */
+  connectTimeoutMs?: number;
+  random?: () => number;
+  now?: () => number;
+}
+
+type DashboardSocket = Socket<DashboardServerToClient, DashboardClientToServer>;
+
+export class DashboardClient {
+  private readonly socket: DashboardSocket;
+  private readonly handlers: DashboardClientHandlers;
+  private readonly options: DashboardClientOptions;
+  private seq: number;
+  private attempt = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private current: ConnectionState = { kind: 'connecting' };
+  /** Whether the handshake in flight asked for a replay after `since`. */
+  private askedSince = false;
+
+  constructor(options: DashboardClientOptions, handlers: DashboardClientHandlers = {}) {
+    this.options = options;
+    this.handlers = handlers;
+    this.seq = options.since ?? 0;
+    this.socket = io(`${daemonUrl(options)}${DASHBOARD_NAMESPACE}`, {
+      transports: ['websocket'],
+      autoConnect: false,
+      reconnection: false,
+      forceNew: true,
+      timeout: options.connectTimeoutMs ?? 5000,
+      auth: (send: (auth: DashboardAuth) => void) => send(this.handshakeAuth()),
+    });
+    this.listen();
+  }
+
+  /** The last seq delivered (what the next handshake sends as `since`). */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  start(): this {
+    this.stopped = false;
+    this.setState({ kind: 'connecting' });
+    this.socket.connect();
+    return this;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.clearRetry();
+    this.socket.disconnect();
+    this.setState({ kind: 'closed' });
+    this.socket.removeAllListeners();
+    this.socket.io.removeAllListeners();
+  }
+
+  /** Older events from the daemon's store (for scrolling back past the buffer). */
+  async history(request: HistoryRequest, timeoutMs = 5000): Promise<MonEvent[]> {
+    const answer = (await this.socket.timeout(timeoutMs).emitWithAck('history', request)) as HistoryAck;
+    if (!answer.ok) throw new Error(`history refused: ${answer.error.code}: ${answer.error.message}`);
+    return answer.events;
+  }
+
+  async diagnostics(timeoutMs = 5000): Promise<unknown> {
+    return this.socket.timeout(timeoutMs).emitWithAck('diagnostics');
+  }
+
+  private handshakeAuth(): DashboardAuth {
+    const { token, last } = this.options;
+    this.askedSince = this.seq > 0 || this.options.since !== undefined;
+    if (this.askedSince) return { token, since: this.seq };
+    return last !== undefined && last > 0 ? { token, last } : { token };
+  }
+
+  private listen(): void {
+    const socket = this.socket;
+    socket.on('connect', () => {
+      this.attempt = 0;
+      this.setState({ kind: 'connected', since: this.seq });
+    });
+    socket.on('connect_error', (error) => this.scheduleReconnect(error.message));
+    socket.on('disconnect', (reason) => {
+      if (this.stopped || reason === 'io client disconnect') return;
+      this.scheduleReconnect(reason);
+    });
+    socket.on('hello', (hello) => this.receiveHello(hello));
+    socket.on('event', (event) => this.deliver([event]));
+    socket.on('events', (events) => this.deliver(events));
+    socket.on('health', (report) => this.handlers.onHealth?.(report));
+    socket.on('recovery', (entry) => this.handlers.onRecovery?.(entry));
+    socket.on('shutdown', (message) => {
+      this.handlers.onShutdown?.(message);
+      this.setState({ kind: 'stopped', reason: message.reason, restarting: message.restarting });
+    });
+  }
+
+  private receiveHello(hello: HelloMessage): void {
+    if (hello.lastSeq < this.seq) {
+      // The daemon's history is older than what we saw (its journal was removed): follow its numbering.
+      this.seq = hello.lastSeq;
+    } else if (hello.replay) {
+      if (this.seq > 0 && hello.replay.fromSeq > this.seq)
+        this.handlers.onGap?.({ from: this.seq + 1, to: hello.replay.fromSeq });
+      this.seq = Math.max(this.seq, hello.replay.fromSeq);
+    } else if (!this.askedSince) {
+      // Live only: everything up to lastSeq is behind us, so a reconnect resumes from there.
+      this.seq = Math.max(this.seq, hello.lastSeq);
+    }
+    this.handlers.onHello?.(hello);
+  }
+
+  private deliver(incoming: MonEvent[]): void {
+    if (!Array.isArray(incoming)) return;
+    const fresh: MonEvent[] = [];
+    for (const event of incoming) {
+      if (event && typeof event.seq === 'number' && event.seq > this.seq) {
+        fresh.push(event);
+        this.seq = event.seq;
+      }
+    }
+    if (fresh.length > 0) this.handlers.onEvents?.(fresh);
+  }
+
+  private scheduleReconnect(error: string | null): void {
+    if (this.stopped || this.retryTimer) return;
+    this.attempt += 1;
+    const inMs = backoffDelay(this.attempt, this.options.backoff ?? DEFAULT_BACKOFF, this.options.random);
+    const now = (this.options.now ?? Date.now)();
+    this.setState({ kind: 'reconnecting', attempt: this.attempt, inMs, retryAt: now + inMs, error });
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (this.stopped) return;
+      this.setState({ kind: 'reconnecting', attempt: this.attempt, inMs: 0, retryAt: now + inMs, error });
+      this.socket.connect();
+    }, inMs);
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  private setState(state: ConnectionState): void {
+    this.current = state;
+    this.handlers.onState?.(state);
+  }
+}
