@@ -1,1 +1,18 @@
-console.log('mpm-mon');
+#!/usr/bin/env node
+// The one binary. No JSX and no static imports of our commands here: `mpm-mon hook` runs on every
+// Claude Code event and must load nothing but what it needs (no meow, Ink, React or socket.io).
+// (The file keeps its .tsx name from the project layout; it is plain TypeScript.)
+
+const argv = process.argv.slice(2);
+
+if (argv[0] === 'hook') {
+  const { runHook } = await import('./source/commands/hook.js');
+  await runHook().catch(() => undefined);
+  // Always 0: a hook must never break Claude Code.
+  process.exitCode = 0;
+} else {
+  // chalk (so Ink) ignores NO_COLOR; map it (and --no-color) before anything imports chalk.
+  if (process.env.NO_COLOR !== undefined || argv.includes('--no-color')) process.env.FORCE_COLOR = '0';
+  const { main } = await import('./source/commands/main.js');
+  process.exitCode = await main(argv);
+}

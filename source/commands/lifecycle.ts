@@ -1,0 +1,270 @@
+/** `start`, `stop`, `restart`, `status`: the daemon's lifecycle from the outside. */
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { homePaths, resolveHome } from '../config/home.js';
+import { loadConfig } from '../config/load.js';
+import { httpJson } from '../client/http-json.js';
+import { MpmError } from '../errors/base.js';
+import { inspectPidFile, type PidFileInspection } from '../daemon/pidfile.js';
+import { isAlive } from '../daemon/process-info.js';
+import type { HealthReport } from '../protocol/health.js';
+import type { StatusResponse } from '../protocol/messages.js';
+import { formatUptime } from '../errors/daemon-errors.js';
+import { waitFor } from './wait-for.js';
+
+export interface LifecycleOptions {
+  json: boolean;
+  color: boolean;
+  configFlags: Record<string, unknown>;
+}
+
+const START_TIMEOUT_MS = 15_000;
+const PROBE_TIMEOUT_MS = 1500;
+
+function out(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/** The path of the binary's entry (dist/cli.js), to start the daemon with the same Node. */
+export function cliEntry(): string {
+  return fileURLToPath(new URL('../../cli.js', import.meta.url));
+}
+
+interface Running {
+  inspection: PidFileInspection;
+  pid: number;
+  host: string;
+  port: number;
+}
+
+async function running(): Promise<Running | null> {
+  const inspection = await inspectPidFile(homePaths(resolveHome()).pidFile);
+  if (inspection.state !== 'live' || !inspection.pid) return null;
+  return {
+    inspection,
+    pid: inspection.pid,
+    host: inspection.data?.host ?? '127.0.0.1',
+    port: inspection.data?.port ?? 0,
+  };
+}
+
+async function healthOf(host: string, port: number): Promise<HealthReport | null> {
+  if (!port) return null;
+  try {
+    const answer = await httpJson(`http://${hostForUrl(host)}:${port}/health`, {
+      timeoutMs: PROBE_TIMEOUT_MS,
+    });
+    return answer.body as HealthReport;
+  } catch {
+    return null;
+  }
+}
+
+export function hostForUrl(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+export async function start(options: LifecycleOptions): Promise<number> {
+  // Refuse an invalid configuration here, where the user can see it, not in a detached child.
+  loadConfig({ flags: options.configFlags });
+  const already = await running();
+  if (already) {
+    const report = {
+      running: true,
+      started: false,
+      pid: already.pid,
+      host: already.host,
+      port: already.port,
+    };
+    if (options.json) out(JSON.stringify(report));
+    else out(`mpm-mon daemon already running (pid ${already.pid}, ${already.host}:${already.port})`);
+    return 0;
+  }
+  const started = await startDetached(options.configFlags);
+  const paths = homePaths(resolveHome());
+  if (options.json) out(JSON.stringify({ running: true, started: true, ...started, log: paths.logFile }));
+  else
+    out(
+      `mpm-mon daemon started (pid ${started.pid}, ${started.host}:${started.port})\nlog: ${paths.logFile}`,
+    );
+  return 0;
+}
+
+/** Starts `mpm-mon --daemon` detached and resolves once its /health answers. */
+export async function startDetached(
+  configFlags: Record<string, unknown>,
+): Promise<{ pid: number; host: string; port: number }> {
+  const paths = homePaths(resolveHome());
+  mkdirSync(paths.logsDir, { recursive: true, mode: 0o700 });
+  const startLog = `${paths.logsDir}/start.err`;
+  const errFd = openSync(startLog, 'w', 0o600);
+  const args = [cliEntry(), '--daemon'];
+  for (const [key, value] of Object.entries(configFlags)) {
+    if (value !== undefined)
+      args.push(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, String(value));
+  }
+  const child = spawn(process.execPath, args, {
+    detached: true,
+    stdio: ['ignore', 'ignore', errFd],
+    env: process.env,
+  });
+  closeSync(errFd);
+  let exitCode: number | null = null;
+  child.once('exit', (code) => (exitCode = code ?? 1));
+  child.unref();
+  const childPid = child.pid ?? 0;
+  let found: Running | null = null;
+  const ok = await waitFor(
+    async () => {
+      if (exitCode !== null) return true;
+      found = await running();
+      if (!found || found.pid !== childPid || !found.port) return false;
+      return (await healthOf(found.host, found.port)) !== null;
+    },
+    { timeoutMs: START_TIMEOUT_MS, intervalMs: 25 },
+  );
+  if (exitCode !== null || !ok || !found) {
+    const stderr = readTail(startLog);
+    if (exitCode === null && childPid) process.kill(childPid, 'SIGTERM');
+    throw new MpmError(
+      'DAEMON_START_FAILED',
+      exitCode !== null
+        ? `the daemon exited during start-up (exit code ${exitCode})`
+        : `the daemon did not answer /health within ${START_TIMEOUT_MS} ms`,
+      {
+        context: { pid: childPid, log: paths.logFile, output: stderr || undefined },
+        steps: [
+          'Read the error above (the daemon’s own start-up message).',
+          'Run it in the foreground to watch it start: `mpm-mon --daemon`.',
+          'Run `mpm-mon doctor` for a full diagnosis.',
+        ],
+      },
+    );
+  }
+  const { pid, host, port } = found as Running;
+  return { pid, host, port };
+}
+
+function readTail(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim().split('\n').slice(-30).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+export async function stop(options: LifecycleOptions & { signal?: NodeJS.Signals }): Promise<number> {
+  const target = await running();
+  if (!target) {
+    if (options.json) out(JSON.stringify({ running: false, stopped: false }));
+    else out('mpm-mon daemon is not running');
+    return 0;
+  }
+  const started = Date.now();
+  try {
+    process.kill(target.pid, options.signal ?? 'SIGTERM');
+  } catch (error) {
+    throw new MpmError(
+      'DAEMON_STOP_FAILED',
+      `could not signal the daemon (pid ${target.pid}): ${(error as Error).message}`,
+      {
+        context: { pid: target.pid },
+        commands: {
+          linux: [`kill ${target.pid}`],
+          darwin: [`kill ${target.pid}`],
+          win32: [`taskkill /PID ${target.pid}`],
+        },
+      },
+    );
+  }
+  const { config } = loadConfig({ flags: options.configFlags });
+  const deadline = config.shutdown.timeoutMs + 3000;
+  const gone = await waitFor(() => !isAlive(target.pid), { timeoutMs: deadline, intervalMs: 20 });
+  if (!gone) {
+    throw new MpmError(
+      'DAEMON_STOP_TIMEOUT',
+      `the daemon (pid ${target.pid}) did not stop within ${deadline} ms`,
+      {
+        context: { pid: target.pid, port: target.port },
+        steps: [
+          'Look at the daemon log for what it is doing.',
+          `End it by force, then run \`mpm-mon doctor --fix\`.`,
+        ],
+        commands: {
+          linux: [`kill -9 ${target.pid}`],
+          darwin: [`kill -9 ${target.pid}`],
+          win32: [`taskkill /F /PID ${target.pid}`],
+        },
+      },
+    );
+  }
+  const ms = Date.now() - started;
+  if (options.json) out(JSON.stringify({ running: false, stopped: true, pid: target.pid, durationMs: ms }));
+  else out(`mpm-mon daemon stopped (pid ${target.pid}, ${ms} ms)`);
+  return 0;
+}
+
+export async function restart(options: LifecycleOptions): Promise<number> {
+  // SIGHUP tells the daemon it is a restart: viewers are told `restarting: true` and wait for the new one.
+  const signal: NodeJS.Signals = process.platform === 'win32' ? 'SIGTERM' : 'SIGHUP';
+  const code = await stop({ ...options, json: false, signal });
+  if (code !== 0) return code;
+  return start(options);
+}
+
+export async function status(options: LifecycleOptions): Promise<number> {
+  const paths = homePaths(resolveHome());
+  const inspection = await inspectPidFile(paths.pidFile);
+  const live = inspection.state === 'live' && inspection.pid !== null;
+  const host = inspection.data?.host ?? '127.0.0.1';
+  const port = inspection.data?.port ?? 0;
+  let status: StatusResponse | null = null;
+  let health: HealthReport | null = null;
+  if (live && port) {
+    const base = `http://${hostForUrl(host)}:${port}`;
+    [status, health] = await Promise.all([
+      httpJson(`${base}/status`, { timeoutMs: PROBE_TIMEOUT_MS })
+        .then((answer) => answer.body as StatusResponse)
+        .catch(() => null),
+      healthOf(host, port),
+    ]);
+  }
+  if (options.json) {
+    out(
+      JSON.stringify({
+        running: live,
+        pidFile: { path: paths.pidFile, state: inspection.state, reason: inspection.reason },
+        home: paths.home,
+        status,
+        health,
+      }),
+    );
+    return live ? 0 : 3;
+  }
+  if (!live) {
+    out(`mpm-mon daemon: not running (${inspection.reason})`);
+    out(`home: ${paths.home}`);
+    out('start it with `mpm-mon start`; `mpm-mon doctor` explains problems');
+    return 3;
+  }
+  out(
+    `mpm-mon daemon: running (pid ${inspection.pid}, ${host}:${port}, version ${inspection.data?.version ?? '?'})`,
+  );
+  if (status) {
+    out(`uptime:   ${formatUptime(status.uptimeSeconds)}`);
+    out(`viewers:  ${status.clients.viewers}   producers: ${status.clients.producers}`);
+    out(
+      `events:   ${status.events.total} since start, ${status.events.perSecond}/s, last seq ${status.events.lastSeq}`,
+    );
+  } else out('status:   no answer from /status (run `mpm-mon doctor`)');
+  if (health) {
+    out(`health:   ${health.status}${health.breaker ? `   breaker: ${health.breaker.state}` : ''}`);
+    for (const check of Object.values(health.checks)) {
+      if (check.status !== 'pass') out(`  ${check.status.padEnd(4)} ${check.name}: ${check.output}`);
+    }
+  }
+  out(`home:     ${paths.home}`);
+  out(`log:      ${paths.logFile}`);
+  return 0;
+}

@@ -1,0 +1,162 @@
+/** Parses the command line (meow) and runs one command, loading only what that command needs. */
+import meow from 'meow';
+import { currentPlatform, isMpmError, renderError } from '../errors/base.js';
+
+const HELP = `
+  Usage
+    $ mpm-mon [command] [options]
+
+  Commands
+    (none)            live TUI attached to the daemon (starts it in the background if none runs)
+    --daemon          run the daemon in the foreground (for tmux, SSH, systemd, launchd)
+    start             start the daemon in the background; returns once /health answers
+    stop              stop the daemon gracefully
+    restart           stop, then start
+    status            one-screen summary (exit 0 running, 3 not running)
+    doctor            diagnose why it is not working (--fix repairs what is safe)
+    events            query or follow events (--follow, --since SEQ, --session ID, --type NAME)
+    hook              the Claude Code hook command (reads one event on stdin)
+    install-hooks     register "mpm-mon hook" in Claude Code's settings.json
+    uninstall-hooks   remove it again
+
+  Options
+    --port N          daemon port (default 8765; MPM_MON_PORT)
+    --host ADDR       daemon address (default 127.0.0.1; MPM_MON_HOST)
+    --json            machine-readable output (NDJSON for streams)
+    --no-color        no colour (also NO_COLOR)
+    --ascii           ASCII-only drawing
+    --no-start        (TUI) do not start a daemon when none runs
+    --log-level L     debug | info | warn | error (daemon)
+    --scope S         (install-hooks) user | project | local
+    --dry-run         (install-hooks) show what would change, write nothing
+    --http            (install-hooks) register Claude Code's http hook form (user scope only)
+    --follow, -f      (events) keep streaming
+    --since SEQ       (events) only events after SEQ
+    --last N          (events) the last N events
+    --session ID      (events) only this session
+    --type NAME       (events) only this hook event type
+    --fix             (doctor) repair what is safe to repair
+    --start           (doctor --fix) start the daemon to drain a leftover spool
+    --hooks           (doctor --fix) install missing hooks
+    --verbose         more detail (and stack traces)
+    --version, --help
+
+  State lives in $MPM_MON_HOME (default: the platform's state directory for mpm-mon).
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const cli = meow(HELP, {
+    importMeta: import.meta,
+    argv,
+    allowUnknownFlags: false,
+    booleanDefault: undefined,
+    flags: {
+      daemon: { type: 'boolean' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      color: { type: 'boolean', default: true },
+      ascii: { type: 'boolean', default: false },
+      start: { type: 'boolean' },
+      logLevel: { type: 'string' },
+      scope: { type: 'string', default: 'user' },
+      dryRun: { type: 'boolean', default: false },
+      http: { type: 'boolean', default: false },
+      follow: { type: 'boolean', shortFlag: 'f', default: false },
+      since: { type: 'string' },
+      last: { type: 'string' },
+      session: { type: 'string' },
+      type: { type: 'string' },
+      fix: { type: 'boolean', default: false },
+      hooks: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+    },
+  });
+  const flags = cli.flags;
+  const configFlags: Record<string, unknown> = {
+    port: flags.port,
+    host: flags.host,
+    logLevel: flags.logLevel,
+  };
+  const command = flags.daemon ? '--daemon' : (cli.input[0] ?? '');
+  const common = { json: flags.json, color: flags.color && process.env.NO_COLOR === undefined, configFlags };
+  try {
+    switch (command) {
+      case '--daemon': {
+        const { runDaemonForeground } = await import('./daemon.js');
+        return await runDaemonForeground({ configFlags });
+      }
+      case 'start':
+      case 'stop':
+      case 'restart':
+      case 'status': {
+        const lifecycle = await import('./lifecycle.js');
+        return await lifecycle[command]({ ...common });
+      }
+      case 'events': {
+        const { runEvents } = await import('./events.js');
+        return await runEvents({
+          ...common,
+          follow: flags.follow,
+          since: flags.since,
+          last: flags.last,
+          session: flags.session,
+          type: flags.type,
+        });
+      }
+      case 'doctor': {
+        const { runDoctor } = await import('./doctor.js');
+        return await runDoctor({
+          json: flags.json,
+          fix: flags.fix,
+          start: flags.start === true,
+          hooks: flags.hooks,
+          verbose: flags.verbose,
+          ascii: flags.ascii,
+          color: common.color,
+          env: process.env,
+          cwd: process.cwd(),
+        });
+      }
+      case 'install-hooks':
+      case 'uninstall-hooks': {
+        const hooks = await import('./install-hooks.js');
+        const options = {
+          scope: flags.scope,
+          dryRun: flags.dryRun,
+          http: flags.http,
+          json: flags.json,
+          configFlags,
+        };
+        return command === 'install-hooks'
+          ? await hooks.runInstallHooks(options as never)
+          : await hooks.runUninstallHooks(options as never);
+      }
+      case '': {
+        const { runViewer } = await import('./viewer.js');
+        return await runViewer({ ...common, ascii: flags.ascii, start: flags.start !== false });
+      }
+      default:
+        process.stderr.write(`mpm-mon: unknown command "${command}". Run \`mpm-mon --help\` for the list.\n`);
+        return 2;
+    }
+  } catch (error) {
+    return reportFailure(error, flags.json, flags.verbose);
+  }
+}
+
+/** Expected failures are structured errors, printed without a stack; anything else is a bug. */
+export function reportFailure(error: unknown, json: boolean, verbose: boolean): number {
+  if (isMpmError(error)) {
+    process.stderr.write(
+      json ? `${JSON.stringify({ error: error.toJSON() })}\n` : `${renderError(error, currentPlatform())}\n`,
+    );
+    if (verbose && error.stack) process.stderr.write(`${error.stack}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`mpm-mon: unexpected error: ${message}\n`);
+  if (verbose || process.env.DEBUG) process.stderr.write(`${error instanceof Error ? error.stack : ''}\n`);
+  else process.stderr.write('Run again with --verbose for details, or `mpm-mon doctor`.\n');
+  return 1;
+}

@@ -1,0 +1,248 @@
+/**
+ * Fans stored events out to viewers, in seq order, with no gap and no duplicate.
+ *
+ * Live events are gathered for `batchMs` and sent as one `events` frame. Viewers that keep up sit in
+ * the `live` room and get that frame through one broadcast (socket.io encodes it once for all of them).
+ * A viewer whose transport is still busy when a frame is due leaves the room and gets its own queue of
+ * (shared, not copied) events; it rejoins once it has caught up, and is disconnected with a reason when
+ * its queue passes `maxBacklog`, so a viewer that stops reading cannot grow the daemon's memory.
+ * A new viewer is registered before its replay is read, so nothing published meanwhile is missed; every
+ * send is filtered by the viewer's last sent seq, so nothing is sent twice.
+ */
+import type { Namespace, Socket } from 'socket.io';
+import type { MonEvent } from '../protocol/event.js';
+import type { Logger } from './logger-types.js';
+
+const LIVE_ROOM = 'live';
+const REPLAY_CHUNK = 500;
+
+export interface ReplaySource {
+  readonly lastSeq: number;
+  readSince(since: number, limit: number): Promise<MonEvent[]>;
+}
+
+interface Viewer {
+  socket: Socket;
+  /** Highest seq sent to this viewer. */
+  sentSeq: number;
+  /** Events waiting for this viewer while it is not in the live room (replaying or lagging). */
+  queue: MonEvent[];
+  replaying: boolean;
+  connectedAt: number;
+  delivered: number;
+}
+
+export interface BroadcasterOptions {
+  batchMs: number;
+  maxBacklog: number;
+  logger: Logger;
+  /** Called when a viewer is dropped for being too slow. */
+  onSlowViewerDropped?: (viewerId: string, backlog: number) => void;
+}
+
+export interface ViewerInfo {
+  id: string;
+  address: string;
+  connectedAt: string;
+  sentSeq: number;
+  backlog: number;
+  live: boolean;
+  delivered: number;
+}
+
+export class Broadcaster {
+  private readonly viewers = new Map<string, Viewer>();
+  private pending: MonEvent[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private deliveredTotal = 0;
+  private droppedSlow = 0;
+
+  private nsp: Namespace | null = null;
+
+  constructor(private readonly options: BroadcasterOptions) {}
+
+  /** Binds the `/dashboard` namespace; after a listener restart it is a new one. */
+  rebind(nsp: Namespace): void {
+    this.nsp = nsp;
+    this.viewers.clear();
+  }
+
+  get viewerCount(): number {
+    return this.viewers.size;
+  }
+
+  get delivered(): number {
+    return this.deliveredTotal;
+  }
+
+  get droppedSlowViewers(): number {
+    return this.droppedSlow;
+  }
+
+  /** Largest queue of any viewer, in events (0 when everyone keeps up). */
+  maxBacklog(): number {
+    let max = 0;
+    for (const viewer of this.viewers.values()) max = Math.max(max, viewer.queue.length);
+    return max;
+  }
+
+  viewersInfo(): ViewerInfo[] {
+    return [...this.viewers.values()].map((viewer) => ({
+      id: viewer.socket.id,
+      address: viewer.socket.handshake.address,
+      connectedAt: new Date(viewer.connectedAt).toISOString(),
+      sentSeq: viewer.sentSeq,
+      backlog: viewer.queue.length,
+      live: !viewer.replaying && viewer.queue.length === 0,
+      delivered: viewer.delivered,
+    }));
+  }
+
+  /** Stored events, in seq order. */
+  publish(events: readonly MonEvent[]): void {
+    if (events.length === 0 || this.viewers.size === 0) return;
+    for (const event of events) this.pending.push(event);
+    if (this.options.batchMs === 0) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.options.batchMs);
+  }
+
+  /**
+   * Registers a viewer and replays what it asked for: every stored event with seq > since, then live.
+   * `since` null means live only.
+   */
+  async attach(socket: Socket, since: number | null, store: ReplaySource): Promise<void> {
+    const startSeq = since ?? store.lastSeq;
+    const viewer: Viewer = {
+      socket,
+      sentSeq: startSeq,
+      queue: [],
+      replaying: true,
+      connectedAt: Date.now(),
+      delivered: 0,
+    };
+    this.viewers.set(socket.id, viewer);
+    socket.once('disconnect', () => this.viewers.delete(socket.id));
+    try {
+      for (;;) {
+        if (!socket.connected) return;
+        const chunk = await store.readSince(viewer.sentSeq, REPLAY_CHUNK);
+        const fresh = chunk.filter((event) => event.seq > viewer.sentSeq);
+        if (fresh.length === 0) break;
+        this.send(viewer, fresh);
+        if (chunk.length < REPLAY_CHUNK) break;
+      }
+    } catch (error) {
+      this.options.logger.error('replay failed', { viewer: socket.id, error: String(error) });
+      socket.disconnect(true);
+      return;
+    }
+    viewer.replaying = false;
+    this.drainQueue(viewer);
+  }
+
+  /** Sends everything pending now (also on shutdown, before the `shutdown` message). */
+  flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    const batch = this.pending;
+    this.pending = [];
+    let liveCount = 0;
+    for (const viewer of this.viewers.values()) {
+      if (batch.length > 0) {
+        const inRoom = viewer.socket.rooms.has(LIVE_ROOM);
+        if (inRoom && this.writable(viewer)) {
+          liveCount++;
+          viewer.sentSeq = batch.at(-1)!.seq;
+          viewer.delivered += batch.length;
+          continue;
+        }
+        if (inRoom) void viewer.socket.leave(LIVE_ROOM);
+        for (const event of batch) viewer.queue.push(event);
+      }
+      if (!viewer.replaying && viewer.queue.length > 0) this.drainQueue(viewer);
+    }
+    if (liveCount > 0 && this.nsp) {
+      this.nsp.to(LIVE_ROOM).emit('events', batch);
+      this.deliveredTotal += liveCount * batch.length;
+    }
+    // A lagging viewer whose transport became free gets its queue at the next frame; make sure one comes.
+    if (this.maxBacklog() > 0)
+      this.timer ??= setTimeout(() => this.flush(), Math.max(this.options.batchMs, 5));
+  }
+
+  /** Drops every viewer (clear-connections recovery, restarts); returns how many. */
+  disconnectAll(reason: string): number {
+    const count = this.viewers.size;
+    for (const viewer of this.viewers.values()) this.drop(viewer, reason);
+    return count;
+  }
+
+  /** Drops viewers that are stale or too slow; healthy viewers are kept. Returns how many were dropped. */
+  dropLagging(minBacklog: number): number {
+    let dropped = 0;
+    for (const viewer of this.viewers.values()) {
+      if (viewer.queue.length >= minBacklog || !viewer.socket.connected) {
+        this.drop(viewer, 'dropped by recovery (clear-connections): lagging or stale; reconnect to replay');
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private drainQueue(viewer: Viewer): void {
+    if (viewer.queue.length > this.options.maxBacklog) {
+      this.droppedSlow++;
+      this.options.onSlowViewerDropped?.(viewer.socket.id, viewer.queue.length);
+      this.options.logger.warn('viewer dropped: too slow to keep up', {
+        viewer: viewer.socket.id,
+        backlog: viewer.queue.length,
+        maxBacklog: this.options.maxBacklog,
+      });
+      this.drop(
+        viewer,
+        `dropped: too slow to keep up (backlog ${viewer.queue.length} > ${this.options.maxBacklog} events); reconnect to replay`,
+      );
+      return;
+    }
+    if (viewer.queue.length === 0 || !this.writable(viewer)) {
+      if (viewer.queue.length === 0) void viewer.socket.join(LIVE_ROOM);
+      return;
+    }
+    const fresh = viewer.queue.filter((event) => event.seq > viewer.sentSeq);
+    viewer.queue = [];
+    this.send(viewer, fresh);
+    void viewer.socket.join(LIVE_ROOM);
+  }
+
+  private send(viewer: Viewer, events: MonEvent[]): void {
+    if (events.length === 0) return;
+    viewer.socket.emit('events', events);
+    viewer.sentSeq = events.at(-1)!.seq;
+    viewer.delivered += events.length;
+    this.deliveredTotal += events.length;
+  }
+
+  /** True when the viewer's transport has nothing waiting: a frame now would go straight out. */
+  private writable(viewer: Viewer): boolean {
+    const conn = viewer.socket.conn as unknown as {
+      writeBuffer?: unknown[];
+      transport?: { writable?: boolean };
+    };
+    return (conn.writeBuffer?.length ?? 0) === 0 && conn.transport?.writable !== false;
+  }
+
+  /** `restarting: true` tells the viewer the daemon stays up: reconnect and replay from its last seq. */
+  private drop(viewer: Viewer, reason: string): void {
+    this.viewers.delete(viewer.socket.id);
+    viewer.queue = [];
+    viewer.socket.emit('shutdown', { reason, restarting: true });
+    viewer.socket.disconnect(true);
+  }
+}

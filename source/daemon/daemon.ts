@@ -1,0 +1,306 @@
+/**
+ * The daemon, composed: home, logger, token, PID file, store, pipeline, listener, health, recovery.
+ * Start-up order matters: the PID file is taken before anything is opened (single instance per home),
+ * the store is recovered before the port opens (seqs continue), the spool is drained after.
+ * Stop is the reverse, bounded in time.
+ */
+import { mkdirSync } from 'node:fs';
+import type { Server as HttpServer } from 'node:http';
+import type { Config } from '../config/schema.js';
+import { homePaths, type HomePaths } from '../config/home.js';
+import type { HealthReport } from '../protocol/health.js';
+import type { HelloMessage, StatusResponse } from '../protocol/messages.js';
+import type { PidFileData } from '../protocol/pidfile.js';
+import { VERSION } from '../protocol/version.js';
+import { Ingestor } from '../pipeline/ingest.js';
+import { openJournalStore } from '../store/journal-store.js';
+import type { EventStore } from '../store/types.js';
+import { drainSpool, spoolStats } from '../store/spool.js';
+import { Counters } from './counters.js';
+import { Listener } from './listener.js';
+import { createLogger } from './logger.js';
+import type { Logger } from './logger-types.js';
+import { acquirePidFile, type PidFileLock } from './pidfile.js';
+import { listen } from './port.js';
+import { readProcessStartTime } from './process-info.js';
+import { allowedHosts } from './request-guard.js';
+import { ensureToken } from './token.js';
+import { DaemonHealth } from './daemon-health.js';
+
+export interface DaemonOptions {
+  config: Config;
+  /** True when the user chose the port (flag, env, file): taken → error, never silently replaced. */
+  explicitPort: boolean;
+  home?: string;
+  /** Readable log lines on stderr too (foreground daemon). */
+  stderrLog: boolean;
+  /** Called once the daemon has stopped, with the exit code it wants (0 clean, 75 emergency). */
+  onStopped?: (exitCode: number) => void;
+}
+
+export interface StopOptions {
+  reason: string;
+  restarting?: boolean;
+  exitCode?: number;
+}
+
+export class Daemon {
+  readonly paths: HomePaths;
+  readonly counters = new Counters();
+  readonly startedAt = new Date();
+  logger!: Logger;
+  token!: string;
+  store!: EventStore;
+  listener!: Listener;
+  ingestor!: Ingestor;
+  health!: DaemonHealth;
+  private pidLock: PidFileLock | null = null;
+  private stopping: Promise<void> | null = null;
+  private producers = 0;
+  private spoolTimer: NodeJS.Timeout | null = null;
+  private draining = false;
+
+  constructor(readonly options: DaemonOptions) {
+    this.paths = homePaths(options.home);
+  }
+
+  get config(): Config {
+    return this.options.config;
+  }
+
+  get port(): number {
+    return this.listener?.port ?? 0;
+  }
+
+  async start(): Promise<void> {
+    const { config } = this;
+    mkdirSync(this.paths.home, { recursive: true, mode: 0o700 });
+    this.token = await ensureToken(this.paths.tokenFile);
+    this.logger = createLogger({
+      file: this.paths.logFile,
+      level: config.logLevel,
+      stderr: this.options.stderrLog,
+      redact: [this.token],
+    });
+    const startTime = await readProcessStartTime(process.pid);
+    const pidData: PidFileData = {
+      pid: process.pid,
+      port: 0,
+      host: config.host,
+      startedAt: this.startedAt.toISOString(),
+      processStartTime: startTime,
+      version: VERSION,
+      nodeVersion: process.version,
+      argv: process.argv.slice(1),
+    };
+    this.pidLock = await acquirePidFile(this.paths.pidFile, pidData, this.logger);
+    try {
+      this.store = await openJournalStore({
+        dir: this.paths.journalDir,
+        ringSize: config.events.ringSize,
+        segmentBytes: config.journal.segmentBytes,
+        maxBytes: config.journal.maxBytes,
+        logger: this.logger,
+      });
+      this.listener = this.createListener();
+      this.ingestor = new Ingestor({
+        store: this.store,
+        config: config.events,
+        secret: this.token,
+        counters: this.counters,
+        publish: (events) => this.listener.broadcaster.publish(events),
+        logger: this.logger,
+      });
+      this.health = new DaemonHealth(this);
+      const port = await this.listener.open();
+      await this.pidLock.update({ port });
+      this.logger.info('daemon listening', {
+        pid: process.pid,
+        host: config.host,
+        port,
+        home: this.paths.home,
+        lastSeq: this.store.lastSeq,
+      });
+      this.health.start();
+      await this.drainSpool();
+      this.spoolTimer = setInterval(() => void this.drainSpool(), 5000).unref();
+    } catch (error) {
+      await this.releaseAfterFailedStart();
+      throw error;
+    }
+  }
+
+  /** Graceful stop, bounded by shutdown.timeoutMs; a second call returns the same promise. */
+  stop(options: StopOptions): Promise<void> {
+    this.stopping ??= this.doStop(options);
+    return this.stopping;
+  }
+
+  get isStopping(): boolean {
+    return this.stopping !== null;
+  }
+
+  hello(replayFrom: number | null): HelloMessage {
+    return {
+      version: VERSION,
+      pid: process.pid,
+      host: this.config.host,
+      port: this.port,
+      startedAt: this.startedAt.toISOString(),
+      uptimeSeconds: this.uptimeSeconds(),
+      lastSeq: this.store.lastSeq,
+      replay:
+        replayFrom === null
+          ? null
+          : { fromSeq: replayFrom, count: Math.max(0, this.store.lastSeq - replayFrom) },
+      health: this.health.latest(),
+    };
+  }
+
+  status(): StatusResponse {
+    return {
+      status: this.health.latest().status,
+      pid: process.pid,
+      port: this.port,
+      host: this.config.host,
+      version: VERSION,
+      uptimeSeconds: this.uptimeSeconds(),
+      clients: { viewers: this.listener.viewers, producers: this.producers },
+      events: {
+        total: this.counters.ingested,
+        perSecond: this.counters.perSecond(),
+        lastSeq: this.store.lastSeq,
+      },
+    };
+  }
+
+  get producerCount(): number {
+    return this.producers;
+  }
+
+  uptimeSeconds(): number {
+    return Math.round((Date.now() - this.startedAt.getTime()) / 1000);
+  }
+
+  async spoolFigures(): Promise<{ files: number; bytes: number }> {
+    const stats = await spoolStats(this.paths.spoolDir);
+    return { files: stats.files, bytes: stats.bytes };
+  }
+
+  /** Hands every spooled payload (hooks that ran while the daemon was down) to the pipeline, in order. */
+  async drainSpool(): Promise<void> {
+    if (this.draining || this.isStopping) return;
+    this.draining = true;
+    try {
+      const result = await drainSpool(
+        this.paths.spoolDir,
+        async (payload) => {
+          const answer = await this.ingestor.ingestOne(payload, 'spool', 'spool');
+          if (answer.ok) return 'ok';
+          return answer.error.code === 'journal_unavailable' || answer.error.code === 'shutting_down'
+            ? 'retry'
+            : 'reject';
+        },
+        { logger: this.logger },
+      );
+      if (result.remaining > 0)
+        this.logger.warn('spool drain paused; will retry', { remaining: result.remaining });
+    } catch (error) {
+      this.logger.error('spool drain failed', { error: String(error) });
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private createListener(): Listener {
+    const { config } = this;
+    const hosts = (): Set<string> => allowedHosts(config.host, this.port);
+    const onRefused = (code: Parameters<Counters['refused']>[0], message: string, source: string): void => {
+      this.counters.refused(code, message, source);
+      this.logger.debug('refused', { code, message, source });
+    };
+    return new Listener({
+      bind: (server: HttpServer, samePort?: number) =>
+        listen(
+          server,
+          {
+            host: config.host,
+            port: samePort ?? config.port,
+            explicit: samePort !== undefined || this.options.explicitPort,
+            range: config.portRange,
+          },
+          this.logger,
+        ),
+      broadcaster: {
+        batchMs: config.viewers.batchMs,
+        maxBacklog: config.viewers.maxBacklog,
+        logger: this.logger,
+      },
+      routes: {
+        token: this.token,
+        allowedHosts: hosts,
+        maxBodyBytes: config.events.maxBytes * 16,
+        health: () => this.health.latest(),
+        status: () => this.status(),
+        diagnostics: () => this.health.diagnostics(),
+        metrics: () => this.health.metrics(),
+        ingestBody: (body, producer, source) => this.ingestor.ingestBody(body, producer, source),
+        onRefused,
+        logger: this.logger,
+      },
+      sockets: {
+        token: this.token,
+        maxEventBytes: config.events.maxBytes,
+        allowedHosts: hosts,
+        ingestOne: (payload, producer) => this.ingestor.ingestOne(payload, producer, 'socket'),
+        store: this.store,
+        hello: (replayFrom) => this.hello(replayFrom),
+        latestHealth: (): HealthReport | null => this.health.latest(),
+        diagnostics: () => this.health.diagnostics(),
+        onRefused,
+        onProducersChanged: (count) => (this.producers = count),
+        logger: this.logger,
+      },
+    });
+  }
+
+  private async doStop({ reason, restarting = false, exitCode = 0 }: StopOptions): Promise<void> {
+    const budget = this.config.shutdown.timeoutMs;
+    const started = Date.now();
+    this.logger.info('daemon stopping', { reason, restarting });
+    const graceful = (async () => {
+      if (this.spoolTimer) clearInterval(this.spoolTimer);
+      this.health?.stop();
+      this.ingestor?.refuseNew();
+      this.listener?.announceShutdown(reason, restarting);
+      await this.ingestor?.settled();
+      await this.listener?.close(Math.min(1000, budget / 2));
+      await this.store?.close();
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      graceful.then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), budget))),
+    ]).catch((error: unknown) => {
+      this.logger.error('error while stopping', { error: String(error) });
+      return false;
+    });
+    clearTimeout(timer);
+    if (timedOut) this.logger.warn('graceful stop timed out; forcing', { budgetMs: budget });
+    await this.pidLock?.release();
+    this.pidLock = null;
+    this.logger.info('daemon stopped', { reason, exitCode, durationMs: Date.now() - started });
+    this.options.onStopped?.(exitCode);
+  }
+
+  private async releaseAfterFailedStart(): Promise<void> {
+    try {
+      await this.listener?.close(0);
+      await this.store?.close();
+    } catch {
+      // The start-up error is what the user needs to see.
+    }
+    await this.pidLock?.release();
+    this.pidLock = null;
+  }
+}

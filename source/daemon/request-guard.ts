@@ -1,0 +1,60 @@
+/**
+ * Who may talk to the daemon (pure). Any web page can open a request or a WebSocket to localhost, so
+ * a request that carries a browser `Origin`, or a `Host` that is not the daemon's own address (DNS
+ * rebinding), is refused whatever its token. The token is compared in constant time.
+ */
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { RefusalCode } from '../protocol/event.js';
+
+export interface GuardRefusal {
+  code: Extract<RefusalCode, 'forbidden_origin' | 'forbidden_host' | 'unauthorized'>;
+  message: string;
+}
+
+/** The Host header values that name this daemon: loopback names and the configured host, with the port. */
+export function allowedHosts(host: string, port: number): Set<string> {
+  const names = new Set(['127.0.0.1', 'localhost', '[::1]']);
+  names.add(host.includes(':') && !host.startsWith('[') ? `[${host}]` : host);
+  return new Set([...names].map((name) => `${name}:${port}`.toLowerCase()));
+}
+
+export function checkOrigin(headers: { origin?: string | string[] | undefined }): GuardRefusal | null {
+  const origin = headers.origin;
+  if (origin === undefined || origin === '') return null;
+  return {
+    code: 'forbidden_origin',
+    message: `requests from browsers are refused (Origin: ${String(origin).slice(0, 100)}); mpm-mon accepts only local programs`,
+  };
+}
+
+export function checkHost(hostHeader: string | undefined, allowed: Set<string>): GuardRefusal | null {
+  if (hostHeader !== undefined && allowed.has(hostHeader.toLowerCase())) return null;
+  return {
+    code: 'forbidden_host',
+    message: `Host ${hostHeader === undefined ? '(missing)' : JSON.stringify(hostHeader.slice(0, 100))} is not this daemon; expected one of ${[...allowed].join(', ')}`,
+  };
+}
+
+/** Constant-time comparison (hashing first makes lengths equal without revealing the real length). */
+export function tokenMatches(given: unknown, expected: string): boolean {
+  if (typeof given !== 'string' || given.length === 0) return false;
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+export function bearerToken(authorization: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  return match?.[1];
+}
+
+export function checkToken(given: unknown, expected: string): GuardRefusal | null {
+  if (tokenMatches(given, expected)) return null;
+  return {
+    code: 'unauthorized',
+    message:
+      given === undefined || given === ''
+        ? 'missing token: send "Authorization: Bearer <token>" (the token is in $MPM_MON_HOME/token)'
+        : 'wrong token: use the one in $MPM_MON_HOME/token',
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * Socket.IO on the daemon's HTTP server: `/ingest` for producers, `/dashboard` for viewers.
+ * Settings fit a local daemon: websocket first, no perMessageDeflate (10–18× CPU per delivery),
+ * a buffer above events.maxBytes so an oversized event gets an error ack instead of a dropped
+ * connection, and heartbeats short enough to notice a dead viewer within seconds.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import type { IngestAck } from '../protocol/event.js';
+import type { HealthReport } from '../protocol/health.js';
+import {
+  DASHBOARD_NAMESPACE,
+  INGEST_NAMESPACE,
+  type HelloMessage,
+  type HistoryAck,
+  type HistoryRequest,
+} from '../protocol/messages.js';
+import type { MonEvent } from '../protocol/event.js';
+import type { Broadcaster, ReplaySource } from './broadcaster.js';
+import type { Logger } from './logger-types.js';
+import { checkHost, checkOrigin, checkToken } from './request-guard.js';
+
+export interface SocketDeps {
+  token: string;
+  maxEventBytes: number;
+  allowedHosts: () => Set<string>;
+  ingestOne: (payload: unknown, producer: string) => Promise<IngestAck>;
+  store: ReplaySource & {
+    readBefore(before: number, limit: number, filter?: (event: MonEvent) => boolean): Promise<MonEvent[]>;
+  };
+  hello: (replayFrom: number | null) => HelloMessage;
+  latestHealth: () => HealthReport | null;
+  diagnostics: () => Promise<unknown>;
+  onRefused: (
+    code: 'unauthorized' | 'forbidden_origin' | 'forbidden_host',
+    message: string,
+    source: string,
+  ) => void;
+  onProducersChanged: (count: number) => void;
+  logger: Logger;
+}
+
+const HISTORY_LIMIT_MAX = 5000;
+
+export function createSocketServer(
+  http: HttpServer,
+  deps: SocketDeps,
+  getBroadcaster: () => Broadcaster,
+): Server {
+  const io = new Server(http, {
+    transports: ['websocket', 'polling'],
+    perMessageDeflate: false,
+    httpCompression: false,
+    maxHttpBufferSize: deps.maxEventBytes + 64 * 1024,
+    pingInterval: 5000,
+    pingTimeout: 5000,
+    serveClient: false,
+    cors: undefined,
+    allowRequest: (request, callback) => {
+      const refusal = checkOrigin(request.headers) ?? checkHost(request.headers.host, deps.allowedHosts());
+      if (refusal) {
+        deps.onRefused(refusal.code, refusal.message, 'socket.io handshake');
+        callback(refusal.message, false);
+        return;
+      }
+      callback(null, true);
+    },
+  });
+
+  const authenticate = (socket: Socket, next: (error?: Error) => void): void => {
+    const auth = socket.handshake.auth as { token?: unknown };
+    const refusal = checkToken(auth.token, deps.token);
+    if (!refusal) return next();
+    deps.onRefused(refusal.code, refusal.message, `socket.io ${socket.nsp.name}`);
+    const error = new Error(refusal.message) as Error & { data?: unknown };
+    error.data = { code: refusal.code };
+    next(error);
+  };
+
+  const ingest = io.of(INGEST_NAMESPACE);
+  ingest.use(authenticate);
+  ingest.on('connection', (socket) => {
+    deps.onProducersChanged(ingest.sockets.size);
+    socket.on('disconnect', () => deps.onProducersChanged(ingest.sockets.size));
+    socket.on('event', (payload: unknown, ack?: unknown) => {
+      void deps.ingestOne(payload, `socket:${socket.id}`).then((answer) => {
+        if (typeof ack === 'function') (ack as (answer: IngestAck) => void)(answer);
+      });
+    });
+  });
+
+  const dashboard = io.of(DASHBOARD_NAMESPACE);
+  dashboard.use(authenticate);
+  dashboard.on('connection', (socket) => {
+    const since = replayStart(
+      socket.handshake.auth as { since?: unknown; last?: unknown },
+      deps.store.lastSeq,
+    );
+    socket.emit('hello', deps.hello(since));
+    const health = deps.latestHealth();
+    if (health) socket.emit('health', health);
+    socket.on('history', (request: HistoryRequest, ack?: unknown) => {
+      if (typeof ack !== 'function') return;
+      void history(deps, request).then((answer) => (ack as (answer: HistoryAck) => void)(answer));
+    });
+    socket.on('diagnostics', (ack?: unknown) => {
+      if (typeof ack !== 'function') return;
+      void deps.diagnostics().then((answer) => (ack as (answer: unknown) => void)(answer));
+    });
+    void getBroadcaster().attach(socket, since, deps.store);
+  });
+  return io;
+}
+
+/** `auth.since` wins; else `auth.last: N` → the last N stored; else live only (null). */
+export function replayStart(auth: { since?: unknown; last?: unknown }, lastSeq: number): number | null {
+  const since = Number(auth.since);
+  if (auth.since !== undefined && auth.since !== null && Number.isInteger(since) && since >= 0)
+    return Math.min(since, lastSeq);
+  const last = Number(auth.last);
+  if (auth.last !== undefined && auth.last !== null && Number.isInteger(last) && last >= 0)
+    return Math.max(0, lastSeq - last);
+  return null;
+}
+
+async function history(deps: SocketDeps, request: HistoryRequest): Promise<HistoryAck> {
+  const limit = Number(request?.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > HISTORY_LIMIT_MAX) {
+    return {
+      ok: false,
+      error: {
+        code: 'invalid_request',
+        message: `"limit" must be an integer from 1 to ${HISTORY_LIMIT_MAX}`,
+      },
+    };
+  }
+  const before = request.before === undefined ? deps.store.lastSeq + 1 : Number(request.before);
+  if (!Number.isInteger(before) || before < 1) {
+    return {
+      ok: false,
+      error: { code: 'invalid_request', message: '"before" must be a positive integer seq' },
+    };
+  }
+  const { sessionId, type } = request;
+  const filter =
+    sessionId || type
+      ? (event: MonEvent) => (!sessionId || event.sessionId === sessionId) && (!type || event.type === type)
+      : undefined;
+  try {
+    return { ok: true, events: await deps.store.readBefore(before, limit, filter) };
+  } catch (error) {
+    deps.logger.error('history read failed', { error: String(error) });
+    return {
+      ok: false,
+      error: { code: 'journal_unavailable', message: 'the journal could not be read; see the daemon log' },
+    };
+  }
+}

@@ -1,0 +1,254 @@
+/**
+ * The event path: rate limit → validate → dedupe → scrub + enrich → journal → broadcast → ack.
+ * One place for HTTP bodies (one event or an array) and Socket.IO events, so both refuse the same
+ * input with the same reason. An event is acknowledged only after the store has written it.
+ */
+import type { Config } from '../config/schema.js';
+import type { Counters } from '../daemon/counters.js';
+import type { HttpIngestResult } from '../daemon/http-routes.js';
+import type { Logger } from '../daemon/logger-types.js';
+import {
+  REFUSAL_STATUS,
+  type EventSource,
+  type IngestAck,
+  type MonEvent,
+  type WireError,
+} from '../protocol/event.js';
+import type { EventStore } from '../store/types.js';
+import { processPayload, validateBody, Deduper, RateLimiter, type Limits } from './stages.js';
+
+export interface IngestorOptions {
+  store: EventStore;
+  config: Config['events'];
+  /** Keys the content id (the daemon's token), so an id cannot be used to guess a scrubbed secret. */
+  secret: string;
+  counters: Counters;
+  publish: (events: MonEvent[]) => void;
+  logger: Logger;
+  now?: () => number;
+}
+
+type Prepared =
+  | { kind: 'refused'; error: WireError }
+  | { kind: 'duplicate'; seq: number }
+  | { kind: 'waiting'; seq: Promise<number | null> }
+  | { kind: 'fresh'; draft: ReturnType<typeof processPayload> & { ok: true } };
+
+export class Ingestor {
+  private readonly limits: Limits;
+  private readonly deduper: Deduper;
+  private readonly limiter: RateLimiter;
+  /** Content ids being written now: a second copy waits for the first one's seq. */
+  private readonly inFlight = new Map<string, Promise<number | null>>();
+  private pendingWrites = new Set<Promise<unknown>>();
+  private accepting = true;
+  private readonly now: () => number;
+
+  constructor(private readonly options: IngestorOptions) {
+    this.now = options.now ?? Date.now;
+    this.limits = { maxBytes: options.config.maxBytes };
+    this.deduper = new Deduper({
+      windowMs: options.config.dedupeWindowMs,
+      maxEntries: 50_000,
+      now: this.now,
+    });
+    this.limiter = new RateLimiter({ ratePerSecond: options.config.ratePerSecond, now: this.now });
+  }
+
+  /** One event from Socket.IO or the spool (a parsed value or raw JSON text). */
+  async ingestOne(input: unknown, producer: string, source: EventSource): Promise<IngestAck> {
+    const refusal = this.gate(producer, 1, source);
+    if (refusal) return { ok: false, error: refusal };
+    const [ack] = await this.ingestValidated([this.prepare(input, source)], source);
+    return ack!;
+  }
+
+  /** A POST /events body: one event or an array of them. */
+  async ingestBody(body: Buffer, producer: string, source: EventSource): Promise<HttpIngestResult> {
+    const parsed = validateBody(body, this.limits);
+    if (!parsed.ok) {
+      this.options.counters.refused(parsed.error.code, parsed.error.message, source);
+      return { status: REFUSAL_STATUS[parsed.error.code], body: { error: parsed.error } };
+    }
+    const refusal = this.gate(producer, parsed.items.length, source);
+    if (refusal) {
+      return {
+        status: REFUSAL_STATUS[refusal.code],
+        body: { error: refusal },
+        retryAfterSeconds:
+          refusal.retryAfterMs === undefined
+            ? undefined
+            : Math.max(1, Math.ceil(refusal.retryAfterMs / 1000)),
+      };
+    }
+    const prepared = parsed.items.map((item) =>
+      item.ok ? this.prepare(item.value, source) : this.refused(item.error, source),
+    );
+    const acks = await this.ingestValidated(prepared, source);
+    const accepted = acks.filter((ack): ack is Extract<IngestAck, { ok: true }> => ack.ok);
+    const failures = acks.flatMap((ack, index) => (ack.ok ? [] : [{ index, error: ack.error }]));
+    if (!parsed.array) {
+      const ack = acks[0]!;
+      return ack.ok
+        ? { status: 202, body: { accepted: 1, seqs: [ack.seq], ...(ack.duplicate ? { duplicates: 1 } : {}) } }
+        : { status: REFUSAL_STATUS[ack.error.code], body: { error: ack.error } };
+    }
+    if (accepted.length === 0 && failures.length > 0) {
+      const first = failures[0]!.error;
+      return { status: REFUSAL_STATUS[first.code], body: { error: first, errors: failures } as never };
+    }
+    const duplicates = accepted.filter((ack) => ack.duplicate).length;
+    return {
+      status: 202,
+      body: {
+        accepted: accepted.length,
+        seqs: accepted.map((ack) => ack.seq),
+        ...(duplicates > 0 ? { duplicates } : {}),
+        ...(failures.length > 0 ? { errors: failures } : {}),
+      } as never,
+    };
+  }
+
+  /** Shutdown: new events are refused with `shutting_down` (the hook spools them). */
+  refuseNew(): void {
+    this.accepting = false;
+  }
+
+  /** Resolves when every accepted event has been written (or failed). */
+  async settled(): Promise<void> {
+    while (this.pendingWrites.size > 0) await Promise.allSettled([...this.pendingWrites]);
+  }
+
+  private gate(producer: string, count: number, source: EventSource): WireError | null {
+    if (!this.accepting) {
+      const error: WireError = {
+        code: 'shutting_down',
+        message: 'the daemon is shutting down; retry against the next one',
+      };
+      this.options.counters.refused(error.code, error.message, source);
+      return error;
+    }
+    const taken = this.limiter.take(producer, count);
+    if (taken.ok) return null;
+    this.options.counters.refused(taken.error.code, taken.error.message, source);
+    return taken.error;
+  }
+
+  private refused(error: WireError, source: EventSource): Prepared {
+    this.options.counters.refused(error.code, error.message, source);
+    return { kind: 'refused', error };
+  }
+
+  private prepare(input: unknown, source: EventSource): Prepared {
+    const result = processPayload(input, {
+      limits: this.limits,
+      secret: this.options.secret,
+      source,
+      now: this.now,
+    });
+    if (!result.ok) return this.refused(result.error, source);
+    const seen = this.deduper.lookup(result.draft.id);
+    if (seen !== undefined) return { kind: 'duplicate', seq: seen };
+    const inFlight = this.inFlight.get(result.draft.id);
+    if (inFlight) return { kind: 'waiting', seq: inFlight };
+    return { kind: 'fresh', draft: result };
+  }
+
+  private async ingestValidated(prepared: Prepared[], source: EventSource): Promise<IngestAck[]> {
+    const fresh = prepared.filter(
+      (item): item is Extract<Prepared, { kind: 'fresh' }> => item.kind === 'fresh',
+    );
+    // Two copies of one payload in the same batch: the first is written, the others are its duplicates.
+    const firstCopy = new Map<string, Prepared>();
+    const drafts = fresh.filter((item) => {
+      if (firstCopy.has(item.draft.draft.id)) return false;
+      firstCopy.set(item.draft.draft.id, item);
+      return true;
+    });
+    let written: Promise<MonEvent[]> | null = null;
+    if (drafts.length > 0) {
+      written = this.options.store.append(drafts.map((item) => item.draft.draft));
+      const settled = written.then(
+        (events) => {
+          for (const event of events) this.deduper.remember(event.id, event.seq);
+          this.options.counters.accepted(events.length, this.now());
+          this.options.publish(events);
+        },
+        (error: unknown) => {
+          this.options.logger.error('journal write failed; events refused', {
+            count: drafts.length,
+            error: String(error),
+          });
+        },
+      );
+      this.track(settled);
+      drafts.forEach((item, index) => {
+        const seq = written!.then(
+          (events) => events[index]?.seq ?? null,
+          () => null,
+        );
+        this.inFlight.set(item.draft.draft.id, seq);
+        void seq.then(() => this.inFlight.delete(item.draft.draft.id));
+      });
+    }
+    let events: MonEvent[] | null = null;
+    let writeError: WireError | null = null;
+    if (written) {
+      try {
+        events = await written;
+      } catch (error) {
+        writeError = {
+          code: 'journal_unavailable',
+          message: `the event could not be written to the journal (${error instanceof Error ? error.message : String(error)}); retry later`,
+        };
+      }
+    }
+    const bySeqId = new Map(events?.map((event) => [event.id, event.seq]));
+    const acks: IngestAck[] = [];
+    for (const item of prepared) {
+      switch (item.kind) {
+        case 'refused':
+          acks.push({ ok: false, error: item.error });
+          break;
+        case 'duplicate':
+          this.options.counters.duplicates++;
+          acks.push({ ok: true, seq: item.seq, duplicate: true });
+          break;
+        case 'waiting': {
+          const seq = await item.seq;
+          if (seq === null) acks.push({ ok: false, error: retryable(source) });
+          else {
+            this.options.counters.duplicates++;
+            acks.push({ ok: true, seq, duplicate: true });
+          }
+          break;
+        }
+        case 'fresh': {
+          if (writeError) {
+            this.options.counters.refused(writeError.code, writeError.message, source);
+            acks.push({ ok: false, error: writeError });
+            break;
+          }
+          const seq = bySeqId.get(item.draft.draft.id)!;
+          const copy = firstCopy.get(item.draft.draft.id) !== item;
+          if (copy) this.options.counters.duplicates++;
+          acks.push(copy ? { ok: true, seq, duplicate: true } : { ok: true, seq });
+          break;
+        }
+      }
+    }
+    return acks;
+  }
+
+  private track(promise: Promise<unknown>): void {
+    this.pendingWrites.add(promise);
+    void promise.finally(() => this.pendingWrites.delete(promise));
+  }
+}
+
+function retryable(source: EventSource): WireError {
+  return {
+    code: 'journal_unavailable',
+    message: `an identical event (${source}) was being written and failed; retry later`,
+  };
+}
