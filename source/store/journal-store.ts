@@ -1,0 +1,152 @@
+import type { Logger } from '../daemon/logger-types.js';
+import { JournalError } from '../errors/journal-error.js';
+import type { MonEvent } from '../protocol/event.js';
+import { uniqueBySeq } from './event-line.js';
+import { Journal } from './journal.js';
+import { EventRing } from './ring.js';
+import type { EventDraft, EventStore, StoreStats } from './types.js';
+
+export interface JournalStoreOptions {
+  /** Directory of the segments (created if missing). */
+  dir: string;
+  /** Events kept in memory for replay (events.ringSize). */
+  ringSize: number;
+  /** Size at which a segment is rotated (journal.segmentBytes). */
+  segmentBytes: number;
+  /** Retention on disk (journal.maxBytes). */
+  maxBytes: number;
+  logger: Logger;
+  /** Clock (ms) for the recovery timing in the log. */
+  now?: () => number;
+}
+
+export interface JournalStoreStats extends StoreStats {
+  dir: string;
+  /** Write batches started: with group commit, far fewer than appended events under load. */
+  writeBatches: number;
+  /** Events held in memory. */
+  ringEvents: number;
+  segmentsDropped: number;
+}
+
+export interface JournalStore extends EventStore {
+  stats(): JournalStoreStats;
+}
+
+/**
+ * The embedded store: the newest events in a ring in memory, every event in the journal on disk.
+ * Reads come from the ring when it reaches back far enough, from the journal otherwise.
+ */
+export async function openJournalStore(options: JournalStoreOptions): Promise<JournalStore> {
+  if (!Number.isSafeInteger(options.ringSize) || options.ringSize < 0) {
+    throw new RangeError(`store option ringSize must be an integer >= 0, got ${String(options.ringSize)}`);
+  }
+  const now = options.now ?? Date.now;
+  const started = now();
+  const ring = new EventRing(options.ringSize);
+  const { journal, recovery } = await Journal.open({
+    dir: options.dir,
+    segmentBytes: options.segmentBytes,
+    maxBytes: options.maxBytes,
+    keep: options.ringSize,
+    logger: options.logger,
+    onCommitted: (events) => {
+      for (const event of events) ring.push(event);
+    },
+  });
+  ring.restore(recovery.newest, recovery.floor);
+  options.logger.info('journal: recovered', {
+    dir: options.dir,
+    segments: recovery.segments.length,
+    lastSeq: recovery.lastSeq,
+    inMemory: ring.size,
+    corruptLines: recovery.corruptLines,
+    ms: now() - started,
+  });
+  return new RingJournalStore(journal, ring, recovery.lastSeq);
+}
+
+class RingJournalStore implements JournalStore {
+  private nextSeq: number;
+  private closed = false;
+
+  constructor(
+    private readonly journal: Journal,
+    private readonly ring: EventRing,
+    lastSeq: number,
+  ) {
+    this.nextSeq = lastSeq + 1;
+  }
+
+  get lastSeq(): number {
+    return this.nextSeq - 1;
+  }
+
+  append(drafts: readonly EventDraft[]): Promise<MonEvent[]> {
+    if (this.closed) return Promise.reject(JournalError.closed(this.journal.dir));
+    // Numbered now, synchronously, in call order; a failed write burns these seqs for good.
+    const events = drafts.map((draft) => numbered(draft, this.nextSeq++));
+    return this.journal.append(events).then(() => events);
+  }
+
+  async readSince(since: number, limit: number): Promise<MonEvent[]> {
+    if (limit <= 0) return [];
+    const fromRing = this.ring.since(since, limit);
+    if (fromRing) return fromRing;
+    const fromDisk = await this.journal.readSince(since, limit);
+    // Retention may have deleted on disk what the ring still holds: merge both.
+    return uniqueBySeq([...fromDisk, ...this.ring.after(since, limit)]).slice(0, limit);
+  }
+
+  async readBefore(
+    before: number,
+    limit: number,
+    filter?: (event: MonEvent) => boolean,
+  ): Promise<MonEvent[]> {
+    if (limit <= 0) return [];
+    const fromRing = this.ring.before(before, limit, filter);
+    if (fromRing.length >= limit || this.ring.floor === 0) return fromRing;
+    // Everything above the floor is in the ring: the journal is asked only about what lies below.
+    const below = Math.min(before, this.ring.floor + 1);
+    const fromDisk = await this.journal.readBefore(below, limit - fromRing.length, filter);
+    return [...fromDisk, ...fromRing];
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.journal.close();
+  }
+
+  stats(): JournalStoreStats {
+    const journal = this.journal.stats();
+    const retained = [journal.firstSeq, this.ring.oldestSeq ?? 0].filter((seq) => seq > 0);
+    return {
+      lastSeq: this.lastSeq,
+      firstSeq: retained.length > 0 ? Math.min(...retained) : 0,
+      segments: journal.segments,
+      bytes: journal.bytes,
+      corruptLines: journal.corruptLines,
+      writeErrors: journal.writeErrors,
+      writable: journal.writable,
+      dir: this.journal.dir,
+      writeBatches: journal.writeBatches,
+      ringEvents: this.ring.size,
+      segmentsDropped: journal.segmentsDropped,
+    };
+  }
+}
+
+/** The stored form: seq first, then exactly the event's fields (nothing extra rides along). */
+function numbered(draft: EventDraft, seq: number): MonEvent {
+  return {
+    seq,
+    id: draft.id,
+    receivedAt: draft.receivedAt,
+    type: draft.type,
+    sessionId: draft.sessionId,
+    source: draft.source,
+    tool: draft.tool,
+    cwd: draft.cwd,
+    data: draft.data,
+  };
+}

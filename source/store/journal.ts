@@ -1,0 +1,348 @@
+import { type FileHandle, open, statfs, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../daemon/logger-types.js';
+import { JournalError, errnoOf } from '../errors/journal-error.js';
+import type { MonEvent } from '../protocol/event.js';
+import { isBlankLine, parseEventLine, serializeEvent, uniqueBySeq } from './event-line.js';
+import { GroupCommit } from './group-commit.js';
+import { readLines } from './lines.js';
+import { type Recovery, type SegmentInfo, recoverJournal } from './recover.js';
+import { segmentIndexFor, segmentName, segmentsToDrop } from './segments.js';
+
+export interface JournalOptions {
+  dir: string;
+  /** A segment at or above this size is closed and a new one started before the next write. */
+  segmentBytes: number;
+  /** Retention: the oldest whole segments are deleted while the total is above this. */
+  maxBytes: number;
+  logger: Logger;
+  /** How many of the newest events recovery hands back (the ring size). */
+  keep: number;
+  /** Called synchronously after a batch reached the OS, before its appends resolve. */
+  onCommitted?: (events: readonly MonEvent[]) => void;
+  maxLineBytes?: number;
+}
+
+export interface JournalStats {
+  firstSeq: number;
+  segments: number;
+  bytes: number;
+  corruptLines: number;
+  writeErrors: number;
+  writable: boolean;
+  /** Write batches started (group commit: far fewer than appends under load). */
+  writeBatches: number;
+  /** Segments deleted by retention since start. */
+  segmentsDropped: number;
+}
+
+interface Pending {
+  event: MonEvent;
+  line: string;
+}
+
+const NEWLINE = 0x0a;
+
+/**
+ * The append-only NDJSON journal on disk: segments named by their first seq, one event per line.
+ * Appends are group-committed (one write per batch, no fsync per event; fsync on rotation and close).
+ */
+export class Journal {
+  private readonly segments: SegmentInfo[];
+  /** The segment appends go to; null after a rotation until the next write opens a new one. */
+  private active: SegmentInfo | null;
+  private handle: FileHandle | null = null;
+  /** The active file does not end with a newline (torn line): the next write starts with one. */
+  private needsNewline = false;
+  private readonly commit: GroupCommit<Pending>;
+  private corruptLines: number;
+  private writeErrors = 0;
+  private writable = true;
+  private segmentsDropped = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly options: JournalOptions,
+    recovery: Recovery,
+  ) {
+    this.segments = recovery.segments;
+    this.active = this.segments.at(-1) ?? null;
+    this.corruptLines = recovery.corruptLines;
+    this.commit = new GroupCommit((batch) => this.writeBatch(batch));
+  }
+
+  /** Opens (creating the directory if needed) and recovers. Fails only when the directory is unusable. */
+  static async open(options: JournalOptions): Promise<{ journal: Journal; recovery: Recovery }> {
+    validateSizes(options);
+    const recovery = await recoverJournal({
+      dir: options.dir,
+      keep: options.keep,
+      logger: options.logger,
+      maxLineBytes: options.maxLineBytes,
+    });
+    return { journal: new Journal(options, recovery), recovery };
+  }
+
+  get dir(): string {
+    return this.options.dir;
+  }
+
+  /**
+   * Writes the events (already numbered, ascending) as part of the next batch. Resolves once the
+   * bytes reached the OS; rejects with a JournalError when the write failed (nothing of it is kept).
+   */
+  append(events: readonly MonEvent[]): Promise<void> {
+    if (this.closed) return Promise.reject(JournalError.closed(this.options.dir));
+    if (events.length === 0) return Promise.resolve();
+    let pending: Pending[];
+    try {
+      pending = events.map((event) => ({ event, line: serializeEvent(event) }));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    return this.commit.submit(pending);
+  }
+
+  /** Stored events with seq > since, ascending, each seq once, at most `limit`. */
+  async readSince(since: number, limit: number): Promise<MonEvent[]> {
+    if (limit <= 0) return [];
+    const segments = [...this.segments];
+    let found: MonEvent[] = [];
+    const startAt = segmentIndexFor(
+      segments.map((segment) => segment.base),
+      since,
+    );
+    if (startAt < 0) return [];
+    for (let index = startAt; index < segments.length; index += 1) {
+      found = await this.collect(segments[index]!, found, (event) => event.seq > since, limit, 'lowest');
+      const next = segments[index + 1];
+      // Later segments hold only seqs >= their base: once we have `limit` below it, we are done.
+      if (found.length >= limit && (!next || next.base > found[limit - 1]!.seq)) break;
+    }
+    return found.slice(0, limit);
+  }
+
+  /** The newest stored events with seq < before that pass `filter`, ascending, at most `limit`. */
+  async readBefore(
+    before: number,
+    limit: number,
+    filter?: (event: MonEvent) => boolean,
+  ): Promise<MonEvent[]> {
+    if (limit <= 0) return [];
+    const segments = [...this.segments];
+    let found: MonEvent[] = [];
+    const accept = (event: MonEvent): boolean => event.seq < before && (!filter || filter(event));
+    for (let index = segments.length - 1; index >= 0; index -= 1) {
+      const segment = segments[index]!;
+      if (segment.base >= before) continue;
+      found = await this.collect(segment, found, accept, limit, 'highest');
+      // Earlier segments hold only seqs below this one's base, below everything found so far.
+      if (found.length >= limit) break;
+    }
+    return found.slice(-limit);
+  }
+
+  stats(): JournalStats {
+    const firstSeq = this.segments.find((segment) => segment.minSeq !== null)?.minSeq ?? 0;
+    return {
+      firstSeq,
+      segments: this.segments.length,
+      bytes: this.segments.reduce((sum, segment) => sum + segment.bytes, 0),
+      corruptLines: this.corruptLines,
+      writeErrors: this.writeErrors,
+      writable: this.writable,
+      writeBatches: this.commit.batches,
+      segmentsDropped: this.segmentsDropped,
+    };
+  }
+
+  /** Waits for queued writes, then fsyncs and closes the active segment. Idempotent. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.commit.idle();
+    await this.closeActiveHandle();
+  }
+
+  /** Reads one segment and merges the events `accept` takes into `found`, keeping `limit` of them. */
+  private async collect(
+    segment: SegmentInfo,
+    found: MonEvent[],
+    accept: (event: MonEvent) => boolean,
+    limit: number,
+    keep: 'lowest' | 'highest',
+  ): Promise<MonEvent[]> {
+    let merged = found;
+    const trim = (): MonEvent[] => {
+      const unique = uniqueBySeq(merged);
+      return keep === 'lowest' ? unique.slice(0, limit) : unique.slice(-limit);
+    };
+    try {
+      for await (const line of readLines(segment.path, {
+        end: segment.bytes,
+        maxLineBytes: this.options.maxLineBytes,
+      })) {
+        if (line.oversized || isBlankLine(line.text)) continue;
+        const event = parseEventLine(line.text);
+        if (!event || !accept(event)) continue;
+        merged.push(event);
+        if (merged.length >= 2 * limit + 1024) merged = trim();
+      }
+    } catch (error) {
+      // Retention may delete a segment while it is being read: what it held is gone by design.
+      if (errnoOf(error) !== 'ENOENT')
+        throw JournalError.readFailed({ dir: this.dir, path: segment.path, cause: error });
+    }
+    return trim();
+  }
+
+  private async writeBatch(batch: Pending[]): Promise<void> {
+    const events = batch.map((pending) => pending.event);
+    let segment: SegmentInfo | null = null;
+    let goodBytes = 0;
+    try {
+      segment = await this.prepareActive(events[0]!.seq);
+      goodBytes = segment.bytes;
+      const text = (this.needsNewline ? '\n' : '') + batch.map((pending) => `${pending.line}\n`).join('');
+      await writeAll(this.handle!, Buffer.from(text, 'utf8'));
+      segment.bytes += Buffer.byteLength(text, 'utf8');
+      this.needsNewline = false;
+      segment.minSeq = Math.min(segment.minSeq ?? events[0]!.seq, events[0]!.seq);
+      segment.maxSeq = Math.max(segment.maxSeq ?? 0, events.at(-1)!.seq);
+    } catch (error) {
+      throw await this.writeFailed(error, segment, goodBytes, events[0]!.seq);
+    }
+    if (!this.writable) this.options.logger.info('journal: writable again', { dir: this.dir });
+    this.writable = true;
+    this.options.onCommitted?.(events);
+    await this.applyRetention();
+  }
+
+  /** The segment the next batch goes to, rotating when the active one is full and (re)opening it. */
+  private async prepareActive(firstSeq: number): Promise<SegmentInfo> {
+    if (this.active && this.active.bytes >= this.options.segmentBytes) {
+      await this.closeActiveHandle();
+      this.active = null;
+    }
+    if (this.active && this.handle) return this.active;
+    const path = this.active?.path ?? join(this.dir, segmentName(firstSeq));
+    const handle = await open(path, 'a+');
+    try {
+      const size = (await handle.stat()).size;
+      this.needsNewline = size > 0 && !(await endsWithNewline(handle, size));
+      if (this.active) {
+        this.active.bytes = size;
+      } else {
+        this.active = { base: firstSeq, path, bytes: size, minSeq: null, maxSeq: null };
+        this.segments.push(this.active);
+        this.options.logger.debug('journal: new segment', { file: path });
+      }
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw error;
+    }
+    this.handle = handle;
+    return this.active;
+  }
+
+  /**
+   * After a failed write: cut the segment back to its last complete write (so no half line can glue
+   * onto the next event), drop the handle so the next batch reopens, and classify the error.
+   */
+  private async writeFailed(
+    error: unknown,
+    segment: SegmentInfo | null,
+    goodBytes: number,
+    firstSeq: number,
+  ): Promise<JournalError> {
+    this.writeErrors += 1;
+    this.writable = false;
+    const handle = this.handle;
+    this.handle = null;
+    if (handle) {
+      // If truncating fails too, reopening sees the missing newline and starts with one.
+      await handle.truncate(goodBytes).catch(() => undefined);
+      await handle.close().catch(() => undefined);
+    }
+    if (segment) segment.bytes = goodBytes;
+    const freeBytes = await statfs(this.dir)
+      .then((info) => info.bavail * info.bsize)
+      .catch(() => undefined);
+    const journalError = JournalError.writeFailed({
+      dir: this.dir,
+      path: segment?.path ?? this.active?.path ?? join(this.dir, segmentName(firstSeq)),
+      freeBytes,
+      cause: error,
+    });
+    this.options.logger.error('journal: write failed', {
+      code: journalError.code,
+      errno: journalError.context.errno,
+      file: journalError.context.path,
+      freeBytes,
+      writeErrors: this.writeErrors,
+    });
+    return journalError;
+  }
+
+  /** Deletes the oldest whole segments while the total is above maxBytes; never the newest (active) one. */
+  private async applyRetention(): Promise<void> {
+    const sizes = this.segments.map((segment) => segment.bytes);
+    const drop = segmentsToDrop(sizes, this.options.maxBytes);
+    for (let dropped = 0; dropped < drop; dropped += 1) {
+      const oldest = this.segments[0]!;
+      try {
+        await unlink(oldest.path);
+      } catch (error) {
+        if (errnoOf(error) !== 'ENOENT') {
+          this.options.logger.warn('journal: retention could not delete a segment', {
+            file: oldest.path,
+            errno: errnoOf(error),
+          });
+          return;
+        }
+      }
+      this.segments.shift();
+      this.segmentsDropped += 1;
+      this.options.logger.debug('journal: retention dropped a segment', { file: oldest.path });
+    }
+  }
+
+  private async closeActiveHandle(): Promise<void> {
+    const handle = this.handle;
+    this.handle = null;
+    if (!handle) return;
+    try {
+      await handle.sync();
+    } catch (error) {
+      this.options.logger.warn('journal: fsync failed', { file: this.active?.path, errno: errnoOf(error) });
+    }
+    await handle.close().catch(() => undefined);
+  }
+}
+
+function validateSizes(options: JournalOptions): void {
+  for (const key of ['segmentBytes', 'maxBytes'] as const) {
+    const value = options[key];
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new RangeError(`journal option ${key} must be a positive integer (bytes), got ${String(value)}`);
+    }
+  }
+  if (!Number.isSafeInteger(options.keep) || options.keep < 0) {
+    throw new RangeError(`journal option keep must be an integer >= 0, got ${String(options.keep)}`);
+  }
+}
+
+async function endsWithNewline(handle: FileHandle, size: number): Promise<boolean> {
+  const last = Buffer.alloc(1);
+  const { bytesRead } = await handle.read(last, 0, 1, size - 1);
+  return bytesRead === 1 && last[0] === NEWLINE;
+}
+
+/** FileHandle.write may write fewer bytes than asked: loop until all are out. */
+async function writeAll(handle: FileHandle, buffer: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < buffer.length) {
+    const { bytesWritten } = await handle.write(buffer, offset, buffer.length - offset);
+    if (bytesWritten === 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
+    offset += bytesWritten;
+  }
+}
