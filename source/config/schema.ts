@@ -33,6 +33,8 @@ export interface Config {
     historySize: number;
     /** Runs a new overall state must hold before it is reported (hysteresis). */
     hysteresisRuns: number;
+    /** Longest one check may take before it is reported as failed ('timed out'). */
+    checkTimeoutMs: number;
     thresholds: Record<ThresholdName, { warn: number; fail: number }>;
   };
   recovery: {
@@ -109,6 +111,14 @@ export const KEYS: readonly KeySpec[] = [
     min: 1,
     max: 100,
     description: 'runs a new state must hold before it is reported',
+  },
+  {
+    key: 'health.checkTimeoutMs',
+    kind: 'int',
+    default: 2000,
+    min: 10,
+    max: 600_000,
+    description: 'longest one check may take before it counts as failed',
   },
   ...thresholdKeys,
   { key: 'recovery.enabled', kind: 'boolean', default: true, description: 'graded recovery on or off' },

@@ -1,188 +1,92 @@
-import { MpmError, type Platform } from './base.js';
-import type { Guidance, Severity } from './guidance.js';
-import {
-  diskSpaceCommands,
-  inspectProcessCommands,
-  perPlatform,
-  viewLogsCommands,
-} from './platform-commands.js';
+/**
+ * Errors of self-monitoring: a health check that threw or hung, and recovery that gave up. Both are
+ * logged by the daemon and shown in /diagnostics; neither stops the daemon by itself.
+ */
+import { MpmError } from './base.js';
 
-interface CheckAdvice {
-  meaning: string;
-  steps: string[];
-  commands?: (platform: Platform, facts: { pid?: number; home?: string }) => string[];
-}
-
-function openFilesCommands(platform: Platform, pid?: number): string[] {
-  if (platform === 'win32')
-    return pid ? [`powershell -NoProfile -Command "(Get-Process -Id ${pid}).HandleCount"`] : [];
-  if (platform === 'linux') return ['ulimit -n', ...(pid ? [`ls /proc/${pid}/fd | wc -l`] : [])];
-  return ['ulimit -n', ...(pid ? [`lsof -p ${pid} | wc -l`] : [])];
-}
-
-const RESTART = 'Restart the daemon: `mpm-mon restart` (viewers reconnect and replay what they missed).';
-const ADVICE: Record<string, CheckAdvice> = {
-  memoryMb: {
-    meaning: 'The daemon uses more memory than allowed; it keeps events.ringSize events in memory.',
-    steps: [RESTART, 'Lower events.ringSize or health.historySize if it grows back.'],
-    commands: (platform, { pid }) => (pid ? inspectProcessCommands(platform, pid) : []),
-  },
-  heapMb: {
-    meaning: 'The JavaScript heap is larger than allowed: something is retained in memory.',
-    steps: [RESTART, 'Lower events.ringSize; many slow viewers also hold backlog in memory.'],
-  },
-  cpuPercent: {
-    meaning: 'The daemon is busy: many events per second, many viewers, or a loop gone wrong.',
-    steps: ['Check the event rate in `mpm-mon status`.', RESTART],
-    commands: (platform, { pid }) => (pid ? inspectProcessCommands(platform, pid) : []),
-  },
-  openFiles: {
-    meaning:
-      'The daemon holds many file descriptors (sockets and files); at the limit it cannot accept more.',
-    steps: [
-      'Close viewers you do not need.',
-      RESTART,
-      'Raise the limit (ulimit -n) for the daemon if it is legitimately busy.',
-    ],
-    commands: (platform, { pid }) => openFilesCommands(platform, pid),
-  },
-  eventLoopLagMs: {
-    meaning: 'The daemon answers late: its event loop is blocked or saturated.',
-    steps: ['Look at the log for slow operations.', RESTART],
-  },
-  errorRate: {
-    meaning: 'Many requests end in errors (rejected or invalid events).',
-    steps: ['Look at the log for the errors.', 'Check that hooks run `mpm-mon hook` of the same version.'],
-  },
-  probeLatencyMs: {
-    meaning: "The daemon's own HTTP probe is slow: everything that talks to it is slowed down.",
-    steps: ['Look at the log.', RESTART],
-  },
-  deliveryBacklog: {
-    meaning: 'Viewers are not keeping up: events wait in memory for them.',
-    steps: [
-      'Close slow viewers (an SSH session over a slow link).',
-      'Lower viewers.maxBacklog to drop laggards sooner.',
-    ],
-  },
-  diskFreeMb: {
-    meaning:
-      'The disk that holds the journal is nearly full; when it is full, events can no longer be stored.',
-    steps: ['Free space on that volume.', 'Lower journal.maxBytes so that less history is kept.'],
-    commands: (platform, { home }) => (home ? diskSpaceCommands(platform, home) : []),
-  },
-  spoolBacklog: {
-    meaning: 'Hooks have spooled events to disk because the daemon was not reachable.',
-    steps: ['Start the daemon so that it drains the spool: `mpm-mon start`.'],
-  },
-  corruptLines: {
-    meaning: 'Some journal lines cannot be read (a crash mid-write, or the disk); those events are skipped.',
-    steps: ['Run `mpm-mon doctor --verbose` to see which files and lines.', 'Check free disk space.'],
-  },
-};
-
-const DEFAULT_ADVICE: CheckAdvice = {
-  meaning: 'A daemon health check is outside its allowed range.',
-  steps: ['Look at the daemon log.', RESTART],
-};
-
-function formatThreshold(threshold: { warn: number; fail: number } | null, unit: string): string {
-  return threshold ? `warn at ${threshold.warn}${unit}, fail at ${threshold.fail}${unit}` : 'no threshold';
-}
-
-/** A health check of the daemon (or of doctor) is over its warn or fail threshold. */
-export class HealthCheckError extends MpmError implements Guidance {
-  readonly explanation: string;
-  readonly severity: Severity;
-
-  constructor(input: {
-    check: string;
-    status: 'warn' | 'fail';
-    value: number | null;
-    unit?: string;
-    threshold: { warn: number; fail: number } | null;
-    output?: string;
-    pid?: number;
-    home?: string;
-    logFile?: string;
-  }) {
-    const unit = input.unit ?? '';
-    const shownUnit = unit && unit !== 'count' ? ` ${unit}` : '';
-    const advice = ADVICE[input.check] ?? DEFAULT_ADVICE;
-    super(
-      'HEALTH_THRESHOLD_EXCEEDED',
-      `health check ${input.check} is ${input.status === 'fail' ? 'failing' : 'warning'}: ${
-        input.value === null ? 'no value' : `${input.value}${shownUnit}`
-      } (${formatThreshold(input.threshold, shownUnit)})`,
-      {
-        context: {
-          check: input.check,
-          status: input.status,
-          value: input.value,
-          unit,
-          threshold: input.threshold,
-          output: input.output,
-          pid: input.pid,
-        },
-        steps: [...advice.steps, 'Run `mpm-mon doctor` after the change.'],
-        commands: {
-          all: ['mpm-mon status'],
-          ...perPlatform((platform) => [
-            ...(advice.commands?.(platform, { pid: input.pid, home: input.home }) ?? []),
-            ...(input.logFile ? viewLogsCommands(platform, input.logFile) : []),
-          ]),
-        },
-      },
-    );
-    this.severity = input.status;
-    this.explanation = advice.meaning;
+function describe(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? typeof value;
+  } catch {
+    return typeof value;
   }
 }
 
-/** Automatic recovery did not help: an action failed, or the circuit breaker stopped trying. */
-export class RecoveryFailedError extends MpmError implements Guidance {
-  readonly explanation: string;
-  readonly severity: Severity;
+export type HealthCheckFailure = 'timeout' | 'threw';
 
-  constructor(input: {
-    action?: string;
-    breaker: { state: 'closed' | 'open' | 'half-open'; failures: number; nextTrialAt: string | null };
-    detail?: string;
-    at?: string;
-    logFile?: string;
+/** A health check did not produce a result: it threw, or it did not finish within its timeout. */
+export class HealthCheckError extends MpmError {
+  readonly check: string;
+  readonly reason: HealthCheckFailure;
+
+  constructor(facts: { check: string; reason: HealthCheckFailure; timeoutMs: number; cause?: unknown }) {
+    const cause =
+      facts.cause instanceof Error
+        ? facts.cause.message
+        : facts.cause === undefined
+          ? ''
+          : typeof facts.cause === 'string'
+            ? facts.cause
+            : describe(facts.cause);
+    const message =
+      facts.reason === 'timeout'
+        ? `health check "${facts.check}" did not finish within ${facts.timeoutMs} ms`
+        : `health check "${facts.check}" failed to run: ${cause || 'unknown error'}`;
+    super('HEALTH_CHECK_FAILED', message, {
+      context: { check: facts.check, reason: facts.reason, timeoutMs: facts.timeoutMs, cause: cause || null },
+      steps: [
+        facts.reason === 'timeout'
+          ? 'The daemon or the machine is overloaded, or a resource the check reads hangs (disk, network).'
+          : 'This is a bug or an unexpected environment; the daemon log has the details.',
+        'See every check and its history: `mpm-mon doctor` or GET /diagnostics.',
+        facts.reason === 'timeout'
+          ? 'If the machine is just slow, raise health.checkTimeoutMs (MPM_MON_HEALTH_CHECK_TIMEOUT_MS).'
+          : 'Restart the daemon with `mpm-mon restart` if the check keeps failing.',
+      ],
+      commands: { all: ['mpm-mon doctor', 'mpm-mon status'] },
+      cause: facts.cause,
+    });
+    this.check = facts.check;
+    this.reason = facts.reason;
+  }
+}
+
+/**
+ * Recovery failed: one action did not bring the failing checks back, or the circuit breaker opened
+ * after repeated failures and the daemon now serves in a degraded state until a trial succeeds.
+ */
+export class RecoveryFailedError extends MpmError {
+  constructor(facts: {
+    action: string;
+    checks: readonly string[];
+    detail: string;
+    failures: number;
+    breaker: string;
+    nextTrialAt?: string | null;
+    cause?: unknown;
   }) {
-    const { breaker } = input;
-    const open = breaker.state === 'open';
-    super(
-      'RECOVERY_FAILED',
-      open
-        ? `automatic recovery stopped: the circuit breaker is open after ${breaker.failures} failed recoveries`
-        : `automatic recovery${input.action ? ` (${input.action})` : ''} failed${input.detail ? `: ${input.detail}` : ''}`,
-      {
-        context: {
-          action: input.action,
-          at: input.at,
-          breaker: breaker.state,
-          failures: breaker.failures,
-          nextTrialAt: breaker.nextTrialAt,
-          detail: input.detail,
-        },
-        steps: [
-          'Look at the daemon log and the recovery log (`mpm-mon doctor --verbose`) for what keeps failing.',
-          open && breaker.nextTrialAt
-            ? `The daemon tries once more at ${breaker.nextTrialAt}; restart it to start afresh: \`mpm-mon restart\`.`
-            : 'Restart the daemon to start afresh: `mpm-mon restart`.',
-          'If the same check keeps failing, its threshold may be too tight for this machine (health.thresholds.*).',
-        ],
-        commands: {
-          all: ['mpm-mon doctor --verbose', 'mpm-mon restart'],
-          ...perPlatform((platform) => (input.logFile ? viewLogsCommands(platform, input.logFile) : [])),
-        },
+    const open = facts.breaker === 'open';
+    const message = open
+      ? `recovery gave up after ${facts.failures} failed attempts (last: ${facts.action}); the daemon keeps serving, degraded`
+      : `recovery action ${facts.action} did not fix ${facts.checks.join(', ') || 'the failing checks'}: ${facts.detail}`;
+    super('RECOVERY_FAILED', message, {
+      context: {
+        action: facts.action,
+        checks: facts.checks,
+        detail: facts.detail,
+        failures: facts.failures,
+        breaker: facts.breaker,
+        nextTrialAt: facts.nextTrialAt ?? null,
       },
-    );
-    this.severity = open ? 'fail' : 'warn';
-    this.explanation = open
-      ? 'The daemon serves in a degraded mode and no longer repairs itself until the breaker closes.'
-      : 'The daemon tried to repair a failing health check and could not; it will try again.';
+      steps: [
+        'Look at the failing checks and the recovery log: `mpm-mon doctor` or GET /diagnostics.',
+        open
+          ? `Recovery tries once more ${facts.nextTrialAt ? `at ${facts.nextTrialAt}` : 'after recovery.breaker.resetTimeoutMs'}; to start clean now, run \`mpm-mon restart\`.`
+          : 'Recovery escalates on its own (clear connections, restart the service, emergency stop).',
+        'Fix what the failing check names (memory, disk, port), or raise its thresholds in the config file if they are too strict.',
+      ],
+      commands: { all: ['mpm-mon doctor', 'mpm-mon restart'] },
+      cause: facts.cause,
+    });
   }
 }

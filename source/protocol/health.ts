@@ -53,3 +53,18 @@ export interface RecoveryEntry {
   breaker: BreakerStateName;
   detail?: string;
 }
+
+/** One past result of a check, compact (kept `health.historySize` times per check). */
+export interface HealthHistoryPoint {
+  time: string;
+  status: CheckStatus;
+  observedValue: number | null;
+}
+
+/** A check's history, for /diagnostics: its latest full result, when its status last changed, points oldest first. */
+export interface CheckHistory {
+  latest: CheckResult;
+  /** ISO time of the last status change; null while it never changed. */
+  lastChangedAt: string | null;
+  points: HealthHistoryPoint[];
+}

@@ -1,0 +1,155 @@
+/**
+ * The daemon process itself: CPU, memory, heap, open files, event-loop lag.
+ *
+ * CPU comes from process.cpuUsage() (getrusage: the kernel's utime+stime for this process, in µs),
+ * compared between runs over the wall-clock time between them. That is the figure /proc/self/stat
+ * gives on Linux, at finer resolution (µs rather than clock ticks), with no file read, no CLK_TCK
+ * assumption, and the same on every platform — and unlike pidusage it neither reports 0 on its first
+ * call (the baseline is taken when the check is created) nor keeps a file open per tracked pid.
+ */
+import { readdir } from 'node:fs/promises';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import type { CheckResult } from '../../protocol/health.js';
+import type { Config } from '../../config/schema.js';
+import type { HealthCheck } from '../types.js';
+import { isoNow, judged } from './result.js';
+
+const MIB = 1024 * 1024;
+
+export interface ProcessCheckOptions {
+  thresholds: Config['health']['thresholds'];
+  now?: () => number;
+  platform?: NodeJS.Platform;
+  /** Sampling interval of the event-loop delay monitor (ms). */
+  lagResolutionMs?: number;
+}
+
+interface CpuSample {
+  cpuMicros: number;
+  wallNanos: bigint;
+}
+
+function sampleCpu(): CpuSample {
+  const usage = process.cpuUsage();
+  return { cpuMicros: usage.user + usage.system, wallNanos: process.hrtime.bigint() };
+}
+
+/** CPU % of one core between two samples; null when no wall time passed. */
+export function cpuPercentBetween(before: CpuSample, after: CpuSample): number | null {
+  const wallMicros = Number(after.wallNanos - before.wallNanos) / 1000;
+  if (wallMicros <= 0) return null;
+  return ((after.cpuMicros - before.cpuMicros) / wallMicros) * 100;
+}
+
+/** Where this process's open descriptors are listed, or null on a platform without such a folder. */
+function fdFolder(platform: NodeJS.Platform): string | null {
+  if (platform === 'linux') return '/proc/self/fd';
+  if (platform === 'darwin') return '/dev/fd';
+  return null;
+}
+
+/** Open file descriptors of this process, or null when the platform does not say. */
+export async function countOpenFiles(platform: NodeJS.Platform = process.platform): Promise<number | null> {
+  const folder = fdFolder(platform);
+  if (!folder) return null;
+  try {
+    const entries = await readdir(folder);
+    // Reading the folder opens one descriptor of its own, which is listed too.
+    return Math.max(0, entries.length - 1);
+  } catch {
+    return null;
+  }
+}
+
+export function createProcessCheck(options: ProcessCheckOptions): HealthCheck & { close(): void } {
+  const now = options.now ?? Date.now;
+  const platform = options.platform ?? process.platform;
+  const { thresholds } = options;
+  let lastCpu = sampleCpu();
+  // 20 ms: each sample is a timer wake-up; at 10 ms the monitor alone cost ~0.5% of a core when idle.
+  const resolutionMs = options.lagResolutionMs ?? 20;
+  const lag: IntervalHistogram = monitorEventLoopDelay({ resolution: resolutionMs });
+  lag.enable();
+
+  return {
+    name: 'process',
+    async run(): Promise<CheckResult[]> {
+      const openFiles = await countOpenFiles(platform);
+      const cpu = sampleCpu();
+      const cpuPercent = cpuPercentBetween(lastCpu, cpu);
+      lastCpu = cpu;
+      const memory = process.memoryUsage();
+      // The delay histogram's max is the longest the loop was blocked since the last run: the latency an
+      // event in flight could have suffered. Its p99 can hide a single long block among many samples.
+      // Samples include the sampling interval itself (an idle loop reads ~resolution): subtract it.
+      const delayMs = (nanos: number): number =>
+        lag.count > 0 ? Math.max(0, nanos / 1e6 - resolutionMs) : 0;
+      const lagMaxMs = delayMs(lag.max);
+      const lagP99Ms = delayMs(lag.percentile(99));
+      const lagMeanMs = delayMs(lag.mean);
+      lag.reset();
+      const time = isoNow(now);
+      return [
+        judged(
+          {
+            name: 'process:cpu',
+            value: cpuPercent,
+            unit: '%',
+            threshold: thresholds.cpuPercent,
+            output:
+              cpuPercent === null
+                ? 'no time passed since the last run'
+                : `${cpuPercent.toFixed(1)}% of one core since the last run`,
+          },
+          time,
+        ),
+        judged(
+          {
+            name: 'process:memory',
+            value: memory.rss / MIB,
+            unit: 'MiB',
+            threshold: thresholds.memoryMb,
+            output: `resident set ${(memory.rss / MIB).toFixed(1)} MiB`,
+          },
+          time,
+        ),
+        judged(
+          {
+            name: 'process:heap',
+            value: memory.heapUsed / MIB,
+            unit: 'MiB',
+            threshold: thresholds.heapMb,
+            output: `heap used ${(memory.heapUsed / MIB).toFixed(1)} of ${(memory.heapTotal / MIB).toFixed(1)} MiB`,
+          },
+          time,
+        ),
+        judged(
+          {
+            name: 'process:openFiles',
+            value: openFiles,
+            unit: 'descriptors',
+            threshold: thresholds.openFiles,
+            output:
+              openFiles === null
+                ? `unknown: open descriptors cannot be listed on ${platform}`
+                : `${openFiles} open file descriptors`,
+          },
+          time,
+        ),
+        judged(
+          {
+            name: 'process:eventLoopLag',
+            value: lagMaxMs,
+            unit: 'ms',
+            threshold: thresholds.eventLoopLagMs,
+            output: `event-loop delay since the last run: max ${lagMaxMs.toFixed(1)} ms, p99 ${lagP99Ms.toFixed(1)} ms, mean ${lagMeanMs.toFixed(1)} ms`,
+          },
+          time,
+        ),
+      ];
+    },
+    close(): void {
+      lag.disable();
+    },
+  };
+}
