@@ -1,0 +1,54 @@
+/**
+ * Does a name (an object key, `NAME=` in text, a `--flag`) say that its value is a secret? Names are
+ * split into words (snake, kebab, dot and camel case) so that `max_tokens`, `tokenizer` and `author`
+ * stay readable while `GITHUB_TOKEN`, `apiKey` and `x-auth-token` are caught.
+ */
+
+/** Matched anywhere in the joined lowercase words: strong words with few innocent uses. */
+const SECRET_SUBSTRING = /secret|passw(?:or)?d|passphrase|credential|api_?key|private_?key/;
+
+/** A word that ends in one of these (`token`, `accesstoken`, `dbpwd`). */
+const SECRET_WORD_ENDING = /(?:token|pwd)$/;
+
+/** A whole word. */
+const SECRET_WORDS: ReadonlySet<string> = new Set(['auth', 'authorization']);
+
+/** `token_type`, `password_file`, `secret_name`: the value describes the secret, it is not the secret. */
+const DESCRIPTIVE_LAST_WORDS: ReadonlySet<string> = new Set([
+  'file',
+  'path',
+  'dir',
+  'name',
+  'type',
+  'url',
+  'uri',
+  'endpoint',
+  'count',
+  'limit',
+  'length',
+  'size',
+  'id',
+  'ref',
+  'env',
+  'var',
+]);
+
+/** Shell variables that hold directories, not passwords. */
+const SHELL_DIRECTORY_VARIABLES: ReadonlySet<string> = new Set(['PWD', 'OLDPWD', 'pwd', 'oldpwd']);
+
+export function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((word) => word !== '');
+}
+
+export function isSecretName(name: string): boolean {
+  if (name.length > 100 || SHELL_DIRECTORY_VARIABLES.has(name)) return false;
+  const words = nameWords(name);
+  if (words.length === 0) return false;
+  if (words.length > 1 && DESCRIPTIVE_LAST_WORDS.has(words[words.length - 1]!)) return false;
+  if (SECRET_SUBSTRING.test(words.join('_'))) return true;
+  return words.some((word) => SECRET_WORD_ENDING.test(word) || SECRET_WORDS.has(word));
+}
