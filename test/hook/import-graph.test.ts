@@ -1,0 +1,75 @@
+// `mpm-mon hook` runs on every tool call: everything it imports is paid every time. This walks its
+// static import graph and fails when something heavy (meow, conf, socket.io, ink, react) creeps in.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const ALLOWED_OWN = [
+  /^source\/hook\/[^/]+\.ts$/,
+  /^source\/store\/spool\.ts$/,
+  /^source\/config\/home\.ts$/,
+  /^source\/protocol\/pidfile\.ts$/,
+  /^source\/commands\/hook\.ts$/,
+];
+
+interface ImportSite {
+  from: string;
+  specifier: string;
+}
+
+/** Runtime imports of one module (`import type` is erased by the compiler and costs nothing). */
+function runtimeImports(file: string): string[] {
+  const text = fs.readFileSync(file, 'utf8');
+  const found: string[] = [];
+  for (const match of text.matchAll(/^\s*(import|export)\s+(type\s+)?([^'";]*?)\s*from\s*'([^']+)'/gm)) {
+    if (!match[2]) found.push(match[4]!);
+  }
+  for (const match of text.matchAll(/^\s*import\s+'([^']+)'/gm)) found.push(match[1]!);
+  assert.doesNotMatch(text, /\bimport\(/, `${file} uses a dynamic import`);
+  return found;
+}
+
+function graph(entry: string): { own: string[]; external: ImportSite[] } {
+  const own = new Set<string>();
+  const external: ImportSite[] = [];
+  const queue = [entry];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    const relative = path.relative(repo, file).split(path.sep).join('/');
+    if (own.has(relative)) continue;
+    own.add(relative);
+    for (const specifier of runtimeImports(file)) {
+      if (specifier.startsWith('.'))
+        queue.push(path.resolve(path.dirname(file), specifier.replace(/\.js$/, '.ts')));
+      else external.push({ from: relative, specifier });
+    }
+  }
+  return { own: [...own].sort(), external };
+}
+
+test('the hook command imports only node builtins and its own small modules', () => {
+  const { own, external } = graph(path.join(repo, 'source/commands/hook.ts'));
+  assert.deepEqual(
+    external.filter((site) => !site.specifier.startsWith('node:')),
+    [],
+    'only node: builtins outside the repo',
+  );
+  assert.deepEqual(
+    own.filter((file) => !ALLOWED_OWN.some((pattern) => pattern.test(file))),
+    [],
+    'only config/home, protocol/pidfile, hook/ and store/spool inside the repo',
+  );
+  assert.ok(
+    own.includes('source/store/spool.ts') && own.includes('source/config/home.ts'),
+    'the walk did follow imports',
+  );
+});
+
+test('the hook path never uses fetch (it loads undici: +150 ms)', () => {
+  const { own } = graph(path.join(repo, 'source/commands/hook.ts'));
+  for (const file of own)
+    assert.doesNotMatch(fs.readFileSync(path.join(repo, file), 'utf8'), /\bfetch\(/, `${file} calls fetch`);
+});
