@@ -1,0 +1,348 @@
+/** The whole TUI state and its reducer. Pure: time comes in with the actions that need it. */
+import type { ConnectionState } from '../../client/dashboard-client.js';
+import type { MonEvent } from '../../protocol/event.js';
+import type { HealthReport, RecoveryEntry } from '../../protocol/health.js';
+import type { HelloMessage, ShutdownMessage, StatusResponse } from '../../protocol/messages.js';
+import { appendEvents, createEventBuffer, lowerBoundBySeq, type EventBuffer } from './events-buffer.js';
+import { applyFilter, EMPTY_FILTER, parseFilter, type EventFilter } from './filter.js';
+import { createHealthHistory, recordHealth, type HealthHistory } from './health-history.js';
+import { EMPTY_RATE, recordArrivals, type RateState } from './rate.js';
+import { createSessions, sortedSessions, trackSessions, type SessionsState } from './sessions.js';
+import { createToolPairs, pairTools, type ToolPairs } from './tool-pairing.js';
+import { clamp, windowStart } from './window.js';
+
+export const VIEWS = ['events', 'sessions', 'health', 'recovery', 'troubleshoot'] as const;
+export type ViewName = (typeof VIEWS)[number];
+
+export type Overlay = { kind: 'help'; scroll: number } | { kind: 'detail'; seq: number; scroll: number };
+
+export interface UiState {
+  view: ViewName;
+  overlay: Overlay | null;
+  filter: EventFilter;
+  /** The filter being typed after `/`; null when not editing. */
+  filterDraft: string | null;
+  filterError: string | null;
+  paused: boolean;
+  /** While paused the Events view shows nothing newer than this. */
+  pausedAtSeq: number;
+  arrivedWhilePaused: number;
+  /** Selection tracks the newest event. */
+  follow: boolean;
+  selectedSeq: number | null;
+  topSeq: number;
+  /** `c` hides everything up to here from the Events view (the buffer keeps it). */
+  clearedThroughSeq: number;
+  sessionIndex: number;
+  /** Scroll offsets of the other views. */
+  scroll: Record<'health' | 'recovery' | 'troubleshoot', number>;
+}
+
+export interface TuiState {
+  buffer: EventBuffer;
+  pairs: ToolPairs;
+  sessions: SessionsState;
+  connection: ConnectionState;
+  shutdown: ShutdownMessage | null;
+  hello: HelloMessage | null;
+  health: HealthReport | null;
+  healthHistory: HealthHistory;
+  recovery: readonly RecoveryEntry[];
+  /** Events the daemon could not replay after a reconnect. */
+  missed: number;
+  status: StatusResponse | null;
+  rate: RateState;
+  now: number;
+  ui: UiState;
+}
+
+export interface TuiLimits {
+  bufferSize: number;
+  sessions?: number;
+  healthHistory?: number;
+  recovery?: number;
+}
+
+export function createTuiState(limits: TuiLimits, now: number): TuiState {
+  return {
+    buffer: createEventBuffer(limits.bufferSize),
+    pairs: createToolPairs(Math.max(100, limits.bufferSize)),
+    sessions: createSessions(limits.sessions ?? 200),
+    connection: { kind: 'connecting' },
+    shutdown: null,
+    hello: null,
+    health: null,
+    healthHistory: createHealthHistory(limits.healthHistory ?? 60),
+    recovery: [],
+    missed: 0,
+    status: null,
+    rate: EMPTY_RATE,
+    now,
+    ui: {
+      view: 'events',
+      overlay: null,
+      filter: EMPTY_FILTER,
+      filterDraft: null,
+      filterError: null,
+      paused: false,
+      pausedAtSeq: 0,
+      arrivedWhilePaused: 0,
+      follow: true,
+      selectedSeq: null,
+      topSeq: 0,
+      clearedThroughSeq: 0,
+      sessionIndex: 0,
+      scroll: { health: 0, recovery: 0, troubleshoot: 0 },
+    },
+  };
+}
+
+export type TuiAction =
+  | {
+      type: 'events';
+      events: readonly MonEvent[];
+      now: number;
+      /** dropped before reaching state */ dropped?: number;
+    }
+  | { type: 'connection'; state: ConnectionState }
+  | { type: 'hello'; hello: HelloMessage }
+  | { type: 'health'; report: HealthReport }
+  | { type: 'recovery'; entry: RecoveryEntry }
+  | { type: 'shutdown'; message: ShutdownMessage }
+  | { type: 'gap'; from: number; to: number }
+  | { type: 'status'; status: StatusResponse }
+  | { type: 'tick'; now: number }
+  | { type: 'view'; view: ViewName }
+  | { type: 'cycleView'; delta: 1 | -1 }
+  | { type: 'move'; delta: number; pageSize: number; maxScroll?: number }
+  | { type: 'top'; pageSize: number; maxScroll?: number }
+  | { type: 'bottom'; pageSize: number; maxScroll?: number }
+  | { type: 'togglePause' }
+  | { type: 'live' }
+  | { type: 'clear' }
+  | { type: 'toggleHelp' }
+  | { type: 'open' }
+  | { type: 'back' }
+  | { type: 'filterStart' }
+  | { type: 'filterDraft'; text: string }
+  | { type: 'filterCommit' };
+
+let visibleCache: { key: unknown[]; value: readonly MonEvent[] } | null = null;
+
+/** The Events view's list: not cleared, not newer than a pause, matching the filter. Memoised. */
+export function visibleEvents(state: TuiState): readonly MonEvent[] {
+  const { ui, buffer } = state;
+  const key = [buffer.events, ui.filter, ui.clearedThroughSeq, ui.paused, ui.pausedAtSeq];
+  if (visibleCache && visibleCache.key.every((part, index) => part === key[index])) return visibleCache.value;
+  let events = buffer.events;
+  const from = lowerBoundBySeq(events, ui.clearedThroughSeq + 1);
+  const to = ui.paused ? lowerBoundBySeq(events, ui.pausedAtSeq + 1) : events.length;
+  if (from > 0 || to < events.length) events = events.slice(from, to);
+  const value = applyFilter(ui.filter, events);
+  visibleCache = { key, value };
+  return value;
+}
+
+/** Index of the selected event in `list` (the newest when following). */
+export function selectedIndex(ui: UiState, list: readonly MonEvent[]): number {
+  if (list.length === 0) return -1;
+  if (ui.follow || ui.selectedSeq === null) return list.length - 1;
+  return clamp(lowerBoundBySeq(list, ui.selectedSeq), 0, list.length - 1);
+}
+
+/** First row of the Events window for a list area `height` rows tall. */
+export function eventsWindowStart(ui: UiState, list: readonly MonEvent[], height: number): number {
+  const selected = selectedIndex(ui, list);
+  if (ui.follow) return Math.max(0, list.length - height);
+  return windowStart(lowerBoundBySeq(list, ui.topSeq), selected, height, list.length);
+}
+
+export function viewLabelIndex(view: ViewName): number {
+  return VIEWS.indexOf(view);
+}
+
+const MAX_RECOVERY = 200;
+
+export function reduce(state: TuiState, action: TuiAction): TuiState {
+  switch (action.type) {
+    case 'events':
+      return receiveEvents(state, action.events, action.now, action.dropped ?? 0);
+    case 'connection':
+      return {
+        ...state,
+        connection: action.state,
+        shutdown: action.state.kind === 'connected' ? null : state.shutdown,
+      };
+    case 'hello':
+      return {
+        ...state,
+        hello: action.hello,
+        ...(action.hello.health ? applyHealth(state, action.hello.health) : {}),
+      };
+    case 'health':
+      return { ...state, ...applyHealth(state, action.report) };
+    case 'recovery':
+      return { ...state, recovery: [...state.recovery, action.entry].slice(-MAX_RECOVERY) };
+    case 'shutdown':
+      return { ...state, shutdown: action.message };
+    case 'gap':
+      return { ...state, missed: state.missed + Math.max(0, action.to - action.from + 1) };
+    case 'status':
+      return { ...state, status: action.status };
+    case 'tick':
+      return { ...state, now: action.now };
+    default:
+      return { ...state, ui: reduceUi(state, action) };
+  }
+}
+
+function applyHealth(state: TuiState, report: HealthReport): Pick<TuiState, 'health' | 'healthHistory'> {
+  return { health: report, healthHistory: recordHealth(state.healthHistory, report) };
+}
+
+function receiveEvents(
+  state: TuiState,
+  events: readonly MonEvent[],
+  now: number,
+  droppedBefore: number,
+): TuiState {
+  const appended = appendEvents(state.buffer, events);
+  if (appended === state.buffer && droppedBefore === 0) return state;
+  const buffer = droppedBefore > 0 ? { ...appended, dropped: appended.dropped + droppedBefore } : appended;
+  const fresh = events.filter((event) => event.seq > state.buffer.lastSeq);
+  return {
+    ...state,
+    buffer,
+    pairs: pairTools(state.pairs, fresh),
+    sessions: trackSessions(state.sessions, fresh),
+    rate: recordArrivals(state.rate, fresh.length, now),
+    now,
+    ui: state.ui.paused
+      ? { ...state.ui, arrivedWhilePaused: state.ui.arrivedWhilePaused + fresh.length }
+      : state.ui,
+  };
+}
+
+type UiAction = Exclude<
+  TuiAction,
+  { type: 'events' | 'connection' | 'hello' | 'health' | 'recovery' | 'shutdown' | 'gap' | 'status' | 'tick' }
+>;
+
+function reduceUi(state: TuiState, action: UiAction): UiState {
+  const ui = state.ui;
+  switch (action.type) {
+    case 'view':
+      return { ...ui, view: action.view, overlay: null };
+    case 'cycleView': {
+      const next = (VIEWS.indexOf(ui.view) + action.delta + VIEWS.length) % VIEWS.length;
+      return { ...ui, view: VIEWS[next]!, overlay: null };
+    }
+    case 'move':
+      return move(state, action.delta, action.pageSize, action.maxScroll);
+    case 'top':
+      return move(state, -Infinity, action.pageSize, action.maxScroll);
+    case 'bottom':
+      if (!ui.overlay && ui.view === 'events') return { ...ui, follow: true, selectedSeq: null };
+      return move(state, Infinity, action.pageSize, action.maxScroll);
+    case 'togglePause':
+      return ui.paused
+        ? resume(ui)
+        : { ...ui, paused: true, pausedAtSeq: state.buffer.lastSeq, arrivedWhilePaused: 0 };
+    case 'live':
+      return { ...resume(ui), view: 'events', overlay: null };
+    case 'clear':
+      if (ui.view !== 'events') return ui;
+      return {
+        ...ui,
+        clearedThroughSeq: ui.paused ? ui.pausedAtSeq : state.buffer.lastSeq,
+        follow: true,
+        selectedSeq: null,
+      };
+    case 'toggleHelp':
+      return { ...ui, overlay: ui.overlay?.kind === 'help' ? null : { kind: 'help', scroll: 0 } };
+    case 'open':
+      return open(state);
+    case 'back':
+      return back(ui);
+    case 'filterStart':
+      return { ...ui, filterDraft: ui.filter.source, filterError: null, overlay: null, view: 'events' };
+    case 'filterDraft': {
+      const parsed = parseFilter(action.text);
+      return parsed.ok
+        ? { ...ui, filterDraft: action.text, filter: parsed.filter, filterError: null }
+        : { ...ui, filterDraft: action.text, filterError: parsed.error };
+    }
+    case 'filterCommit':
+      if (ui.filterError) return ui; // keep editing until it parses
+      return { ...ui, filterDraft: null, follow: true, selectedSeq: null };
+  }
+}
+
+function resume(ui: UiState): UiState {
+  return { ...ui, paused: false, arrivedWhilePaused: 0, follow: true, selectedSeq: null };
+}
+
+function back(ui: UiState): UiState {
+  if (ui.filterDraft !== null) {
+    // Cancel: restore the filter that was in force before `/`.
+    return { ...ui, filterDraft: null, filterError: null };
+  }
+  if (ui.overlay) return { ...ui, overlay: null };
+  if (ui.filter.terms.length > 0) return { ...ui, filter: EMPTY_FILTER, follow: true, selectedSeq: null };
+  return ui;
+}
+
+function open(state: TuiState): UiState {
+  const ui = state.ui;
+  if (ui.overlay) return ui;
+  if (ui.view === 'events') {
+    const list = visibleEvents(state);
+    const index = selectedIndex(ui, list);
+    const event = list[index];
+    return event ? { ...ui, overlay: { kind: 'detail', seq: event.seq, scroll: 0 } } : ui;
+  }
+  if (ui.view === 'sessions') {
+    const session = sortedSessions(state.sessions)[ui.sessionIndex];
+    if (!session) return ui;
+    const parsed = parseFilter(`session:${session.id}`);
+    return parsed.ok
+      ? { ...ui, view: 'events', filter: parsed.filter, filterError: null, follow: true, selectedSeq: null }
+      : ui;
+  }
+  return ui;
+}
+
+/** A scroll offset moved by `delta` (±Infinity: to an end), kept within [0, maxScroll]. */
+function scrollBy(current: number, delta: number, maxScroll = Number.MAX_SAFE_INTEGER): number {
+  const target = Number.isFinite(delta) ? current + delta : delta < 0 ? 0 : maxScroll;
+  return clamp(Math.min(target, maxScroll), 0, maxScroll);
+}
+
+function move(state: TuiState, delta: number, pageSize: number, maxScroll?: number): UiState {
+  const ui = state.ui;
+  if (ui.overlay)
+    return { ...ui, overlay: { ...ui.overlay, scroll: scrollBy(ui.overlay.scroll, delta, maxScroll) } };
+  switch (ui.view) {
+    case 'events': {
+      const list = visibleEvents(state);
+      if (list.length === 0) return ui;
+      const current = selectedIndex(ui, list);
+      const target = clamp(
+        Number.isFinite(delta) ? current + delta : delta < 0 ? 0 : list.length - 1,
+        0,
+        list.length - 1,
+      );
+      const start = windowStart(eventsWindowStart(ui, list, pageSize), target, pageSize, list.length);
+      return { ...ui, follow: false, selectedSeq: list[target]!.seq, topSeq: list[start]!.seq };
+    }
+    case 'sessions': {
+      const count = state.sessions.byId.size;
+      const target = Number.isFinite(delta) ? ui.sessionIndex + delta : delta < 0 ? 0 : count - 1;
+      return { ...ui, sessionIndex: clamp(target, 0, Math.max(0, count - 1)) };
+    }
+    default: {
+      const next = scrollBy(ui.scroll[ui.view], delta, maxScroll);
+      return { ...ui, scroll: { ...ui.scroll, [ui.view]: next } };
+    }
+  }
+}

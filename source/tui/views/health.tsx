@@ -1,0 +1,76 @@
+/** View 3: every health check: status, value against its thresholds, a sparkline, when it last changed. */
+import type { CheckResult } from '../../protocol/health.js';
+import { cell, cellRight, fit, formatAgo, formatUptime, wrapWords } from '../format.js';
+import type { Line } from '../lines.js';
+import { sparkline } from '../state/health-history.js';
+import type { TuiState } from '../state/tui-state.js';
+import { statusColor, statusSymbol, type Theme } from '../theme.js';
+
+function formatValue(check: CheckResult): string {
+  if (check.observedValue === null) return '-';
+  const value = check.observedValue;
+  const digits = Number.isInteger(value) ? 0 : Math.abs(value) < 1 ? 3 : 1;
+  return `${value.toFixed(digits)}${check.observedUnit ? ` ${check.observedUnit}` : ''}`;
+}
+
+export function healthLines(state: TuiState, theme: Theme, width: number): Line[] {
+  const report = state.health;
+  if (!report)
+    return [[{ text: ' no health report yet (the daemon sends one every health interval)', dim: true }]];
+  const lines: Line[] = [
+    [
+      { text: ' overall ' },
+      {
+        text: `${statusSymbol(theme, report.status)} ${report.status}`,
+        color: statusColor(report.status),
+        bold: true,
+      },
+      {
+        text: fit(
+          `  version ${report.version} · up ${formatUptime(report.uptimeSeconds)}${report.degraded ? ' · DEGRADED' : ''}`,
+          Math.max(0, width - 16),
+        ),
+      },
+    ],
+  ];
+  const narrow = width < 76;
+  const nameWidth = narrow ? 14 : 18;
+  const valueWidth = narrow ? 10 : 12;
+  const thresholdWidth = narrow ? 0 : 12;
+  const changedWidth = 8;
+  const sparkWidth = Math.max(4, width - 3 - nameWidth - valueWidth - thresholdWidth - changedWidth - 5);
+  lines.push([
+    {
+      text: fit(
+        `   ${cell('check', nameWidth)} ${cellRight('value', valueWidth)} ${thresholdWidth ? cellRight('warn/fail', thresholdWidth) + ' ' : ''}${cell('history', sparkWidth)} ${cellRight('changed', changedWidth)}`,
+        width,
+      ),
+      bold: true,
+      dim: true,
+    },
+  ]);
+  for (const [name, check] of Object.entries(report.checks).sort(([a], [b]) => a.localeCompare(b))) {
+    const history = state.healthHistory.checks[name];
+    const threshold = check.threshold ? `${check.threshold.warn}/${check.threshold.fail}` : '-';
+    const changed = history ? formatAgo(state.now - Date.parse(history.changedAt)).replace(' ago', '') : '';
+    lines.push([
+      { text: ` ${statusSymbol(theme, check.status)} `, color: statusColor(check.status) },
+      { text: `${cell(name, nameWidth, theme.symbols.ellipsis)} ` },
+      {
+        text: cellRight(formatValue(check), valueWidth) + ' ',
+        color: check.status === 'pass' ? undefined : statusColor(check.status),
+      },
+      { text: thresholdWidth ? cellRight(threshold, thresholdWidth) + ' ' : '', dim: true },
+      {
+        text: cell(sparkline(history?.values ?? [], sparkWidth, theme.ascii), sparkWidth) + ' ',
+        color: statusColor(check.status),
+      },
+      { text: cellRight(changed, changedWidth), dim: true },
+    ]);
+    if (check.status !== 'pass' && check.output) {
+      for (const text of wrapWords(check.output, Math.max(10, width - 6)))
+        lines.push([{ text: `     ${text}`, dim: true }]);
+    }
+  }
+  return lines;
+}
