@@ -90,7 +90,9 @@ class RingJournalStore implements JournalStore {
   }
 
   async readSince(since: number, limit: number): Promise<MonEvent[]> {
-    if (limit <= 0) return [];
+    checkSeq('readSince', 'since', since, 0);
+    checkLimit('readSince', limit);
+    if (limit === 0) return [];
     const fromRing = this.ring.since(since, limit);
     if (fromRing) return fromRing;
     const fromDisk = await this.journal.readSince(since, limit);
@@ -103,7 +105,9 @@ class RingJournalStore implements JournalStore {
     limit: number,
     filter?: (event: MonEvent) => boolean,
   ): Promise<MonEvent[]> {
-    if (limit <= 0) return [];
+    checkSeq('readBefore', 'before', before, 1);
+    checkLimit('readBefore', limit);
+    if (limit === 0) return [];
     const fromRing = this.ring.before(before, limit, filter);
     if (fromRing.length >= limit || this.ring.floor === 0) return fromRing;
     // Everything above the floor is in the ring: the journal is asked only about what lies below.
@@ -149,4 +153,17 @@ function numbered(draft: EventDraft, seq: number): MonEvent {
     cwd: draft.cwd,
     data: draft.data,
   };
+}
+
+/** Reads are asked by viewers over the network: refuse nonsense with the argument and value named. */
+function checkSeq(method: string, name: string, value: number, min: number): void {
+  if (typeof value !== 'number' || Number.isNaN(value) || value < min) {
+    throw new RangeError(`${method}: ${name} must be a seq number >= ${min}, got ${String(value)}`);
+  }
+}
+
+function checkLimit(method: string, limit: number): void {
+  if (!Number.isSafeInteger(limit) || limit < 0) {
+    throw new RangeError(`${method}: limit must be an integer >= 0, got ${String(limit)}`);
+  }
 }

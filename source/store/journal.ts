@@ -1,4 +1,4 @@
-import { type FileHandle, open, statfs, unlink } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, statfs, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../daemon/logger-types.js';
 import { JournalError, errnoOf } from '../errors/journal-error.js';
@@ -225,7 +225,7 @@ export class Journal {
     }
     if (this.active && this.handle) return this.active;
     const path = this.active?.path ?? join(this.dir, segmentName(firstSeq));
-    const handle = await open(path, 'a+');
+    const handle = await openForAppend(path, this.dir);
     try {
       const size = (await handle.stat()).size;
       this.needsNewline = size > 0 && !(await endsWithNewline(handle, size));
@@ -328,6 +328,17 @@ function validateSizes(options: JournalOptions): void {
   }
   if (!Number.isSafeInteger(options.keep) || options.keep < 0) {
     throw new RangeError(`journal option keep must be an integer >= 0, got ${String(options.keep)}`);
+  }
+}
+
+/** Opens a segment for appending; recreates the journal directory if someone removed it. */
+async function openForAppend(path: string, dir: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'a+');
+  } catch (error) {
+    if (errnoOf(error) !== 'ENOENT') throw error;
+    await mkdir(dir, { recursive: true });
+    return await open(path, 'a+');
   }
 }
 

@@ -211,3 +211,43 @@ describe('journal store: bad options and directories', () => {
     await assert.rejects(openTestStore(temp.dir, { maxBytes: Number.NaN }), /maxBytes.*NaN/);
   });
 });
+
+describe('journal store: bad read arguments', () => {
+  test('are refused with the argument and the value', async () => {
+    const store = await openTestStore(temp.dir);
+    try {
+      await assert.rejects(
+        store.readSince(Number.NaN, 10),
+        /readSince: since must be a seq number >= 0, got NaN/,
+      );
+      await assert.rejects(store.readSince(-1, 10), /since.*-1/);
+      await assert.rejects(store.readSince(0, -1), /readSince: limit must be an integer >= 0, got -1/);
+      await assert.rejects(store.readSince(0, 1.5), /limit.*1\.5/);
+      await assert.rejects(store.readBefore(0, 10), /readBefore: before must be a seq number >= 1, got 0/);
+      await assert.rejects(store.readBefore(5, Number.POSITIVE_INFINITY), /limit.*Infinity/);
+      assert.deepEqual(await store.readBefore(Number.POSITIVE_INFINITY, 10), []);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('journal store: the directory removed while running', () => {
+  test('is recreated at the next new segment', async () => {
+    const store = await openTestStore(temp.dir, { segmentBytes: 1 });
+    try {
+      await store.append([draft(1)]);
+      temp.remove();
+      const [event] = await store.append([draft(2)]);
+      assert.equal(event!.seq, 2);
+      assert.deepEqual(readdirSync(temp.dir), [segmentName(2)]);
+      assert.deepEqual(
+        seqsOf(await store.readSince(0, 10)),
+        [1, 2],
+        'the deleted segment is still served from memory',
+      );
+    } finally {
+      await store.close();
+    }
+  });
+});
