@@ -13,5 +13,6 @@ export * from './home-error.js';
 export * from './connection-errors.js';
 export * from './hooks-error.js';
 export * from './health-errors.js';
+export * from './threshold-error.js';
 export * from './environment-error.js';
 export * from './present.js';

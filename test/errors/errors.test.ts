@@ -6,6 +6,7 @@ import {
   DaemonConflictError,
   DaemonUnreachableError,
   HealthCheckError,
+  HealthThresholdError,
   HomeNotWritableError,
   HooksNotInstalledError,
   JournalError,
@@ -145,7 +146,7 @@ const cases: Case[] = [
     },
   },
   {
-    error: new HealthCheckError({
+    error: new HealthThresholdError({
       check: 'openFiles',
       status: 'fail',
       value: 950,
@@ -161,7 +162,7 @@ const cases: Case[] = [
     },
   },
   {
-    error: new HealthCheckError({
+    error: new HealthThresholdError({
       check: 'diskFreeMb',
       status: 'warn',
       value: 100,
@@ -175,15 +176,23 @@ const cases: Case[] = [
   {
     error: new RecoveryFailedError({
       action: 'restart-service',
-      breaker: { state: 'open', failures: 5, nextTrialAt: '2030-01-01T00:05:00.000Z' },
-      logFile: '/h/logs/daemon.log',
+      checks: ['memoryMb'],
+      detail: 'still over the threshold',
+      failures: 5,
+      breaker: 'open',
+      nextTrialAt: '2030-01-01T00:05:00.000Z',
     }),
     code: 'RECOVERY_FAILED',
     commands: {
-      linux: ['mpm-mon restart', 'journalctl --user -u mpm-mon'],
-      darwin: ['tail -n 100 /h/logs/daemon.log'],
-      win32: ['Get-Content -Tail 100 /h/logs/daemon.log'],
+      linux: ['mpm-mon restart', 'mpm-mon doctor'],
+      darwin: ['mpm-mon restart'],
+      win32: ['mpm-mon restart'],
     },
+  },
+  {
+    error: new HealthCheckError({ check: 'eventLoopLagMs', reason: 'timeout', timeoutMs: 2000 }),
+    code: 'HEALTH_CHECK_FAILED',
+    commands: { linux: ['mpm-mon doctor'], darwin: ['mpm-mon doctor'], win32: ['mpm-mon doctor'] },
   },
   {
     error: new UnsupportedNodeError({ found: 'v18.19.0', requiredMajor: 20 }),
@@ -281,8 +290,8 @@ describe('guidance', () => {
     assert.equal(severityOf(new MpmError('X', 'plain')), 'fail');
   });
 
-  test('a warning health check is a warning, and the breaker open is a failure', () => {
-    const warn = new HealthCheckError({
+  test('a warning threshold is a warning, a failing one a failure', () => {
+    const warn = new HealthThresholdError({
       check: 'cpuPercent',
       status: 'warn',
       value: 80,
@@ -290,13 +299,9 @@ describe('guidance', () => {
     });
     assert.equal(severityOf(warn), 'warn');
     assert.match(warn.message, /cpuPercent is warning: 80 \(warn at 70, fail at 95\)/);
-    const open = new RecoveryFailedError({ breaker: { state: 'open', failures: 5, nextTrialAt: null } });
-    assert.equal(severityOf(open), 'fail');
-    const closed = new RecoveryFailedError({
-      action: 'clear-connections',
-      breaker: { state: 'closed', failures: 1, nextTrialAt: null },
-    });
-    assert.equal(severityOf(closed), 'warn');
+    const fail = new HealthThresholdError({ check: 'x', status: 'fail', value: null, threshold: null });
+    assert.equal(severityOf(fail), 'fail');
+    assert.match(fail.message, /x is failing: no value \(no threshold\)/);
   });
 
   test('explanations are there for our errors and absent for a bare MpmError', () => {

@@ -1,0 +1,315 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  AuthError,
+  ConfigError,
+  DaemonUnreachableError,
+  HooksNotInstalledError,
+} from '../../source/errors/index.js';
+import {
+  buildReport,
+  renderReportText,
+  reportToJson,
+  type CheckFinding,
+  type TroubleshootingReport,
+} from '../../source/errors/report.js';
+import { colorAllowed, detectTextStyle, localeIsUtf8, wrap } from '../../source/errors/text-style.js';
+import type { RecoveryEntry } from '../../source/protocol/health.js';
+
+const AT = '2030-01-02T03:04:05.000Z';
+const hung = new DaemonUnreachableError({
+  reason: 'hung',
+  host: '127.0.0.1',
+  port: 8765,
+  pid: 42,
+  timeoutMs: 500,
+});
+const rejected = new AuthError({ problem: 'token-rejected', tokenFile: '/h/token', status: 401 });
+const badConfig = new ConfigError({
+  key: 'port',
+  value: -1,
+  expected: 'an integer from 0 to 65535',
+  source: 'file',
+  where: '/h/config.json',
+});
+const noHooks = new HooksNotInstalledError({
+  missingEvents: ['Stop'],
+  installedScopes: ['user'],
+  settingsFiles: [],
+});
+
+function recovery(
+  id: number,
+  at: string,
+  outcome: RecoveryEntry['outcome'],
+  breaker: RecoveryEntry['breaker'] = 'closed',
+): RecoveryEntry {
+  return {
+    id,
+    at,
+    trigger: [{ check: 'memoryMb', status: 'fail', observedValue: 900, observedUnit: 'MB' }],
+    action: 'restart-service',
+    outcome,
+    durationMs: 12,
+    breaker,
+    detail: outcome === 'failed' ? 'still over the threshold' : undefined,
+  };
+}
+
+describe('buildReport: ordering', () => {
+  test('failures before warnings, and the cause before what follows from it', () => {
+    // Given in the "wrong" order on purpose.
+    const report = buildReport({
+      platform: 'linux',
+      generatedAt: AT,
+      errors: [noHooks, rejected, hung, badConfig],
+    });
+    assert.deepEqual(
+      report.items.map((item) => item.code),
+      ['CONFIG_INVALID', 'DAEMON_HUNG', 'AUTH_TOKEN_REJECTED', 'HOOKS_NOT_INSTALLED'],
+    );
+    assert.deepEqual(
+      report.items.map((item) => item.severity),
+      ['fail', 'fail', 'fail', 'warn'],
+    );
+    assert.equal(report.status, 'fail');
+  });
+
+  test('a doctor check takes its severity from its status and its steps from its error', () => {
+    const checks: CheckFinding[] = [
+      { name: 'hooks', status: 'warn', message: 'Stop is missing', error: noHooks, topic: 'hooks' },
+      { name: 'auth', status: 'warn', message: 'not checked: the daemon is not reachable', topic: 'auth' },
+      {
+        name: 'daemon',
+        status: 'warn',
+        message: 'not running',
+        fix: 'mpm-mon start',
+        error: new DaemonUnreachableError({ reason: 'not-running', host: '127.0.0.1', port: 8765 }),
+        topic: 'reachability',
+      },
+      { name: 'node', status: 'pass', message: 'v20.20.2', topic: 'node' },
+    ];
+    const report = buildReport({ platform: 'darwin', generatedAt: AT, checks });
+    assert.equal(report.status, 'warn');
+    assert.deepEqual(
+      report.items.map((item) => item.title),
+      ['daemon: not running', 'auth: not checked: the daemon is not reachable', 'hooks: Stop is missing'],
+    );
+    const daemon = report.items[0]!;
+    assert.equal(daemon.steps[0], 'mpm-mon start', 'the check fix comes first');
+    assert.ok(daemon.commands.includes('mpm-mon start'));
+    assert.match(daemon.explanation, /spool/);
+    assert.deepEqual(report.fine, ['node: v20.20.2']);
+  });
+
+  test('everything fine: status pass, no items', () => {
+    const report = buildReport({
+      platform: 'win32',
+      generatedAt: AT,
+      checks: [{ name: 'node', status: 'pass', message: 'ok' }],
+    });
+    assert.equal(report.status, 'pass');
+    assert.deepEqual(report.items, []);
+  });
+
+  test('the same problem from two sources appears once, at its worst severity', () => {
+    const report = buildReport({
+      platform: 'linux',
+      generatedAt: AT,
+      errors: [hung],
+      checks: [{ name: 'daemon', status: 'warn', message: 'slow', error: hung }],
+    });
+    assert.equal(report.items.length, 1);
+    assert.equal(report.items[0]!.severity, 'fail');
+  });
+});
+
+describe('buildReport: /diagnostics and recoveries', () => {
+  const diagnostics = {
+    pid: 4242,
+    checks: {
+      memoryMb: {
+        latest: {
+          name: 'memoryMb',
+          status: 'fail',
+          observedValue: 900,
+          observedUnit: 'MB',
+          threshold: { warn: 300, fail: 800 },
+          output: 'rss 900 MB',
+          time: AT,
+        },
+        lastChangedAt: AT,
+        points: [],
+      },
+      cpuPercent: {
+        name: 'cpuPercent',
+        status: 'warn',
+        observedValue: 80,
+        observedUnit: '%',
+        threshold: { warn: 70, fail: 95 },
+        output: '',
+        time: AT,
+      },
+      openFiles: {
+        name: 'openFiles',
+        status: 'pass',
+        observedValue: 20,
+        observedUnit: 'count',
+        threshold: { warn: 512, fail: 900 },
+        output: '20 open',
+        time: AT,
+      },
+      nonsense: { status: 'maybe' },
+    },
+    breaker: { state: 'open', failures: 5, nextTrialAt: '2030-01-02T03:09:05.000Z', openedAt: AT },
+    recentErrors: [{ message: 'EMFILE on accept' }, 'plain text error'],
+  };
+
+  test('checks over their thresholds become health items with values and thresholds; passes are fine', () => {
+    const report = buildReport({
+      platform: 'linux',
+      generatedAt: AT,
+      diagnostics,
+      logFile: '/h/logs/daemon.log',
+    });
+    const titles = report.items.map((item) => item.title);
+    assert.ok(
+      titles.includes('health check memoryMb is failing: 900 MB (warn at 300 MB, fail at 800 MB)'),
+      titles.join('\n'),
+    );
+    assert.ok(titles.includes('health check cpuPercent is warning: 80 % (warn at 70 %, fail at 95 %)'));
+    const memory = report.items.find((item) => item.title.includes('memoryMb'))!;
+    assert.ok(
+      memory.commands.includes('ps -o pid,ppid,stat,lstart,etime,cmd -p 4242'),
+      memory.commands.join('\n'),
+    );
+    assert.ok(memory.commands.includes('tail -n 100 /h/logs/daemon.log'));
+    assert.deepEqual(report.fine, ['daemon check openFiles: 20 open']);
+  });
+
+  test('an open breaker is a failure that says when the next trial is', () => {
+    const report = buildReport({ platform: 'linux', generatedAt: AT, diagnostics });
+    const breaker = report.items.find((item) => item.code === 'RECOVERY_FAILED')!;
+    assert.equal(breaker.severity, 'fail');
+    assert.match(breaker.title, /recovery gave up after 5 failed attempts/);
+    assert.ok(breaker.steps.some((step) => step.includes('2030-01-02T03:09:05.000Z')));
+    const errors = report.items.find((item) => item.title.includes('recent error'))!;
+    assert.match(errors.explanation, /EMFILE on accept \| plain text error/);
+  });
+
+  test('the newest failed recovery is reported once; a success is listed last as pass', () => {
+    const report = buildReport({
+      platform: 'win32',
+      generatedAt: AT,
+      recoveries: [
+        recovery(1, '2030-01-02T01:00:00.000Z', 'failed'),
+        recovery(2, '2030-01-02T02:00:00.000Z', 'succeeded'),
+        recovery(3, '2030-01-02T02:30:00.000Z', 'failed'),
+      ],
+      diagnostics: { recovery: { log: [recovery(3, '2030-01-02T02:30:00.000Z', 'failed')] } },
+    });
+    assert.deepEqual(
+      report.items.map((item) => [item.severity, item.code]),
+      [
+        ['warn', 'RECOVERY_FAILED'],
+        ['pass', undefined],
+      ],
+    );
+    assert.match(report.items[0]!.explanation, /2 recent recoveries did not succeed/);
+    assert.match(report.items[0]!.title, /restart-service did not fix memoryMb: still over the threshold/);
+    assert.ok(report.items[0]!.commands.includes('mpm-mon restart'));
+    assert.match(
+      report.items[1]!.title,
+      /^recovered at 2030-01-02T02:00:00.000Z: restart-service after memoryMb fail$/,
+    );
+    assert.equal(report.status, 'warn');
+  });
+
+  test('garbage diagnostics add nothing', () => {
+    for (const diagnostics of [null, 42, 'x', [], { checks: 3, breaker: 'open', recovery: 'no' }]) {
+      const report = buildReport({ platform: 'linux', generatedAt: AT, diagnostics });
+      assert.deepEqual(report.items, []);
+    }
+  });
+});
+
+describe('renderReportText', () => {
+  const report: TroubleshootingReport = buildReport({
+    platform: 'linux',
+    generatedAt: AT,
+    errors: [hung, noHooks],
+    checks: [{ name: 'node', status: 'pass', message: 'Node.js v20 — supported' }],
+  });
+
+  test('wraps prose to the width and never wraps a command', () => {
+    for (const width of [40, 60, 100]) {
+      const text = renderReportText(report, { width, ascii: false, color: false });
+      for (const line of text.split('\n')) {
+        if (line.trimStart().startsWith('$ ')) continue;
+        assert.ok(line.length <= width, `${width}: ${JSON.stringify(line)}`);
+      }
+      assert.ok(text.includes("      $ ss -ltnp 'sport = :8765'"));
+    }
+  });
+
+  test('symbols, numbered steps, commands of the platform, what is fine', () => {
+    const text = renderReportText(report, { width: 80, ascii: false, color: false });
+    assert.match(text, /^Troubleshooting: 1 failure, 1 warning\n\(linux, 2030-01-02T03:04:05.000Z\)\n/);
+    assert.match(text, /\n✗ the daemon on 127\.0\.0\.1:8765 accepted/);
+    assert.match(text, /\n! mpm-mon hooks are missing for 1 event\(s\): Stop\n/);
+    assert.match(text, /\n {4}To fix:\n {6}1\. Look at the daemon log/);
+    assert.match(text, /\n {4}Commands \(linux\):\n/);
+    assert.match(text, /\nWhat is fine:\n {2}✓ node: Node\.js v20 — supported\n/);
+    assert.ok(!text.includes('\u001B['), 'no colour unless allowed');
+  });
+
+  test('ASCII fallback has no character outside ASCII', () => {
+    const text = renderReportText(report, { width: 80, ascii: true, color: false });
+    assert.match(text, /\nx the daemon/);
+    assert.match(text, /\n {2}\+ node: Node\.js v20 - supported\n/);
+    assert.ok(/^[\x20-\x7E\n]*$/.test(text), 'ASCII only');
+  });
+
+  test('colour only when allowed', () => {
+    const text = renderReportText(report, { width: 80, ascii: false, color: true });
+    assert.ok(text.includes('\u001B[31m✗\u001B[0m'));
+    assert.ok(text.includes('\u001B[33m!\u001B[0m'));
+  });
+
+  test('JSON is the same data', () => {
+    assert.deepEqual(JSON.parse(reportToJson(report)), report);
+  });
+});
+
+describe('text style', () => {
+  test('locale decides ASCII; --ascii forces it', () => {
+    assert.equal(localeIsUtf8({ LANG: 'en_US.UTF-8' }, 'linux'), true);
+    assert.equal(localeIsUtf8({ LC_ALL: 'C', LANG: 'en_US.UTF-8' }, 'linux'), false);
+    assert.equal(localeIsUtf8({ LC_CTYPE: 'de_DE.utf8' }, 'linux'), true);
+    assert.equal(localeIsUtf8({}, 'linux'), false);
+    assert.equal(localeIsUtf8({}, 'win32'), true);
+    assert.equal(detectTextStyle({ env: { LANG: 'C.UTF-8' }, ascii: true }).ascii, true);
+  });
+
+  test('colour: off for pipes, NO_COLOR, --no-color, TERM=dumb; FORCE_COLOR wins over a pipe', () => {
+    assert.equal(colorAllowed({ env: {}, isTTY: true }), true);
+    assert.equal(colorAllowed({ env: {}, isTTY: false }), false);
+    assert.equal(colorAllowed({ env: { NO_COLOR: '1' }, isTTY: true }), false);
+    assert.equal(colorAllowed({ env: {}, isTTY: true, flag: false }), false);
+    assert.equal(colorAllowed({ env: { TERM: 'dumb' }, isTTY: true }), false);
+    assert.equal(colorAllowed({ env: { FORCE_COLOR: '1' }, isTTY: false }), true);
+    assert.equal(colorAllowed({ env: { FORCE_COLOR: '0' }, isTTY: true }), false);
+  });
+
+  test('width follows the terminal within bounds', () => {
+    assert.equal(detectTextStyle({ env: {}, stream: { columns: 200 } }).width, 100);
+    assert.equal(detectTextStyle({ env: {}, stream: { columns: 20 } }).width, 40);
+    assert.equal(detectTextStyle({ env: {}, stream: {} }).width, 80);
+  });
+
+  test('wrap: hanging indent, long words cut, empty text one line', () => {
+    assert.deepEqual(wrap('aa bb cc dd', 8, '- ', '  '), ['- aa bb', '  cc dd']);
+    assert.deepEqual(wrap('abcdefghij', 6, '> ', '  '), ['> abcd', '  efgh', '  ij']);
+    assert.deepEqual(wrap('', 10, 'x'), ['x']);
+  });
+});
