@@ -96,12 +96,13 @@ const privateKeyRule: ScrubRule = {
       let stop = missingEnd.has(label) ? -1 : text.indexOf(endLine, afterHeader);
       if (stop === -1) {
         missingEnd.add(label);
-        body.lastIndex = afterHeader;
-        body.test(text);
-        stop = body.lastIndex;
-        // The body class includes '-': give back a following BEGIN line so it is seen on its own.
+        // The body ends at the next BEGIN line at the latest (seen on its own); scanning only up to it
+        // keeps a run of headers without END lines linear.
         const nextBegin = text.indexOf('-----BEGIN ', afterHeader);
-        if (nextBegin !== -1 && nextBegin < stop) stop = nextBegin;
+        const segment = nextBegin === -1 ? text.slice(afterHeader) : text.slice(afterHeader, nextBegin);
+        body.lastIndex = 0;
+        body.test(segment);
+        stop = afterHeader + body.lastIndex;
       } else stop += endLine.length;
       out += text.slice(copied, match.index) + marker('private-key');
       found('private-key');
@@ -124,10 +125,11 @@ function redactAssignedValue(value: string): string | undefined {
 }
 
 // A value after `=`/`:`: "double-quoted" (the quotes may be backslash-escaped, as in JSON inside a shell
-// command), 'single-quoted', or bare up to whitespace, a quote, `&` (query strings) or a backslash.
+// command), 'single-quoted', or bare up to whitespace, a quote, a backslash or the `&name=` of the next
+// query parameter (a lone `&` may be part of a password).
 const VALUE =
   String.raw`(?:(\\?")((?:[^"\\\n]|\\[^"\n]){0,4096})(\\?")|(')([^'\n]{0,4096})(')|` +
-  String.raw`((?:(?:bearer|basic|token|digest)[ \t]+)?[^\s"'&\\]{1,4096}))`;
+  String.raw`((?:(?:bearer|basic|token|digest)[ \t]+)?(?:[^\s"'&\\]|&(?![A-Za-z_][A-Za-z0-9_.-]{0,63}=)){1,4096}))`;
 
 /** Rebuilds a quoted or bare value from VALUE's seven groups, redacting its content. */
 function redactValueGroups(groups: Groups): string | undefined {
@@ -144,6 +146,39 @@ function redactValueGroups(groups: Groups): string | undefined {
 }
 
 const SECRET_NAME_HINT = /secret|token|passw|pwd|passphrase|credential|api.?key|private.?key|auth/i;
+
+/**
+ * A name followed by a separator (`lead` has three groups: prefix, name, separator). The value is
+ * read only after a secret name, and scanning resumes right after the separator otherwise: so in
+ * `headers: X-Auth-Token: abc` the innocent `headers:` does not swallow the `X-Auth-Token` that follows,
+ * and no text is scanned for a value more than once.
+ */
+function assignmentRule(lead: RegExp): ScrubRule {
+  const value = new RegExp(VALUE, 'iy');
+  return {
+    kind: 'assignment',
+    hint: SECRET_NAME_HINT,
+    apply(text, found) {
+      lead.lastIndex = 0;
+      let out = '';
+      let copied = 0;
+      for (let match = lead.exec(text); match !== null; match = lead.exec(text)) {
+        const valueStart = match.index + match[0].length;
+        if (!isSecretName(match[2]!)) continue;
+        value.lastIndex = valueStart;
+        const valueMatch = value.exec(text);
+        if (valueMatch === null) continue;
+        lead.lastIndex = value.lastIndex;
+        const redacted = redactValueGroups(valueMatch.slice(1));
+        if (redacted === undefined) continue;
+        out += text.slice(copied, valueStart) + redacted;
+        copied = value.lastIndex;
+        found('assignment');
+      }
+      return copied === 0 ? text : out + text.slice(copied);
+    },
+  };
+}
 
 export const SCRUB_RULES: readonly ScrubRule[] = [
   privateKeyRule,
@@ -193,7 +228,7 @@ export const SCRUB_RULES: readonly ScrubRule[] = [
   regexRule(
     'bearer-token',
     /bearer/i,
-    /\b(bearer)([ \t]+)([A-Za-z0-9._~+/=-]{8,4096})/gi,
+    /\b(bearer)([ \t]+)([A-Za-z0-9._~+/-]{8,4096}={0,2})(?![A-Za-z0-9._~+/=-])/gi,
     (_match, [word, space, token]) =>
       looksLikeToken(token!) ? `${word}${space}${marker('bearer-token')}` : undefined,
   ),
@@ -213,34 +248,17 @@ export const SCRUB_RULES: readonly ScrubRule[] = [
         ? undefined
         : `${scheme}${user}:${marker('url-password')}@`,
   ),
-  regexRule(
-    'assignment',
-    SECRET_NAME_HINT,
+  assignmentRule(
+    // `NAME=value`, `NAME: value`, `"name": "value"`, `name := value`. A name starts a word (or follows
+    // `--`), never inside a URL's user:password.
     new RegExp(
-      String.raw`(?<![A-Za-z0-9_.])(\\?["']?)([A-Za-z_][A-Za-z0-9_.-]{0,63})(\\?["']?[ \t]{0,3}(?::=|=|:(?!\/\/))[ \t]{0,3})` +
-        VALUE,
-      'gi',
+      String.raw`(?<![A-Za-z0-9_.]|[A-Za-z0-9_.]-|:\/\/)(\\?["']?)([A-Za-z_][A-Za-z0-9_.-]{0,63})` +
+        String.raw`(\\?["']?[ \t]{0,3}(?::=|=|:(?!\/\/))[ \t]{0,3})`,
+      'g',
     ),
-    (_match, [open, name, separator, ...value]) => {
-      if (!isSecretName(name!)) return undefined;
-      const redacted = redactValueGroups(value);
-      return redacted === undefined ? undefined : `${open}${name}${separator}${redacted}`;
-    },
   ),
-  regexRule(
-    'assignment',
-    SECRET_NAME_HINT,
-    // `--password value` (the `--password=value` form is the rule above); a value never starts with '-'.
-    new RegExp(
-      String.raw`(?<![A-Za-z0-9_-])(--)([A-Za-z][A-Za-z0-9_-]{0,63})([ \t]+)(?=[^\s-])` + VALUE,
-      'gi',
-    ),
-    (_match, [dashes, name, space, ...value]) => {
-      if (!isSecretName(name!)) return undefined;
-      const redacted = redactValueGroups(value);
-      return redacted === undefined ? undefined : `${dashes}${name}${space}${redacted}`;
-    },
-  ),
+  // `--password value` (the `--password=value` form is the rule above); a value never starts with '-'.
+  assignmentRule(/(?<![A-Za-z0-9_-])(--)([A-Za-z][A-Za-z0-9_-]{0,63})([ \t]+)(?=[^\s-])/g),
 ];
 
 /** One quick test for "could any rule match here?", run before the rules on every string. */
