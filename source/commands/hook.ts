@@ -21,9 +21,16 @@ export interface HookOptions {
   /** Bounds on reading stdin (default 1 MiB, 2 s). */
   input?: ReadStdinOptions;
   now?: () => number;
+  /** Where the one human-facing hint goes (default stderr; stdout is never written). */
+  stderr?: (text: string) => void;
 }
 
-export type HookOutcome = 'delivered' | 'spooled' | 'recorded' | 'dropped_spool_full' | 'failed';
+/**
+ * delivered: the daemon took it; spooled: kept for the daemon to drain; recorded: not deliverable
+ * (bad input, or the daemon refused the payload itself) and noted in spool/errors.log;
+ * dropped_spool_full / failed: lost, and noted; no_input: stdin was a terminal, nothing to do.
+ */
+export type HookOutcome = 'delivered' | 'spooled' | 'recorded' | 'dropped_spool_full' | 'failed' | 'no_input';
 
 /** Never rejects. Resolves with what happened (for tests and benchmarks; the CLI ignores it). */
 export async function runHook(options: HookOptions = {}): Promise<HookOutcome> {
@@ -35,7 +42,15 @@ export async function runHook(options: HookOptions = {}): Promise<HookOutcome> {
     const dir = spoolDir;
     const record = (entry: SpoolErrorRecord): Promise<void> => recordSpoolError(dir, entry, now);
 
-    const input = checkInput(await readBoundedInput(options.stdin ?? process.stdin, options.input));
+    const stdin = options.stdin ?? process.stdin;
+    // Claude Code always pipes the payload; a terminal means a person typed `mpm-mon hook`.
+    if ((stdin as { isTTY?: boolean }).isTTY === true) {
+      (options.stderr ?? ((text: string) => void process.stderr.write(text)))(
+        'mpm-mon hook reads one Claude Code hook payload on stdin; Claude Code runs it (see `mpm-mon install-hooks`).\n',
+      );
+      return 'no_input';
+    }
+    const input = checkInput(await readBoundedInput(stdin, options.input));
     if (!input.ok) {
       await record(input.record);
       return 'recorded';

@@ -16,7 +16,6 @@
  * - `bad/`: files the drain could not use (not JSON, wrong shape, `.tmp` left by a crash), kept for
  *   inspection rather than deleted.
  */
-import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../daemon/logger-types.js';
@@ -207,8 +206,8 @@ async function moveToBad(dir: string, name: string): Promise<boolean> {
   const badDir = join(dir, BAD_DIR);
   try {
     await fsp.mkdir(badDir, { recursive: true, mode: 0o700 });
-    const suffix = randomBytes(3).toString('hex');
-    await fsp.rename(join(dir, name), join(badDir, `${name}.${suffix}`));
+    // Suffix: a name may come back (same ms, same pid after reuse); never overwrite an earlier one.
+    await fsp.rename(join(dir, name), join(badDir, `${name}.${process.hrtime.bigint()}`));
     return true;
   } catch (error) {
     if (errorCode(error) === 'ENOENT') return false;
@@ -231,13 +230,8 @@ export interface DrainOptions {
   now?: () => number;
 }
 
-/**
- * Hands spooled payloads to `deliver` oldest first. `ok` and `reject` remove the file (`reject` is
- * recorded in errors.log); `retry` stops the drain and leaves that payload and everything after it
- * in place, so order is kept. Unusable files go to `bad/`. `deliver` throwing counts as `retry`.
- * The caller must not run two drains of the same spool at once (the daemon owns draining).
- */
-export async function drainSpool(
+/** One pass over the spool; see drainSpool. */
+async function drainOnce(
   dir: string,
   deliver: (payload: string, entry: SpoolEntry) => Promise<DeliverOutcome>,
   options: DrainOptions = {},
@@ -285,6 +279,28 @@ export async function drainSpool(
   }
   if (result.delivered + result.rejected + result.garbage > 0) logger?.info('spool drained', { ...result });
   return result;
+}
+
+const drainsInFlight = new Map<string, Promise<DrainResult>>();
+
+/**
+ * Hands spooled payloads to `deliver` oldest first. `ok` and `reject` remove the file (`reject` is
+ * recorded in errors.log); `retry` stops the drain and leaves that payload and everything after it
+ * in place, so order is kept. Unusable files go to `bad/`. `deliver` throwing counts as `retry`.
+ * A call while a drain of the same directory is running in this process joins that drain (start-up
+ * and periodic drains cannot deliver a payload twice). One daemon owns the spool: other processes
+ * must not drain it at the same time.
+ */
+export function drainSpool(
+  dir: string,
+  deliver: (payload: string, entry: SpoolEntry) => Promise<DeliverOutcome>,
+  options: DrainOptions = {},
+): Promise<DrainResult> {
+  const running = drainsInFlight.get(dir);
+  if (running) return running;
+  const drain = drainOnce(dir, deliver, options).finally(() => drainsInFlight.delete(dir));
+  drainsInFlight.set(dir, drain);
+  return drain;
 }
 
 async function countLines(path: string): Promise<number> {

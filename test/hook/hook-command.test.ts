@@ -7,7 +7,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
+import { runHook } from '../../source/commands/hook.js';
+import { drainSpool } from '../../source/store/spool.js';
 
 const childScript = fileFromHere('run-hook-child.ts');
 const fixturesDir = new URL('../../../shared/fixtures/claude-hooks/', import.meta.url);
@@ -259,6 +262,45 @@ describe('mpm-mon hook', () => {
     assert.equal(line.size, garbage.length);
     assert.ok(typeof line.time === 'string');
     assert.doesNotMatch(errorLog(home), /hunter2|password/);
+  });
+
+  test('every fixture, from hooks running at the same time, reaches the spool and drains byte-for-byte', async () => {
+    const home = freshHome();
+    const names = fs.readdirSync(fixturesDir).filter((name) => name.endsWith('.json'));
+    const payloads = names.map((name) => fs.readFileSync(new URL(name, fixturesDir), 'utf8'));
+    const runs = await Promise.all(payloads.map((payload) => runHookProcess(home, payload)));
+    assert.ok(runs.every((run) => run.code === 0 && run.outcome === 'spooled' && run.stdout === ''));
+    const drained: string[] = [];
+    const result = await drainSpool(path.join(home, 'spool'), (raw) => {
+      drained.push(raw);
+      return Promise.resolve('ok');
+    });
+    assert.equal(result.delivered, payloads.length);
+    assert.deepEqual([...drained].sort(), [...payloads].sort());
+  });
+
+  test('a person typing `mpm-mon hook` in a terminal gets a hint on stderr, not a 2 s wait', async () => {
+    const home = freshHome();
+    const terminal = Object.assign(new PassThrough(), { isTTY: true });
+    const started = performance.now();
+    let hint = '';
+    const outcome = await runHook({
+      stdin: terminal,
+      env: { MPM_MON_HOME: home },
+      stderr: (text) => (hint += text),
+    });
+    assert.equal(outcome, 'no_input');
+    assert.match(hint, /reads one Claude Code hook payload on stdin.*install-hooks/);
+    assert.ok(performance.now() - started < 500);
+    assert.equal(fs.existsSync(path.join(home, 'spool')), false);
+  });
+
+  test('in-process with an explicit env: no daemon, spooled under that MPM_MON_HOME', async () => {
+    const home = freshHome();
+    const input = new PassThrough();
+    input.end(stopPayload);
+    assert.equal(await runHook({ stdin: input, env: { MPM_MON_HOME: home } }), 'spooled');
+    assert.deepEqual(spooled(home), [stopPayload]);
   });
 
   test('empty stdin and non-object JSON are recorded, not spooled', async () => {

@@ -131,6 +131,24 @@ describe('listSpool and drainSpool', () => {
     assert.equal(second.delivered, 3);
   });
 
+  test('a drain started while another runs joins it: nothing is delivered twice', async () => {
+    const dir = freshSpool();
+    await spoolMany(dir, 6);
+    const seen: string[] = [];
+    const deliver = async (raw: string): Promise<DeliverOutcome> => {
+      seen.push(raw);
+      await new Promise((resolve) => setImmediate(resolve));
+      return 'ok';
+    };
+    const [first, second] = await Promise.all([drainSpool(dir, deliver), drainSpool(dir, deliver)]);
+    assert.equal(seen.length, 6);
+    assert.equal(new Set(seen).size, 6);
+    assert.deepEqual(first, second);
+    // Once finished, a new drain runs afresh.
+    await spoolMany(dir, 1);
+    assert.equal((await drainSpool(dir, deliver)).delivered, 1);
+  });
+
   test('a deliver that throws counts as retry: nothing is lost', async () => {
     const dir = freshSpool();
     await spoolMany(dir, 2);
