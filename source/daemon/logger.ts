@@ -117,11 +117,24 @@ export function rotateFiles(file: string, maxFiles: number): void {
   fs.renameSync(file, `${file}.1`);
 }
 
+let stderrGuarded = false;
+
+/**
+ * A write to a closed stderr pipe (the terminal that started the daemon went away) is reported as an
+ * 'error' event, which would end the process if nobody listened.
+ */
+function guardStderr(): void {
+  if (stderrGuarded) return;
+  stderrGuarded = true;
+  process.stderr.on('error', () => {});
+}
+
 export function createLogger(options: LoggerOptions): DaemonLogger {
   const { file } = options;
   const maxBytes = options.maxBytes ?? 5 * 1024 * 1024;
   const maxFiles = options.maxFiles ?? 3;
   const now = options.now ?? (() => new Date());
+  if (options.stderr && !options.stderrWrite) guardStderr();
   const writeStderr =
     options.stderrWrite ??
     ((line: string) => {

@@ -9,7 +9,14 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { dirname } from 'node:path';
 import { parsePidFile, type PidFileData } from '../protocol/pidfile.js';
-import { DaemonConflictError, StateDirError, errnoOf, type StaleKind } from '../errors/daemon-errors.js';
+import {
+  DaemonConflictError,
+  PidFileLostError,
+  StaleProcessError,
+  StateDirError,
+  errnoOf,
+  type StaleKind,
+} from '../errors/daemon-errors.js';
 import type { Logger } from './logger-types.js';
 import { isAlive, isZombie, readProcessStartTime } from './process-info.js';
 
@@ -54,6 +61,19 @@ export function staleKindOf(state: PidFileState): StaleKind | null {
   if (state === 'stale-zombie') return 'zombie';
   if (state === 'stale-reused') return 'reused';
   return null;
+}
+
+/** The structured error describing a stale inspection (for `doctor` and logs); null if not stale. */
+export function staleProcessErrorFor(inspection: PidFileInspection): StaleProcessError | null {
+  const kind = staleKindOf(inspection.state);
+  if (kind === null || inspection.pid === null) return null;
+  return new StaleProcessError({
+    kind,
+    pid: inspection.pid,
+    pidFile: inspection.path,
+    recordedStartTime: inspection.recordedStartTime,
+    actualStartTime: inspection.actualStartTime,
+  });
 }
 
 function readText(path: string): string | null {
@@ -242,6 +262,9 @@ function tryTakeoverMutex(
   return null;
 }
 
+/** Runs `work` now; its result or its throw becomes the promise's outcome. */
+const settle = <T>(work: () => T): Promise<T> => new Promise((resolve) => resolve(work()));
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function conflictFrom(inspection: PidFileInspection): DaemonConflictError {
@@ -275,22 +298,21 @@ function makeLock(path: string, initial: PidFileData): PidFileLock {
       return current;
     },
     update(partial) {
-      if (released) return Promise.reject(new Error('the PID file lock was released'));
-      if (!isStillOurs())
-        return Promise.reject(
-          new StateDirError({ path, operation: 'update (no longer ours)', errno: 'ELOCKLOST' }),
-        );
-      const next = { ...current, ...partial, pid: current.pid, processStartTime: current.processStartTime };
-      replaceAtomically(path, serialize(next));
-      current = next;
-      return Promise.resolve();
+      return settle(() => {
+        if (released || !isStillOurs()) throw new PidFileLostError({ path, pid: current.pid });
+        const next = { ...current, ...partial, pid: current.pid, processStartTime: current.processStartTime };
+        replaceAtomically(path, serialize(next));
+        current = next;
+      });
     },
     release() {
-      if (released) return Promise.resolve(false);
-      released = true;
-      if (!isStillOurs()) return Promise.resolve(false);
-      fs.rmSync(path, { force: true });
-      return Promise.resolve(true);
+      return settle(() => {
+        if (released) return false;
+        released = true;
+        if (!isStillOurs()) return false;
+        fs.rmSync(path, { force: true });
+        return true;
+      });
     },
   };
 }

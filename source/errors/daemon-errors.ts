@@ -203,6 +203,24 @@ export class StaleProcessError extends MpmError {
   }
 }
 
+/** This daemon's PID file was removed or replaced by someone else while it ran. */
+export class PidFileLostError extends MpmError {
+  constructor(facts: { path: string; pid: number }) {
+    super(
+      'PID_FILE_LOST',
+      `the PID file ${facts.path} no longer belongs to this daemon (pid ${facts.pid}): it was removed or replaced`,
+      {
+        context: { path: facts.path, pid: facts.pid },
+        steps: [
+          'Another process removed or replaced the PID file; two daemons may now share this home.',
+          'Check which daemon answers with `mpm-mon status`, stop the extra one, and start again.',
+        ],
+        commands: { all: ['mpm-mon status', 'mpm-mon stop', 'mpm-mon start'] },
+      },
+    );
+  }
+}
+
 /** The state directory (MPM_MON_HOME) or a file in it cannot be created or written. */
 export class StateDirError extends MpmError {
   constructor(facts: { path: string; operation: string; errno: string; cause?: unknown }) {

@@ -4,6 +4,7 @@ import { PLATFORMS, renderError, type MpmError } from '../../source/errors/base.
 import {
   DaemonConflictError,
   ListenError,
+  PidFileLostError,
   PortConflictError,
   StaleProcessError,
   StateDirError,
@@ -168,6 +169,18 @@ describe('other daemon errors', () => {
     assert.equal(error.message, 'cannot create state/home: EACCES');
     assert.deepEqual(renderedCommands(error, 'linux'), ['mpm-mon doctor', "ls -ld 'state/home'"]);
     assert.deepEqual(renderedCommands(error, 'win32'), ['mpm-mon doctor', 'icacls "state/home"']);
+  });
+
+  test('PidFileLostError says the file was replaced and what to check', () => {
+    const error = new PidFileLostError({ path: 'h/daemon.pid', pid: 5 });
+    assert.equal(error.code, 'PID_FILE_LOST');
+    assert.match(error.message, /h\/daemon\.pid no longer belongs to this daemon \(pid 5\)/);
+    for (const platform of PLATFORMS)
+      assert.deepEqual(renderedCommands(error, platform), [
+        'mpm-mon status',
+        'mpm-mon stop',
+        'mpm-mon start',
+      ]);
   });
 
   test('every error serialises to JSON with its commands per platform', () => {

@@ -7,10 +7,16 @@ import {
   inspectPidFile,
   pidFileDataForThisProcess,
   removeStalePidFile,
+  staleProcessErrorFor,
 } from '../../source/daemon/pidfile.js';
 import { readProcessStartTime } from '../../source/daemon/process-info.js';
 import { silentLogger } from '../../source/daemon/logger-types.js';
-import { DaemonConflictError, StateDirError } from '../../source/errors/daemon-errors.js';
+import {
+  DaemonConflictError,
+  PidFileLostError,
+  StaleProcessError,
+  StateDirError,
+} from '../../source/errors/daemon-errors.js';
 import { parsePidFile, type PidFileData } from '../../source/protocol/pidfile.js';
 import { Children, collectStdout, deadPid, tempDir, waitFor } from './helpers.js';
 import { recordingLogger } from './recording-logger.js';
@@ -136,6 +142,10 @@ describe('acquirePidFile', () => {
     const inspection = await inspectPidFile(pidFile);
     assert.equal(inspection.state, 'stale-reused');
     assert.equal(inspection.recordedStartTime, '1');
+    const stale = staleProcessErrorFor(inspection);
+    assert.ok(stale instanceof StaleProcessError);
+    assert.equal(stale.kind, 'reused');
+    assert.equal(stale.context.pid, other);
     assert.equal(inspection.actualStartTime, await readProcessStartTime(other));
     const logger = recordingLogger();
     const lock = await acquirePidFile(pidFile, await mine(), logger);
@@ -235,9 +245,14 @@ describe('acquirePidFile', () => {
     const lock = await acquirePidFile(pidFile, await mine(), silentLogger);
     const someoneElse = JSON.stringify(dataFor(process.pid + 1, '77'));
     fs.writeFileSync(pidFile, someoneElse);
+    await assert.rejects(lock.update({ port: 1 }), (error: unknown) => {
+      assert.ok(error instanceof PidFileLostError);
+      assert.equal(error.code, 'PID_FILE_LOST');
+      return true;
+    });
     assert.equal(await lock.release(), false);
     assert.equal(fs.readFileSync(pidFile, 'utf8'), someoneElse);
-    await assert.rejects(lock.update({ port: 1 }));
+    await assert.rejects(lock.update({ port: 1 }), PidFileLostError, 'no update after release');
 
     fs.rmSync(pidFile);
     const second = await acquirePidFile(pidFile, await mine(), silentLogger);
@@ -303,7 +318,12 @@ describe('removeStalePidFile', () => {
     await lock.release();
   });
 
-  test('inspecting a missing file says absent', async () => {
-    assert.equal((await inspectPidFile(pidFile)).state, 'absent');
+  test('inspecting a missing file says absent, and neither absent nor live is a stale error', async () => {
+    const absent = await inspectPidFile(pidFile);
+    assert.equal(absent.state, 'absent');
+    assert.equal(staleProcessErrorFor(absent), null);
+    const lock = await acquirePidFile(pidFile, await mine(), silentLogger);
+    assert.equal(staleProcessErrorFor(await inspectPidFile(pidFile)), null);
+    await lock.release();
   });
 });
