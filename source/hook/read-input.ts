@@ -46,7 +46,6 @@ export function readBoundedInput(
     const onError = (error: Error): void =>
       finish({ kind: 'failed', code: (error as NodeJS.ErrnoException).code ?? error.name, bytes });
     const timer = setTimeout(() => finish({ kind: 'timeout', text: text(), bytes }), timeoutMs);
-    timer.unref?.();
     stream.on('data', onData);
     stream.once('end', onEnd);
     stream.once('error', onError);
