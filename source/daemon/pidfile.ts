@@ -345,6 +345,12 @@ export async function acquirePidFile(
   }
 
   for (let attempt = 0; ; attempt++) {
+    if (attempt > 0 && now() > deadline)
+      throw new StateDirError({
+        path,
+        operation: 'take over (timed out waiting for another process)',
+        errno: 'ETIMEDOUT',
+      });
     if (createExclusive(path, text)) return makeLock(path, data);
     const seen = await inspectPidFile(path);
     if (seen.state === 'live') throw conflictFrom(seen);
@@ -371,12 +377,6 @@ export async function acquirePidFile(
         continue;
       }
     }
-    if (now() > deadline)
-      throw new StateDirError({
-        path,
-        operation: 'take over (timed out waiting for another process)',
-        errno: 'ETIMEDOUT',
-      });
     await sleep(Math.min(5 + attempt * 5, 50));
   }
 }
