@@ -3,8 +3,8 @@
  * a request that carries a browser `Origin`, or a `Host` that is not the daemon's own address (DNS
  * rebinding), is refused whatever its token. The token is compared in constant time.
  */
-import { timingSafeEqual, createHash } from 'node:crypto';
 import type { RefusalCode } from '../protocol/event.js';
+import { tokensEqual } from './token.js';
 
 export interface GuardRefusal {
   code: Extract<RefusalCode, 'forbidden_origin' | 'forbidden_host' | 'unauthorized'>;
@@ -35,21 +35,13 @@ export function checkHost(hostHeader: string | undefined, allowed: Set<string>):
   };
 }
 
-/** Constant-time comparison (hashing first makes lengths equal without revealing the real length). */
-export function tokenMatches(given: unknown, expected: string): boolean {
-  if (typeof given !== 'string' || given.length === 0) return false;
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
-
 export function bearerToken(authorization: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   return match?.[1];
 }
 
 export function checkToken(given: unknown, expected: string): GuardRefusal | null {
-  if (tokenMatches(given, expected)) return null;
+  if (tokensEqual(expected, given)) return null;
   return {
     code: 'unauthorized',
     message:

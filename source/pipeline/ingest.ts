@@ -15,7 +15,16 @@ import {
   type WireError,
 } from '../protocol/event.js';
 import type { EventStore } from '../store/types.js';
-import { processPayload, validateBody, Deduper, RateLimiter, type Limits } from './stages.js';
+import {
+  Deduper,
+  RateLimiter,
+  processPayload,
+  processValidated,
+  validateBody,
+  type HookPayload,
+  type Limits,
+  type ProcessResult,
+} from './index.js';
 
 export interface IngestorOptions {
   store: EventStore;
@@ -32,7 +41,7 @@ type Prepared =
   | { kind: 'refused'; error: WireError }
   | { kind: 'duplicate'; seq: number }
   | { kind: 'waiting'; seq: Promise<number | null> }
-  | { kind: 'fresh'; draft: ReturnType<typeof processPayload> & { ok: true } };
+  | { kind: 'fresh'; draft: Extract<ProcessResult, { ok: true }> };
 
 export class Ingestor {
   private readonly limits: Limits;
@@ -139,13 +148,12 @@ export class Ingestor {
     return { kind: 'refused', error };
   }
 
-  private prepare(input: unknown, source: EventSource): Prepared {
-    const result = processPayload(input, {
-      limits: this.limits,
-      secret: this.options.secret,
-      source,
-      now: this.now,
-    });
+  /** `validated`: the body validation already accepted this payload. */
+  private prepare(input: unknown, source: EventSource, validated = false): Prepared {
+    const options = { limits: this.limits, secret: this.options.secret, source, now: this.now };
+    const result = validated
+      ? processValidated(input as HookPayload, options)
+      : processPayload(input, options);
     if (!result.ok) return this.refused(result.error, source);
     const seen = this.deduper.lookup(result.draft.id);
     if (seen !== undefined) return { kind: 'duplicate', seq: seen };
