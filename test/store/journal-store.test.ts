@@ -251,3 +251,55 @@ describe('journal store: the directory removed while running', () => {
     }
   });
 });
+
+describe('journal store: reads while writing', () => {
+  test('journal reads during appends see only whole events, ascending, never ahead of the acks', async () => {
+    const store = await openTestStore(temp.dir, { ringSize: 0, segmentBytes: 4000 });
+    try {
+      const acked = new Set<number>();
+      const produce = async (): Promise<void> => {
+        const appends: Promise<void>[] = [];
+        for (let n = 1; n <= 300; n += 1) {
+          appends.push(
+            store.append([draft(n)]).then(([event]) => {
+              acked.add(event!.seq);
+            }),
+          );
+          if (n % 5 === 0) await new Promise((resolve) => setImmediate(resolve));
+        }
+        await Promise.all(appends);
+      };
+      let finished = false;
+      const producing = produce().finally(() => {
+        finished = true;
+      });
+      const sizesSeen = new Set<number>();
+      while (!finished) {
+        const seen = seqsOf(await store.readSince(0, 1000));
+        sizesSeen.add(seen.length);
+        assert.deepEqual(seen, range(1, seen.length), 'a gap-free prefix');
+        for (const seq of seen) assert.ok(acked.has(seq), `read ${seq} before it was acknowledged`);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await producing;
+      assert.ok(sizesSeen.size > 1, `reads overlapped the writes (${[...sizesSeen].join(', ')})`);
+      assert.deepEqual(seqsOf(await store.readSince(0, 1000)), range(1, 300));
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('a draft that cannot be serialized is refused alone; its seq is burned', async () => {
+    const store = await openTestStore(temp.dir);
+    try {
+      const bad = draft(1, { data: { big: 1n } as unknown as Record<string, unknown> });
+      const good = store.append([draft(2)]);
+      await assert.rejects(store.append([bad]), /BigInt/);
+      assert.deepEqual(seqsOf(await good), [1]);
+      assert.deepEqual(seqsOf(await store.append([draft(3)])), [3]);
+      assert.deepEqual(seqsOf(await store.readSince(0, 10)), [1, 3]);
+    } finally {
+      await store.close();
+    }
+  });
+});
