@@ -11,7 +11,7 @@ import { checkInput, decideAfterPost, hookTimeoutMs } from '../hook/decide.js';
 import { findDaemon } from '../hook/daemon-address.js';
 import { postEvent } from '../hook/post-event.js';
 import { readBoundedInput, type ReadStdinOptions } from '../hook/read-input.js';
-import { recordSpoolError, spoolPayload, type SpoolErrorRecord } from '../store/spool.js';
+import { recordSpoolError, spoolPayload, type SpoolErrorRecord, type SpoolLimits } from '../store/spool.js';
 
 export interface HookOptions {
   stdin?: NodeJS.ReadableStream;
@@ -21,6 +21,8 @@ export interface HookOptions {
   /** Bounds on reading stdin (default 1 MiB, 2 s). */
   input?: ReadStdinOptions;
   now?: () => number;
+  /** Spool bounds (default SPOOL_LIMITS: 10,000 files / 64 MiB). */
+  spoolLimits?: SpoolLimits;
   /** Where the one human-facing hint goes (default stderr; stdout is never written). */
   stderr?: (text: string) => void;
 }
@@ -69,7 +71,7 @@ export async function runHook(options: HookOptions = {}): Promise<HookOutcome> {
       if (decision.record) await record(decision.record);
     }
 
-    const written = await spoolPayload(dir, input.raw, now);
+    const written = await spoolPayload(dir, input.raw, now, options.spoolLimits);
     if (written.ok) return 'spooled';
     if (written.reason === 'spool_full') {
       await record({ reason: 'spool_full', size, files: written.files, bytes: written.bytes });

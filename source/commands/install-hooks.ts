@@ -34,12 +34,14 @@ import {
   detectIndent,
   formatSettings,
   httpHandler,
+  inspectHooks,
   installHooks,
   parseSettings,
   uninstallHooks,
   TOKEN_ENV,
   type HookChange,
   type HookForm,
+  type HookInspection,
   type OurHandler,
   type SettingsEdit,
 } from '../hook/settings.js';
@@ -324,6 +326,33 @@ function renderOutcome(outcome: Outcome): string {
   if (outcome.diff) lines.push('', outcome.diff);
   if (outcome.notes.length > 0) lines.push('', ...outcome.notes);
   return `${lines.join('\n')}\n`;
+}
+
+export type HookStatus =
+  | { scope: SettingsScope; path: string; exists: boolean; inspection: HookInspection }
+  | { scope: SettingsScope; path: string; exists: true; error: SettingsError };
+
+/** For `doctor`: what a scope's settings file says about our hooks. Reads only; never throws. */
+export function readHookStatus(scope: SettingsScope, location: SettingsLocation = {}): HookStatus {
+  const path = settingsPath(scope, location);
+  try {
+    const text = readSettingsText(path);
+    const knownCommands = [detectHookCommand(location.env ?? process.env)];
+    return {
+      scope,
+      path,
+      exists: text !== null,
+      inspection: inspectHooks(parseSettings(text ?? '', path), knownCommands),
+    };
+  } catch (error) {
+    const failure =
+      error instanceof SettingsError
+        ? error
+        : new SettingsError('SETTINGS_READ_FAILED', `cannot read ${path}: ${String(error)}`, {
+            cause: error,
+          });
+    return { scope, path, exists: true, error: failure };
+  }
 }
 
 /** `mpm-mon install-hooks`: 0 when the hooks are (or would be) in place, 1 on an error (printed). */

@@ -303,6 +303,27 @@ describe('mpm-mon hook', () => {
     assert.deepEqual(spooled(home), [stopPayload]);
   });
 
+  test('a full spool drops the payload and says so in errors.log, still without the payload', async () => {
+    const home = freshHome();
+    const limits = { maxFiles: 1, maxBytes: 1_000_000 };
+    const feed = (text: string): PassThrough => {
+      const stream = new PassThrough();
+      stream.end(text);
+      return stream;
+    };
+    const env = { MPM_MON_HOME: home };
+    assert.equal(await runHook({ stdin: feed(stopPayload), env, spoolLimits: limits }), 'spooled');
+    assert.equal(
+      await runHook({ stdin: feed(secretPayload), env, spoolLimits: limits }),
+      'dropped_spool_full',
+    );
+    assert.deepEqual(spooled(home), [stopPayload]);
+    const line = JSON.parse(errorLog(home)) as Record<string, unknown>;
+    assert.equal(line.reason, 'spool_full');
+    assert.equal(line.files, 1);
+    assert.doesNotMatch(errorLog(home), /ghp_|sk-ant/);
+  });
+
   test('empty stdin and non-object JSON are recorded, not spooled', async () => {
     const home = freshHome();
     assert.equal((await runHookProcess(home, '')).outcome, 'recorded');

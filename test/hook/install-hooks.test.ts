@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { HOOK_EVENT_NAMES } from '../../source/protocol/event.js';
 import {
   detectHookCommand,
+  readHookStatus,
   runInstallHooks,
   runUninstallHooks,
   settingsPath,
@@ -226,6 +227,27 @@ describe('uninstall-hooks', () => {
     const result = call(runUninstallHooks, { scope: 'local' });
     assert.equal(result.code, 0);
     assert.equal(fs.existsSync(path.join(project, '.claude')), false);
+  });
+});
+
+describe('readHookStatus (for doctor)', () => {
+  test('missing file, installed hooks, and a broken file', () => {
+    freshDirs();
+    const location = { home, cwd: project, env: { PATH: '' } };
+    const missing = readHookStatus('user', location);
+    assert.equal(missing.exists, false);
+    assert.ok('inspection' in missing && missing.inspection.installed.length === 0);
+
+    call(runInstallHooks);
+    const installed = readHookStatus('user', location);
+    assert.ok('inspection' in installed);
+    assert.deepEqual(installed.inspection.missing, []);
+    assert.equal(installed.inspection.form, 'command');
+
+    fs.writeFileSync(userFile(), '{"hooks": ');
+    const broken = readHookStatus('user', location);
+    assert.ok('error' in broken);
+    assert.equal(broken.error.code, 'SETTINGS_INVALID_JSON');
   });
 });
 
