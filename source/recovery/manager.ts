@@ -12,25 +12,19 @@ import { RecoveryFailedError } from '../errors/health-errors.js';
 import type { HealthRun } from '../health/types.js';
 import type {
   BreakerSnapshot,
+  BreakerStateName,
   CheckResult,
   HealthReport,
   RecoveryEntry,
-  RecoveryOutcome,
 } from '../protocol/health.js';
-import {
-  breakerAllows,
-  breakerSnapshot,
-  CLOSED_BREAKER,
-  recordOutcome,
-  tryAcquire,
-  type BreakerState,
-} from './breaker.js';
+import { breakerSnapshot } from './breaker.js';
 import {
   actionFailed,
   actionFinished,
   decide,
   INITIAL_STRATEGY,
   type CorrectiveAction,
+  type StrategyConfig,
   type StrategyState,
 } from './strategy.js';
 
@@ -100,17 +94,20 @@ function triggerOf(results: readonly CheckResult[]): RecoveryEntry['trigger'] {
 
 export function createRecoveryManager(options: RecoveryManagerOptions): RecoveryManager {
   const now = options.now ?? Date.now;
-  const breakerConfig = options.config.breaker;
+  const config: StrategyConfig = { cooldownMs: options.config.cooldownMs, breaker: options.config.breaker };
   const logSize = options.logSize ?? 200;
   const entries: RecoveryEntry[] = [];
   const counts = emptyCounts();
-  let strategy: StrategyState = INITIAL_STRATEGY;
-  let breaker: BreakerState = CLOSED_BREAKER;
+  let state: StrategyState = INITIAL_STRATEGY;
   let nextId = 1;
   let pendingEntry: RecoveryEntry | null = null;
   let running: Promise<void> | null = null;
+  /** Set once emergency-stop was called: the daemon is going away, nothing else is decided. */
+  let stopping = false;
   /** The breaker opening already logged as `skipped-breaker-open`, so one is logged per opening. */
   let skipNotedFor: number | null = null;
+
+  const snapshot = (at: number): BreakerSnapshot => breakerSnapshot(state.breaker, config.breaker, at);
 
   const publish = (entry: RecoveryEntry): void => {
     try {
@@ -128,73 +125,74 @@ export function createRecoveryManager(options: RecoveryManagerOptions): Recovery
     return full;
   };
 
-  const settle = (entry: RecoveryEntry, outcome: RecoveryOutcome, detail: string, at: number): void => {
-    entry.outcome = outcome;
-    entry.detail = detail;
-    entry.durationMs = Math.max(0, at - Date.parse(entry.at));
-    entry.breaker = breakerSnapshot(breaker, breakerConfig, at).state;
-    publish(entry);
-  };
-
-  const verdict = (
+  /** Records a verdict already applied to the breaker: counts, log line, the entry updated and pushed. */
+  const settle = (
+    entry: RecoveryEntry,
     action: CorrectiveAction,
-    ok: boolean,
+    outcome: 'succeeded' | 'failed',
     checks: string[],
     detail: string,
     at: number,
+    breakerBefore: BreakerStateName,
   ): void => {
-    const wasOpen = breaker.name === 'open';
-    breaker = recordOutcome(breaker, breakerConfig, ok ? 'success' : 'failure', at);
-    counts[action][ok ? 'succeeded' : 'failed']++;
-    if (!ok) {
-      const snapshot = breakerSnapshot(breaker, breakerConfig, at);
-      const error = new RecoveryFailedError({
-        action,
-        checks,
-        detail,
-        failures: breaker.failures,
-        breaker: breaker.name,
-        nextTrialAt: snapshot.nextTrialAt,
-      });
-      options.logger?.[breaker.name === 'open' && !wasOpen ? 'error' : 'warn'](error.message, error.context);
-    } else options.logger?.info('recovery succeeded', { action });
+    counts[action][outcome]++;
+    entry.outcome = outcome;
+    entry.detail = detail;
+    entry.durationMs = Math.max(0, at - Date.parse(entry.at));
+    entry.breaker = snapshot(at).state;
+    publish(entry);
+    if (outcome === 'succeeded') {
+      options.logger?.info('recovery succeeded', { action, detail });
+      return;
+    }
+    const error = new RecoveryFailedError({
+      action,
+      checks,
+      detail,
+      failures: state.breaker.failures,
+      breaker: state.breaker.name,
+      nextTrialAt: snapshot(at).nextTrialAt,
+    });
+    const opened = state.breaker.name === 'open' && breakerBefore !== 'open';
+    options.logger?.[opened ? 'error' : 'warn'](error.message, error.context);
   };
 
   const start = (action: CorrectiveAction, trigger: CheckResult[], at: number): void => {
-    const acquired = tryAcquire(breaker, breakerConfig, at);
-    breaker = acquired.state;
     const entry = append({
       at: new Date(at).toISOString(),
       trigger: triggerOf(trigger),
       action,
       outcome: 'pending',
       durationMs: 0,
-      breaker: breakerSnapshot(breaker, breakerConfig, at).state,
+      breaker: snapshot(at).state,
       detail: 'running; judged at the next health run',
     });
     pendingEntry = entry;
     const checks = trigger.map((result) => result.name);
-    const reason = `recovery: ${checks.join(', ')} failing`;
+    if (action === 'emergency-stop') stopping = true;
     const call =
       action === 'clear-connections'
         ? options.actions.clearConnections()
         : action === 'restart-service'
           ? options.actions.restartService()
-          : options.actions.emergencyStop(reason).then(() => 'emergency stop under way (exit 75)');
+          : options.actions
+              .emergencyStop(`recovery: ${checks.join(', ')} failing`)
+              .then(() => 'emergency stop under way (exit 75)');
     running = call
       .then(
         (detail) => {
-          strategy = actionFinished(strategy, now());
-          entry.detail = `${detail}; judged at the next health run`;
+          state = actionFinished(state, now());
+          entry.detail = action === 'emergency-stop' ? detail : `${detail}; judged at the next health run`;
           publish(entry);
         },
         (error: unknown) => {
-          const at = now();
+          const failedAt = now();
           const detail = `the action failed: ${error instanceof Error ? error.message : String(error)}`;
-          strategy = actionFailed(strategy);
+          const before = state.breaker.name;
+          state = actionFailed(state, config, failedAt);
           pendingEntry = null;
-          verdict(action, false, checks, detail, at);
-          settle(entry, 'failed', detail, at);
+          stopping = false;
+          settle(entry, action, 'failed', checks, detail, failedAt, before);
         },
       )
       .finally(() => {
@@ -203,29 +201,19 @@ export function createRecoveryManager(options: RecoveryManagerOptions): Recovery
   };
 
   const handleRun = (run: HealthRun): void => {
-    if (!options.config.enabled) return;
+    if (!options.config.enabled || stopping) return;
     const at = now();
-    const step = decide(strategy, {
-      run,
-      breakerAllows: breakerAllows(breaker, breakerConfig, at),
-      now: at,
-      config: { cooldownMs: options.config.cooldownMs },
-    });
-    strategy = step.state;
+    const before = state.breaker.name;
+    const step = decide(state, { run, now: at, config });
+    state = step.state;
     if (step.judgement && pendingEntry) {
       const { judgement } = step;
       const ok = judgement.outcome === 'succeeded';
       const detail = ok
-        ? `the triggering checks pass again at the next run`
+        ? 'the triggering checks pass again at the next run'
         : `still failing at the next run: ${judgement.stillFailing.map((r) => `${r.name} (${r.output})`).join('; ')}`;
-      verdict(
-        judgement.action,
-        ok,
-        judgement.stillFailing.map((r) => r.name),
-        detail,
-        at,
-      );
-      settle(pendingEntry, judgement.outcome, detail, at);
+      const checks = judgement.stillFailing.map((r) => r.name);
+      settle(pendingEntry, judgement.action, judgement.outcome, checks, detail, at, before);
       pendingEntry = null;
     }
     const { decision } = step;
@@ -239,23 +227,23 @@ export function createRecoveryManager(options: RecoveryManagerOptions): Recovery
           action: 'record-warning',
           outcome: 'recorded',
           durationMs: 0,
-          breaker: breakerSnapshot(breaker, breakerConfig, at).state,
+          breaker: snapshot(at).state,
           detail: decision.detail,
         });
         return;
       case 'blocked': {
-        if (decision.reason !== 'breaker-open' || skipNotedFor === breaker.openedAt) return;
-        skipNotedFor = breaker.openedAt;
+        if (decision.reason !== 'breaker-open' || skipNotedFor === state.breaker.openedAt) return;
+        skipNotedFor = state.breaker.openedAt;
         counts[decision.action]['skipped-breaker-open']++;
-        const snapshot = breakerSnapshot(breaker, breakerConfig, at);
+        const view = snapshot(at);
         append({
           at: new Date(at).toISOString(),
           trigger: triggerOf(decision.trigger),
           action: decision.action,
           outcome: 'skipped-breaker-open',
           durationMs: 0,
-          breaker: snapshot.state,
-          detail: `circuit breaker open after ${breaker.failures} failed attempts: serving degraded; next trial at ${snapshot.nextTrialAt ?? '?'}`,
+          breaker: view.state,
+          detail: `circuit breaker open after ${state.breaker.failures} failed attempts: serving degraded; next trial at ${view.nextTrialAt ?? '?'}`,
         });
         return;
       }
@@ -274,12 +262,9 @@ export function createRecoveryManager(options: RecoveryManagerOptions): Recovery
       }
     },
     log: () => entries.map((entry) => ({ ...entry, trigger: [...entry.trigger] })),
-    breaker: () => breakerSnapshot(breaker, breakerConfig, now()),
-    degraded: () => breaker.name !== 'closed',
-    annotate: () => ({
-      breaker: breakerSnapshot(breaker, breakerConfig, now()),
-      degraded: breaker.name !== 'closed',
-    }),
+    breaker: () => snapshot(now()),
+    degraded: () => state.breaker.name !== 'closed',
+    annotate: () => ({ breaker: snapshot(now()), degraded: state.breaker.name !== 'closed' }),
     attemptCounts: () => JSON.parse(JSON.stringify(counts)) as AttemptCounts,
     idle: async () => {
       while (running) await running;

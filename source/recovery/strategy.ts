@@ -14,6 +14,14 @@
  */
 import type { CheckResult } from '../protocol/health.js';
 import type { HealthRun } from '../health/types.js';
+import {
+  breakerAllows,
+  CLOSED_BREAKER,
+  recordOutcome,
+  tryAcquire,
+  type BreakerConfig,
+  type BreakerState,
+} from './breaker.js';
 
 export type CorrectiveAction = 'clear-connections' | 'restart-service' | 'emergency-stop';
 export const LADDER: readonly CorrectiveAction[] = ['clear-connections', 'restart-service', 'emergency-stop'];
@@ -42,6 +50,8 @@ export interface StrategyState {
   readonly lastActionAt: number | null;
   /** The set of checks last recorded as a warning, so an unchanged warning is recorded once. */
   readonly warnedKey: string | null;
+  /** The circuit breaker every attempt goes through. */
+  readonly breaker: BreakerState;
 }
 
 export const INITIAL_STRATEGY: StrategyState = {
@@ -49,10 +59,12 @@ export const INITIAL_STRATEGY: StrategyState = {
   pending: null,
   lastActionAt: null,
   warnedKey: null,
+  breaker: CLOSED_BREAKER,
 };
 
 export interface StrategyConfig {
   cooldownMs: number;
+  breaker: BreakerConfig;
 }
 
 export interface Judgement {
@@ -78,8 +90,6 @@ export type Decision =
 
 export interface StrategyInput {
   run: Pick<HealthRun, 'results' | 'reported' | 'startedAt'>;
-  /** Whether the breaker would let an attempt through now (breakerAllows). */
-  breakerAllows: boolean;
   now: number;
   config: StrategyConfig;
 }
@@ -107,9 +117,12 @@ export function judge(pending: PendingAttempt, results: readonly CheckResult[]):
   };
 }
 
-/** One health run through the ladder: judges what is pending, then says what to do next. */
+/**
+ * One health run through the ladder: judges what is pending (and tells the breaker), then says what
+ * to do next (an `act` has already been let through the breaker in the returned state).
+ */
 export function decide(state: StrategyState, input: StrategyInput): StrategyStep {
-  const { run, now } = input;
+  const { run, now, config } = input;
   let next = state;
   let judgement: Judgement | null = null;
 
@@ -120,11 +133,13 @@ export function decide(state: StrategyState, input: StrategyInput): StrategyStep
       return { state, judgement, decision: { kind: 'none', reason: 'awaiting-judgement' } };
     }
     judgement = judge(state.pending, run.results);
-    const rung =
-      judgement.outcome === 'failed'
-        ? Math.min(LADDER.indexOf(state.pending.action) + 1, LADDER.length - 1)
-        : 0;
-    next = { ...state, pending: null, rung };
+    const failed = judgement.outcome === 'failed';
+    next = {
+      ...state,
+      pending: null,
+      rung: failed ? nextRung(state.pending.action) : 0,
+      breaker: recordOutcome(state.breaker, config.breaker, failed ? 'failure' : 'success', now),
+    };
   }
 
   const failing = run.results.filter((result) => result.status === 'fail');
@@ -133,14 +148,15 @@ export function decide(state: StrategyState, input: StrategyInput): StrategyStep
 
   if (run.reported === 'fail' && actionable.length > 0) {
     const action = LADDER[next.rung] ?? 'emergency-stop';
-    if (next.lastActionAt !== null && now - next.lastActionAt < input.config.cooldownMs) {
+    if (next.lastActionAt !== null && now - next.lastActionAt < config.cooldownMs) {
       return {
         state: next,
         judgement,
         decision: { kind: 'blocked', action, trigger: actionable, reason: 'cooldown' },
       };
     }
-    if (!input.breakerAllows) {
+    const acquired = tryAcquire(next.breaker, config.breaker, now);
+    if (!acquired.allowed) {
       return {
         state: next,
         judgement,
@@ -154,7 +170,7 @@ export function decide(state: StrategyState, input: StrategyInput): StrategyStep
       finishedAt: null,
     };
     return {
-      state: { ...next, pending, lastActionAt: now, warnedKey: null },
+      state: { ...next, pending, lastActionAt: now, warnedKey: null, breaker: acquired.state },
       judgement,
       decision: { kind: 'act', action, trigger: actionable },
     };
@@ -197,8 +213,22 @@ export function actionFinished(state: StrategyState, now: number): StrategyState
 }
 
 /** The action of the pending attempt threw: a failed attempt at once, and the ladder climbs. */
-export function actionFailed(state: StrategyState): StrategyState {
+export function actionFailed(state: StrategyState, config: StrategyConfig, now: number): StrategyState {
   if (!state.pending) return state;
-  const rung = Math.min(LADDER.indexOf(state.pending.action) + 1, LADDER.length - 1);
-  return { ...state, pending: null, rung };
+  return {
+    ...state,
+    pending: null,
+    rung: nextRung(state.pending.action),
+    breaker: recordOutcome(state.breaker, config.breaker, 'failure', now),
+  };
+}
+
+/** The rung after `action` failed (the ladder tops out at emergency-stop). */
+function nextRung(action: CorrectiveAction): number {
+  return Math.min(LADDER.indexOf(action) + 1, LADDER.length - 1);
+}
+
+/** Whether an attempt would be let through now (cool-down aside). Pure. */
+export function attemptAllowed(state: StrategyState, config: StrategyConfig, now: number): boolean {
+  return breakerAllows(state.breaker, config.breaker, now);
 }

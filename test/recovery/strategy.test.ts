@@ -11,7 +11,7 @@ import {
 } from '../../source/recovery/strategy.js';
 
 const T0 = Date.parse('2030-01-01T00:00:00.000Z');
-const config = { cooldownMs: 1000 };
+const config = { cooldownMs: 1000, breaker: { failureThreshold: 100, resetTimeoutMs: 1000 } };
 
 function result(name: string, status: CheckStatus, value: number | null = 1): CheckResult {
   return {
@@ -33,9 +33,9 @@ function run(
     : results.some((r) => r.status === 'warn')
       ? 'warn'
       : 'pass',
-  breakerAllows = true,
+  cfg = config,
 ): StrategyInput {
-  return { run: { results, reported, startedAt: at }, breakerAllows, now: at, config };
+  return { run: { results, reported, startedAt: at }, now: at, config: cfg };
 }
 
 const healthy = [result('process:memory', 'pass'), result('service:refusals', 'pass', 500)];
@@ -169,19 +169,41 @@ describe('recovery strategy', () => {
     assert.equal(later.decision.kind === 'act' && later.decision.action, 'restart-service');
   });
 
-  test('an open breaker blocks the attempt and keeps the rung', () => {
+  test('an open breaker blocks the attempt and keeps the rung; after its timeout one trial goes', () => {
     const { state } = actAndFinish(INITIAL_STRATEGY, T0, memoryFail);
-    const blocked = decide(state, run(T0 + 2000, memoryFail, 'fail', false));
+    const open: StrategyState = { ...state, breaker: { name: 'open', failures: 3, openedAt: T0 + 1500 } };
+    const blocked = decide(open, run(T0 + 2000, memoryFail));
     assert.equal(blocked.decision.kind === 'blocked' && blocked.decision.reason, 'breaker-open');
     assert.equal(blocked.state.pending, null);
-    const trial = decide(blocked.state, run(T0 + 4000, memoryFail, 'fail', true));
+    const trial = decide(blocked.state, run(T0 + 2500, memoryFail));
     assert.equal(trial.decision.kind === 'act' && trial.decision.action, 'restart-service');
+    assert.equal(trial.state.breaker.name, 'half-open');
+  });
+
+  test('verdicts feed the breaker: it opens at the threshold and blocks in the same run', () => {
+    const strict = { cooldownMs: 0, breaker: { failureThreshold: 2, resetTimeoutMs: 10_000 } };
+    let state = decide(INITIAL_STRATEGY, run(T0, memoryFail, 'fail', strict)).state;
+    state = actionFinished(state, T0 + 1);
+    const second = decide(state, run(T0 + 100, memoryFail, 'fail', strict));
+    assert.equal(second.state.breaker.failures, 1);
+    assert.equal(second.decision.kind === 'act' && second.decision.action, 'restart-service');
+    const third = decide(actionFinished(second.state, T0 + 101), run(T0 + 200, memoryFail, 'fail', strict));
+    assert.equal(third.judgement?.outcome, 'failed');
+    assert.deepEqual(third.state.breaker, { name: 'open', failures: 2, openedAt: T0 + 200 });
+    assert.equal(third.decision.kind === 'blocked' && third.decision.reason, 'breaker-open');
+    // a success closes it again (trial after the timeout, then a healthy run)
+    const trial = decide(third.state, run(T0 + 10_200, memoryFail, 'fail', strict));
+    assert.equal(trial.decision.kind, 'act');
+    const ok = decide(actionFinished(trial.state, T0 + 10_201), run(T0 + 10_300, healthy, 'pass', strict));
+    assert.equal(ok.judgement?.outcome, 'succeeded');
+    assert.deepEqual(ok.state.breaker, { name: 'closed', failures: 0, openedAt: null });
   });
 
   test('an action that throws fails at once and the ladder climbs', () => {
     const started = decide(INITIAL_STRATEGY, run(T0, memoryFail));
-    const failed = actionFailed(started.state);
+    const failed = actionFailed(started.state, config, T0 + 5);
     assert.equal(failed.pending, null);
+    assert.equal(failed.breaker.failures, 1, 'the breaker counts it');
     const next = decide(failed, run(T0 + 2000, memoryFail));
     assert.equal(next.judgement, null, 'nothing left to judge');
     assert.equal(next.decision.kind === 'act' && next.decision.action, 'restart-service');
@@ -201,7 +223,7 @@ describe('recovery strategy', () => {
     let state: StrategyState = { ...INITIAL_STRATEGY, rung: 2 };
     const step = decide(state, run(T0, memoryFail));
     assert.equal(step.decision.kind === 'act' && step.decision.action, 'emergency-stop');
-    state = actionFailed(step.state);
+    state = actionFailed(step.state, config, T0 + 1);
     assert.equal(state.rung, 2);
   });
 
