@@ -93,7 +93,8 @@ export class RateLimiter {
   }
 
   private msUntil(tokens: number): number {
-    return Math.max(1, Math.ceil((tokens * 1000) / this.ratePerSecond));
+    // The epsilon absorbs float error (0.01 token short must read 1 ms, not 1.0000000000000009 → 2).
+    return Math.max(1, Math.ceil((tokens * 1000) / this.ratePerSecond - 1e-9));
   }
 
   private refusal(retryAfterMs: number, message: string): TakeResult {

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { describe, test } from 'node:test';
+import { canonicalJson, contentId, enrich, processPayload } from '../../source/pipeline/index.js';
+
+const SECRET = 'daemon-token-for-tests';
+const NOW = Date.UTC(2025, 0, 2, 3, 4, 5, 678);
+const OPTIONS = { secret: SECRET, source: 'hook' as const, now: () => NOW };
+
+describe('canonicalJson', () => {
+  test('sorts keys at every level and keeps array order', () => {
+    assert.equal(
+      canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } }),
+      '{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}',
+    );
+  });
+
+  test('matches JSON.stringify for values without objects, and escapes keys', () => {
+    for (const value of ['x"y', 1.5, true, null, [1, 'a'], '\u2028'])
+      assert.equal(canonicalJson(value), JSON.stringify(value));
+    assert.equal(canonicalJson({ 'a"b': 1 }), '{"a\\"b":1}');
+  });
+
+  test('leaves out undefined in objects and writes null in arrays, like JSON.stringify', () => {
+    assert.equal(canonicalJson({ a: undefined, b: [undefined] }), '{"b":[null]}');
+  });
+});
+
+describe('contentId', () => {
+  const payload = { hook_event_name: 'Stop', session_id: 's', nested: { b: 2, a: 1 } };
+
+  test('is HMAC-SHA256 of the canonical JSON, hex, first 32 characters', () => {
+    const expected = createHmac('sha256', SECRET).update(canonicalJson(payload)).digest('hex').slice(0, 32);
+    assert.equal(contentId(payload, SECRET), expected);
+    assert.match(contentId(payload, SECRET), /^[0-9a-f]{32}$/);
+  });
+
+  test('does not depend on key order, does depend on content and on the key', () => {
+    const reordered = { nested: { a: 1, b: 2 }, session_id: 's', hook_event_name: 'Stop' };
+    assert.equal(contentId(reordered, SECRET), contentId(payload, SECRET));
+    assert.notEqual(contentId({ ...payload, session_id: 't' }, SECRET), contentId(payload, SECRET));
+    assert.notEqual(contentId(payload, 'another-token'), contentId(payload, SECRET));
+  });
+
+  test('refuses an empty secret', () => {
+    assert.throws(() => contentId(payload, ''), /secret must not be empty/);
+  });
+});
+
+describe('enrich', () => {
+  test('builds the draft from the scrubbed payload, the id from the raw one', () => {
+    const raw = {
+      hook_event_name: 'PreToolUse',
+      session_id: 's-1',
+      tool_name: 'Bash',
+      cwd: '/w',
+      password: 'pw',
+    };
+    const scrubbed = { ...raw, password: '[REDACTED:key-name]' };
+    const draft = enrich(raw, scrubbed, { ...OPTIONS, source: 'socket' });
+    assert.deepEqual(draft, {
+      id: contentId(raw, SECRET),
+      receivedAt: '2025-01-02T03:04:05.678Z',
+      type: 'PreToolUse',
+      sessionId: 's-1',
+      source: 'socket',
+      tool: 'Bash',
+      cwd: '/w',
+      data: scrubbed,
+    });
+    assert.notEqual(draft.id, contentId(scrubbed, SECRET));
+  });
+
+  test('tool and cwd are null when absent', () => {
+    const raw = { hook_event_name: 'Stop', session_id: 's' };
+    const draft = enrich(raw, raw, OPTIONS);
+    assert.equal(draft.tool, null);
+    assert.equal(draft.cwd, null);
+  });
+});
+
+describe('processPayload', () => {
+  const secretCommand = `export GITHUB_TOKEN=${'ghp' + '_abcdefghijklmnopqrstuvwxyz0123456789'}`;
+  const raw = {
+    hook_event_name: 'PreToolUse',
+    session_id: 's-1',
+    tool_name: 'Bash',
+    cwd: '/w',
+    tool_input: { command: secretCommand },
+  };
+
+  test('text, bytes and parsed values give the same draft, scrubbed, with an id over the raw payload', () => {
+    const fromValue = processPayload(raw, OPTIONS);
+    const fromText = processPayload(JSON.stringify(raw), OPTIONS);
+    const fromBytes = processPayload(Buffer.from(JSON.stringify(raw)), OPTIONS);
+    assert.ok(fromValue.ok && fromText.ok && fromBytes.ok);
+    assert.deepEqual(fromText, fromValue);
+    assert.deepEqual(fromBytes, fromValue);
+    assert.equal(fromValue.draft.id, contentId(raw, SECRET));
+    assert.equal(
+      (fromValue.draft.data.tool_input as { command: string }).command,
+      'export GITHUB_TOKEN=[REDACTED:github-token]',
+    );
+    assert.equal(fromValue.redactions, 1);
+    assert.deepEqual(fromValue.kinds, { 'github-token': 1 });
+    assert.ok(!JSON.stringify(fromValue.draft).includes('ghp_'));
+  });
+
+  test('does not modify the payload it was given', () => {
+    const copy = structuredClone(raw);
+    processPayload(copy, OPTIONS);
+    assert.deepEqual(copy, raw);
+  });
+
+  test('the same content in another key order gets the same id; other content another one', () => {
+    const { tool_input: toolInput, ...rest } = raw;
+    const reordered = JSON.parse(JSON.stringify({ tool_input: toolInput, ...rest }));
+    assert.notEqual(Object.keys(reordered)[0], Object.keys(raw)[0]);
+    const a = processPayload(raw, OPTIONS);
+    const b = processPayload(reordered, { ...OPTIONS, source: 'spool', now: () => NOW + 5000 });
+    const c = processPayload({ ...raw, session_id: 's-2' }, OPTIONS);
+    assert.ok(a.ok && b.ok && c.ok);
+    assert.equal(a.draft.id, b.draft.id);
+    assert.notEqual(a.draft.id, c.draft.id);
+  });
+
+  test('passes refusals through and applies the limits it is given', () => {
+    const refusal = processPayload('{"hook_event_name":', OPTIONS);
+    assert.ok(!refusal.ok);
+    assert.equal(refusal.error.code, 'invalid_json');
+    const tooLarge = processPayload(
+      { ...raw, big: 'x'.repeat(5000) },
+      { ...OPTIONS, limits: { maxBytes: 4096 } },
+    );
+    assert.ok(!tooLarge.ok);
+    assert.equal(tooLarge.error.code, 'too_large');
+  });
+});
