@@ -171,7 +171,7 @@ export class Journal {
     limit: number,
     keep: 'lowest' | 'highest',
   ): Promise<MonEvent[]> {
-    let merged = found;
+    let merged = [...found];
     const trim = (): MonEvent[] => {
       const unique = uniqueBySeq(merged);
       return keep === 'lowest' ? unique.slice(0, limit) : unique.slice(-limit);
@@ -213,7 +213,12 @@ export class Journal {
     }
     if (!this.writable) this.options.logger.info('journal: writable again', { dir: this.dir });
     this.writable = true;
-    this.options.onCommitted?.(events);
+    try {
+      this.options.onCommitted?.(events);
+    } catch (error) {
+      // The events are on disk: failing their appends now would make producers resend stored events.
+      this.options.logger.error('journal: onCommitted failed', { error: String(error) });
+    }
     await this.applyRetention();
   }
 
