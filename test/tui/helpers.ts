@@ -37,7 +37,7 @@ export function makeEvent(
   dataOverrides: Record<string, unknown> = {},
 ): MonEvent {
   const seq = overrides.seq ?? nextSeq++;
-  const data = {
+  const data: Record<string, unknown> = {
     hook_event_name: type,
     session_id: SESSION,
     cwd: '/home/dev/shop',

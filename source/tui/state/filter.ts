@@ -62,7 +62,7 @@ function parseTerm(token: string): FilterTerm | string {
       // The searched text is lower-cased, so every regex is case-insensitive.
       return { kind: 'regex', regex: new RegExp(pattern, 'i'), negate };
     } catch (error) {
-      return `bad regex /${pattern}/: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`;
+      return `bad regex /${pattern}/: ${(error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '')}`;
     }
   }
   const facet = /^(type|tool|session):(.*)$/i.exec(body);

@@ -23,6 +23,8 @@ export interface UiState {
   /** The filter being typed after `/`; null when not editing. */
   filterDraft: string | null;
   filterError: string | null;
+  /** The filter in force when `/` was pressed: Esc while typing restores it. */
+  filterBeforeEdit: EventFilter;
   paused: boolean;
   /** While paused the Events view shows nothing newer than this. */
   pausedAtSeq: number;
@@ -84,6 +86,7 @@ export function createTuiState(limits: TuiLimits, now: number): TuiState {
       filter: EMPTY_FILTER,
       filterDraft: null,
       filterError: null,
+      filterBeforeEdit: EMPTY_FILTER,
       paused: false,
       pausedAtSeq: 0,
       arrivedWhilePaused: 0,
@@ -265,7 +268,14 @@ function reduceUi(state: TuiState, action: UiAction): UiState {
     case 'back':
       return back(ui);
     case 'filterStart':
-      return { ...ui, filterDraft: ui.filter.source, filterError: null, overlay: null, view: 'events' };
+      return {
+        ...ui,
+        filterDraft: ui.filter.source,
+        filterError: null,
+        filterBeforeEdit: ui.filter,
+        overlay: null,
+        view: 'events',
+      };
     case 'filterDraft': {
       const parsed = parseFilter(action.text);
       return parsed.ok
@@ -285,7 +295,7 @@ function resume(ui: UiState): UiState {
 function back(ui: UiState): UiState {
   if (ui.filterDraft !== null) {
     // Cancel: restore the filter that was in force before `/`.
-    return { ...ui, filterDraft: null, filterError: null };
+    return { ...ui, filter: ui.filterBeforeEdit, filterDraft: null, filterError: null };
   }
   if (ui.overlay) return { ...ui, overlay: null };
   if (ui.filter.terms.length > 0) return { ...ui, filter: EMPTY_FILTER, follow: true, selectedSeq: null };

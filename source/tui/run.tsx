@@ -1,0 +1,116 @@
+/** Renders the TUI against a daemon: wires the client into the store, follows resizes, returns the exit code. */
+import { render } from 'ink';
+import { httpJson } from '../client/http-json.js';
+import { DashboardClient, type DashboardClientHandlers } from '../client/dashboard-client.js';
+import { daemonUrl } from '../client/discover.js';
+import type { StatusResponse } from '../protocol/messages.js';
+import { App } from './app.js';
+import { createTuiStore, type TuiStore } from './store.js';
+import { makeTheme } from './theme.js';
+import type { TroubleshootSource } from './views/troubleshoot.js';
+
+export interface RunTuiOptions {
+  host: string;
+  port: number;
+  token: string;
+  /** ASCII-only drawing (borders, symbols, sparklines). */
+  ascii: boolean;
+  color: boolean;
+  /** Events the viewer keeps (and asks the daemon to replay on attach). */
+  bufferSize: number;
+  /** Feeds the Troubleshoot view; defaults to a report derived from connection and health. */
+  troubleshoot?: TroubleshootSource;
+  /** How often /status is polled for viewers and the daemon's rate; 0 turns it off. */
+  statusIntervalMs?: number;
+  /** Draw on the terminal's alternate screen so quitting restores what was there (default: on a TTY). */
+  alternateScreen?: boolean;
+  stdout?: NodeJS.WriteStream;
+  stdin?: NodeJS.ReadStream;
+}
+
+const ENTER_ALT_SCREEN = '\u001b[?1049h';
+const LEAVE_ALT_SCREEN = '\u001b[?1049l';
+
+export async function runTui(options: RunTuiOptions): Promise<number> {
+  const stdout = options.stdout ?? process.stdout;
+  const stdin = options.stdin ?? process.stdin;
+  const store = createTuiStore({ bufferSize: options.bufferSize });
+  const client = new DashboardClient(
+    { host: options.host, port: options.port, token: options.token, last: options.bufferSize },
+    feedStore(store),
+  );
+  const stopPolling = pollStatus(store, options);
+  const theme = makeTheme({ color: options.color, ascii: options.ascii });
+  const address = `${options.host}:${options.port}`;
+
+  const alternate = options.alternateScreen ?? stdout.isTTY === true;
+  const leaveAltScreen = () => {
+    if (alternate) stdout.write(LEAVE_ALT_SCREEN);
+  };
+  if (alternate) {
+    stdout.write(ENTER_ALT_SCREEN);
+    process.once('exit', leaveAltScreen);
+  }
+
+  let quit: () => void = () => {};
+  const quitting = new Promise<void>((resolve) => (quit = resolve));
+  const app = (columns: number, rows: number) => (
+    <App store={store} theme={theme} columns={columns} rows={rows} address={address} onQuit={quit} />
+  );
+  const size = () => [stdout.columns || 80, stdout.rows || 24] as const;
+  const instance = render(app(...size()), { stdout, stdin, exitOnCtrlC: false, patchConsole: true });
+  const onResize = () => instance.rerender(app(...size()));
+  stdout.on('resize', onResize);
+  // Without raw mode (stdin not a terminal) keys never reach the app: Ctrl-C arrives as SIGINT.
+  process.once('SIGINT', quit);
+  process.once('SIGTERM', quit);
+  client.start();
+
+  try {
+    await Promise.race([quitting, instance.waitUntilExit()]);
+    return 0;
+  } catch {
+    return 1;
+  } finally {
+    process.off('SIGINT', quit);
+    process.off('SIGTERM', quit);
+    stdout.off('resize', onResize);
+    stopPolling();
+    client.stop();
+    instance.unmount();
+    store.dispose();
+    leaveAltScreen();
+    process.off('exit', leaveAltScreen);
+  }
+}
+
+/** The client's callbacks, feeding the store (events batched, the rest at once). */
+export function feedStore(store: TuiStore): DashboardClientHandlers {
+  return {
+    onEvents: (events) => store.pushEvents(events),
+    onState: (state) => store.dispatch({ type: 'connection', state }),
+    onHello: (hello) => store.dispatch({ type: 'hello', hello }),
+    onHealth: (report) => store.dispatch({ type: 'health', report }),
+    onRecovery: (entry) => store.dispatch({ type: 'recovery', entry }),
+    onShutdown: (message) => store.dispatch({ type: 'shutdown', message }),
+    onGap: (gap) => store.dispatch({ type: 'gap', ...gap }),
+  };
+}
+
+function pollStatus(store: TuiStore, options: RunTuiOptions): () => void {
+  const interval = options.statusIntervalMs ?? 5000;
+  if (interval <= 0) return () => {};
+  const poll = async () => {
+    try {
+      const answer = await httpJson(`${daemonUrl(options)}/status`, { timeoutMs: 2000 });
+      if (answer.status === 200 && answer.body && typeof answer.body === 'object')
+        store.dispatch({ type: 'status', status: answer.body as StatusResponse });
+    } catch {
+      // The header already shows the connection state; a missed poll changes nothing.
+    }
+  };
+  void poll();
+  const timer = setInterval(() => void poll(), interval);
+  timer.unref();
+  return () => clearInterval(timer);
+}
