@@ -80,7 +80,7 @@ export function createMetrics(
   cumulative(
     registry,
     'internal_errors_total',
-    'Failures that are the daemon’s fault.',
+    "Failures that are the daemon's fault.",
     () => facts.counters().internalErrors,
   );
   cumulative(
@@ -140,7 +140,7 @@ export function createMetrics(
   });
   new Gauge({
     name: `${METRIC_PREFIX}check_value`,
-    help: 'Latest observed value per health check (in the check’s observedUnit).',
+    help: 'Latest observed value per health check (in the observedUnit of the check).',
     labelNames: ['check', 'unit'],
     registers: [registry],
     collect() {
