@@ -149,7 +149,7 @@ function itemFromCheck(check: CheckFinding, platform: Platform): ReportItem {
   const title = `${check.name}: ${check.message}`;
   if (check.error) {
     const item = itemFromError(check.error, platform, check.status, title);
-    if (check.fix && !item.steps.includes(check.fix)) item.steps.unshift(check.fix);
+    if (check.fix && item.steps.length === 0) item.steps.push(check.fix);
     if (check.explanation) item.explanation = check.explanation;
     return item;
   }

@@ -1,0 +1,113 @@
+/**
+ * `mpm-mon doctor`: every check with ✓ ! ✗, the troubleshooting guide for what is wrong with the
+ * commands for this platform, and how to keep the daemon running at login. Changes nothing unless
+ * `--fix` (then: stale PID file, token permissions; with `--start` the spool, with `--hooks` the
+ * hooks), after which the checks run again. Exit 0 when nothing failed (warnings allowed), else 1.
+ */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { loginServiceHint } from '../errors/platform-commands.js';
+import { buildReport } from '../errors/report.js';
+import { detectTextStyle } from '../errors/text-style.js';
+import { VERSION } from '../protocol/version.js';
+import { allChecks } from '../doctor/checks/index.js';
+import { createContext } from '../doctor/context.js';
+import { renderDoctorText } from '../doctor/render.js';
+import { runChecks, runRepairs, summarize, toCheckJson } from '../doctor/run.js';
+import type { CheckOutcome, DoctorJson, RepairReport } from '../doctor/types.js';
+
+export interface DoctorOptions {
+  json: boolean;
+  fix: boolean;
+  /** With --fix: start the daemon to drain a leftover spool. */
+  start: boolean;
+  /** With --fix: install missing Claude Code hooks (user scope). */
+  hooks: boolean;
+  verbose: boolean;
+  ascii: boolean;
+  /** false for --no-color; true forces colour; undefined decides from the terminal and NO_COLOR. */
+  color?: boolean;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  homeDir?: string;
+  /** Config flags given on the command line (--port, --host), checked like the daemon would. */
+  flags?: Record<string, unknown>;
+  /** Where output goes (default: process.stdout). */
+  stdout?: { write(text: string): unknown; isTTY?: boolean; columns?: number };
+  /** Bound on each network probe (default 1500 ms). */
+  timeoutMs?: number;
+  /** The command that starts the daemon (default: this Node running this installation's `cli.js start`). */
+  startCommand?: string[];
+}
+
+/** This installation's entry script (dist/cli.js), when it exists. */
+export function cliScriptPath(): string | null {
+  for (const relative of ['../../cli.js', '../../dist/cli.js']) {
+    const candidate = fileURLToPath(new URL(relative, import.meta.url));
+    if (existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+
+function defaultStartCommand(): string[] | undefined {
+  const cli = cliScriptPath();
+  return cli ? [process.execPath, cli, 'start'] : undefined;
+}
+
+export async function runDoctor(options: DoctorOptions): Promise<number> {
+  const stdout = options.stdout ?? process.stdout;
+  const homeDir = options.homeDir ?? homedir();
+  const startCommand = options.startCommand ?? defaultStartCommand();
+  const specs = allChecks({ startCommand });
+  const contextOptions = {
+    env: options.env,
+    cwd: options.cwd,
+    homeDir,
+    flags: options.flags,
+    timeoutMs: options.timeoutMs,
+  };
+
+  let ctx = createContext(contextOptions);
+  let checks: CheckOutcome[] = await runChecks(specs, ctx);
+  let repairs: RepairReport[] | undefined;
+  if (options.fix) {
+    repairs = await runRepairs(checks, { start: options.start, hooks: options.hooks });
+    if (repairs.some((repair) => repair.outcome === 'done')) {
+      ctx = createContext(contextOptions);
+      checks = await runChecks(specs, ctx);
+    }
+  }
+  const summary = summarize(checks);
+
+  if (options.json) {
+    const json: DoctorJson = { checks: checks.map(toCheckJson), summary, ...(repairs ? { repairs } : {}) };
+    stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  } else {
+    const report = buildReport({
+      platform: ctx.platform,
+      checks: checks.map((check) => ({ ...check, name: check.label })),
+      logFile: ctx.paths.logFile,
+    });
+    const style = detectTextStyle({
+      ascii: options.ascii,
+      color: options.color,
+      env: options.env,
+      stream: stdout,
+    });
+    const hint = loginServiceHint(ctx.platform, {
+      execPath: process.execPath,
+      cliPath: cliScriptPath() ?? 'mpm-mon',
+      home: options.env.MPM_MON_HOME,
+      logFile: ctx.paths.logFile,
+    });
+    const header = `mpm-mon doctor - mpm-mon ${VERSION}, Node.js ${ctx.nodeVersion}, ${ctx.platform}, home ${ctx.paths.home}`;
+    stdout.write(
+      renderDoctorText(
+        { checks, summary, repairs, report, hint, platform: ctx.platform, header, verbose: options.verbose },
+        style,
+      ),
+    );
+  }
+  return summary.fail > 0 ? 1 : 0;
+}

@@ -1,0 +1,207 @@
+/**
+ * Everything the checks share, each probed at most once per doctor run: the configuration, the PID
+ * file, the daemon's answers. Read-only: nothing here writes a file (conf's constructor would, so
+ * the config file is read with fs).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { homePaths, resolveHome, type HomePaths } from '../config/home.js';
+import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
+import { inspectPidFile, type PidFileInspection } from '../daemon/pidfile.js';
+import { readToken } from '../daemon/token.js';
+import { ConfigError } from '../errors/config-error.js';
+import { isMpmError, type MpmError, type Platform } from '../errors/base.js';
+import { isHealthBody, probe, type ProbeOutcome } from './http-probe.js';
+
+export interface DoctorContextOptions {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** The user's home folder (Claude Code user settings, conf's config folder). */
+  homeDir: string;
+  flags?: Record<string, unknown>;
+  platform?: NodeJS.Platform;
+  /** Bound on every network probe. */
+  timeoutMs?: number;
+  nodeVersion?: string;
+}
+
+export type ConfigProbe =
+  | { ok: true; resolved: ResolvedConfig; file: string; fileExists: boolean }
+  | { ok: false; error: MpmError; file: string };
+
+export type PidProbe = { ok: true; inspection: PidFileInspection } | { ok: false; error: MpmError };
+
+export interface DaemonProbe {
+  host: string;
+  port: number;
+  /** Where host and port came from. */
+  from: 'pid-file' | 'config';
+  /** The PID a live PID file names, else null. */
+  pid: number | null;
+  health: ProbeOutcome;
+  status: ProbeOutcome;
+  /** /health answered in mpm-mon's shape. */
+  reachable: boolean;
+}
+
+export interface DoctorContext {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  homeDir: string;
+  flags: Record<string, unknown>;
+  nodePlatform: NodeJS.Platform;
+  platform: Platform;
+  paths: HomePaths;
+  timeoutMs: number;
+  nodeVersion: string;
+  config(): Promise<ConfigProbe>;
+  pidFile(): Promise<PidProbe>;
+  daemon(): Promise<DaemonProbe>;
+  /** GET /diagnostics with the token (null when the daemon is not reachable or there is no token). */
+  diagnostics(): Promise<ProbeOutcome | null>;
+  token(): string | null;
+}
+
+export const DEFAULT_PROBE_TIMEOUT_MS = 1500;
+
+function once<T>(compute: () => Promise<T>): () => Promise<T> {
+  let memo: Promise<T> | undefined;
+  return () => (memo ??= compute());
+}
+
+/** Where conf keeps the config file when MPM_MON_HOME is not set (env-paths with no suffix). */
+export function confFilePath(env: NodeJS.ProcessEnv, homeDir: string, platform: NodeJS.Platform): string {
+  if (env.MPM_MON_HOME) return homePaths(env.MPM_MON_HOME).configFile;
+  if (platform === 'darwin') return join(homeDir, 'Library', 'Preferences', 'mpm-mon', 'config.json');
+  if (platform === 'win32')
+    return join(env.APPDATA ?? join(homeDir, 'AppData', 'Roaming'), 'mpm-mon', 'Config', 'config.json');
+  return join(env.XDG_CONFIG_HOME ?? join(homeDir, '.config'), 'mpm-mon', 'config.json');
+}
+
+export function readConfig(
+  env: NodeJS.ProcessEnv,
+  homeDir: string,
+  platform: NodeJS.Platform,
+  flags: Record<string, unknown> = {},
+): ConfigProbe {
+  const file = confFilePath(env, homeDir, platform);
+  let text: string | null = null;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      const reason = error instanceof Error ? error.message : String(error);
+      return {
+        ok: false,
+        file,
+        error: new ConfigError({
+          key: '(file)',
+          value: file,
+          expected: `a readable file (${reason})`,
+          source: 'file',
+          where: file,
+        }),
+      };
+    }
+  }
+  let content: Record<string, unknown> = {};
+  if (text !== null && text.trim() !== '') {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw new Error('not a JSON object');
+      content = parsed as Record<string, unknown>;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return {
+        ok: false,
+        file,
+        error: new ConfigError({
+          key: '(file)',
+          value: file,
+          expected: `a JSON object (${reason})`,
+          source: 'file',
+          where: file,
+        }),
+      };
+    }
+  }
+  try {
+    return {
+      ok: true,
+      file,
+      fileExists: text !== null,
+      resolved: resolveConfig({ flags, env, file: content, fileWhere: file }),
+    };
+  } catch (error) {
+    if (error instanceof ConfigError) return { ok: false, file, error };
+    throw error;
+  }
+}
+
+export function createContext(options: DoctorContextOptions): DoctorContext {
+  const nodePlatform = options.platform ?? process.platform;
+  const env = options.env;
+  const paths = homePaths(env.MPM_MON_HOME || resolveHome(env, nodePlatform));
+  const timeoutMs = options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
+  const flags = options.flags ?? {};
+
+  const config = once(() => Promise.resolve(readConfig(env, options.homeDir, nodePlatform, flags)));
+  const pidFile = once(async (): Promise<PidProbe> => {
+    try {
+      return { ok: true, inspection: await inspectPidFile(paths.pidFile) };
+    } catch (error) {
+      if (isMpmError(error)) return { ok: false, error };
+      throw error;
+    }
+  });
+
+  const daemon = once(async (): Promise<DaemonProbe> => {
+    const pid = await pidFile();
+    const live = pid.ok && pid.inspection.state === 'live' && pid.inspection.data ? pid.inspection : null;
+    const cfg = await config();
+    const target = live?.data
+      ? { host: live.data.host, port: live.data.port, from: 'pid-file' as const }
+      : {
+          host: cfg.ok ? cfg.resolved.config.host : '127.0.0.1',
+          port: cfg.ok ? cfg.resolved.config.port : 8765,
+          from: 'config' as const,
+        };
+    const [health, status] = await Promise.all([
+      probe(target, '/health', { timeoutMs }),
+      probe(target, '/status', { timeoutMs }),
+    ]);
+    return {
+      ...target,
+      pid: live?.pid ?? null,
+      health,
+      status,
+      reachable: health.kind === 'answer' && isHealthBody(health.body),
+    };
+  });
+
+  const token = () => readToken(paths.tokenFile);
+  const diagnostics = once(async () => {
+    const target = await daemon();
+    const value = token();
+    if (!target.reachable || value === null) return null;
+    return probe(target, '/diagnostics', { timeoutMs, token: value });
+  });
+
+  return {
+    env,
+    cwd: options.cwd,
+    homeDir: options.homeDir,
+    flags,
+    nodePlatform,
+    platform: nodePlatform === 'darwin' || nodePlatform === 'win32' ? nodePlatform : 'linux',
+    paths,
+    timeoutMs,
+    nodeVersion: options.nodeVersion ?? process.version,
+    config,
+    pidFile,
+    daemon,
+    diagnostics,
+    token,
+  };
+}
