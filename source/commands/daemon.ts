@@ -3,9 +3,6 @@ import { loadConfig } from '../config/load.js';
 import { Daemon } from '../daemon/daemon.js';
 import { reportFailure } from './main.js';
 
-/** Exit code after an emergency stop by the recovery manager: a supervisor should restart us clean. */
-export const EXIT_EMERGENCY = 75;
-
 const STOP_SIGNALS: NodeJS.Signals[] =
   process.platform === 'win32' ? ['SIGINT', 'SIGTERM'] : ['SIGTERM', 'SIGINT', 'SIGHUP'];
 

@@ -4,7 +4,7 @@ import { DashboardClient } from '../client/dashboard-client.js';
 import { DaemonUnreachableError } from '../errors/connection-errors.js';
 import { MpmError } from '../errors/base.js';
 import type { MonEvent } from '../protocol/event.js';
-import { formatEventLine } from './event-line.js';
+import { formatEventLine } from '../tui/plain.js';
 
 export interface EventsOptions {
   json: boolean;
@@ -47,9 +47,7 @@ export async function runEvents(options: EventsOptions): Promise<number> {
     (!options.type || event.type === options.type);
   const print = (event: MonEvent): void => {
     if (!matches(event)) return;
-    process.stdout.write(
-      `${options.json ? JSON.stringify(event) : formatEventLine(event, { color: options.color })}\n`,
-    );
+    process.stdout.write(`${options.json ? JSON.stringify(event) : formatEventLine(event)}\n`);
   };
 
   return new Promise<number>((resolve) => {

@@ -6,6 +6,9 @@ import { discoverDaemon, type DaemonAddress } from '../client/discover.js';
 import { DaemonUnreachableError } from '../errors/connection-errors.js';
 import { startDetached } from './lifecycle.js';
 
+/** Events the TUI keeps in memory (and asks the daemon to replay on attach). */
+const TUI_BUFFER_SIZE = 5000;
+
 export interface ViewerOptions {
   json: boolean;
   color: boolean;
@@ -28,8 +31,8 @@ export async function runViewer(options: ViewerOptions): Promise<number> {
   const daemon = await findOrStart(options);
   if (!process.stdout.isTTY) {
     const { runPlainStream } = await import('../tui/plain.js');
-    return runPlainStream({ ...daemon, json: options.json, color: options.color });
+    return runPlainStream({ ...daemon, json: options.json });
   }
   const { runTui } = await import('../tui/run.js');
-  return runTui({ ...daemon, ascii: options.ascii, color: options.color });
+  return runTui({ ...daemon, ascii: options.ascii, color: options.color, bufferSize: TUI_BUFFER_SIZE });
 }

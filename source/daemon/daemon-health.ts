@@ -1,60 +1,201 @@
 /**
- * The daemon's health, diagnostics and metrics, as one object the routes and the viewers ask.
- * (Interim: process and journal facts; the health monitor and recovery manager plug in here.)
+ * Wires the observers to the daemon: the facts the health checks and /metrics read, the health
+ * monitor, the recovery manager and its actions, and /diagnostics. None of it is on the event path.
  */
-import type { CheckResult, HealthReport } from '../protocol/health.js';
+import { createStandardChecks } from '../health/checks/index.js';
+import { createHealthMonitor, type HealthMonitor } from '../health/monitor.js';
+import type { DaemonFacts, ProbeResult, ServiceCounters } from '../health/types.js';
+import { createMetrics, type Metrics } from '../metrics/registry.js';
+import type { HealthReport } from '../protocol/health.js';
+import { DASHBOARD_NAMESPACE } from '../protocol/messages.js';
 import { VERSION } from '../protocol/version.js';
+import { createRecoveryManager, type RecoveryManager } from '../recovery/manager.js';
+import type { StoreStats } from '../store/types.js';
 import type { Daemon } from './daemon.js';
+import { maskConfig } from './mask-config.js';
 
-export class DaemonHealth {
-  constructor(private readonly daemon: Daemon) {}
+/** Exit code after an emergency stop: a supervisor should restart the daemon clean. */
+export const EXIT_EMERGENCY = 75;
+const PROBE_TIMEOUT_MS = 2000;
 
-  start(): void {}
+export class DaemonHealth implements DaemonFacts {
+  readonly monitor: HealthMonitor;
+  readonly recovery: RecoveryManager;
+  private readonly metricsRegistry: Metrics;
 
-  stop(): void {}
+  constructor(private readonly daemon: Daemon) {
+    const { config } = daemon;
+    this.recovery = createRecoveryManager({
+      config: config.recovery,
+      logger: daemon.logger,
+      onEntry: (entry) => {
+        daemon.listener.emitToViewers('recovery', entry);
+        daemon.logger.info('recovery', { ...entry });
+      },
+      actions: {
+        clearConnections: () => this.clearConnections(),
+        restartService: () => this.restartService(),
+        emergencyStop: (reason) =>
+          daemon.stop({ reason: `emergency stop: ${reason}`, restarting: false, exitCode: EXIT_EMERGENCY }),
+      },
+    });
+    this.monitor = createHealthMonitor({
+      config: config.health,
+      checks: createStandardChecks(this, config),
+      version: VERSION,
+      startedAt: daemon.startedAt.getTime(),
+      onRun: (run) => this.recovery.handleRun(run),
+      annotate: () => this.recovery.annotate(),
+      onReport: (report) => daemon.listener.emitToViewers('health', report),
+      onCheckError: (error) =>
+        daemon.logger.warn('health check failed', { check: error.context.check, error: error.message }),
+    });
+    this.metricsRegistry = createMetrics(this, this.monitor, this.recovery);
+  }
+
+  get homeDir(): string {
+    return this.daemon.paths.home;
+  }
+
+  /** Loads the probe's client first, so the first run does not measure an import. */
+  async start(): Promise<void> {
+    await import('socket.io-client');
+    this.monitor.start();
+  }
+
+  stop(): void {
+    this.monitor.stop();
+  }
 
   latest(): HealthReport {
-    const time = new Date().toISOString();
-    const rssMb = Math.round((process.memoryUsage.rss() / 1024 / 1024) * 10) / 10;
-    const stats = this.daemon.store.stats();
-    const checks: Record<string, CheckResult> = {
-      'process:memory': {
-        name: 'process:memory',
-        status: 'pass',
-        observedValue: rssMb,
-        observedUnit: 'MB',
-        threshold: this.daemon.config.health.thresholds.memoryMb,
-        output: `RSS ${rssMb} MB`,
-        time,
-      },
-      'journal:writable': {
-        name: 'journal:writable',
-        status: stats.writable ? 'pass' : 'fail',
-        observedValue: stats.writeErrors,
-        observedUnit: 'errors',
-        threshold: null,
-        output: stats.writable ? 'journal writable' : 'the last journal write failed',
-        time,
-      },
+    return this.monitor.latest();
+  }
+
+  // DaemonFacts: what the checks and /metrics read.
+  address(): { host: string; port: number } | null {
+    return this.daemon.port ? { host: this.daemon.config.host, port: this.daemon.port } : null;
+  }
+
+  viewers(): number {
+    return this.daemon.listener.viewers;
+  }
+
+  producers(): number {
+    return this.daemon.producerCount;
+  }
+
+  counters(): ServiceCounters {
+    const { counters, listener } = this.daemon;
+    return {
+      ingested: counters.ingested,
+      refusedByReason: counters.refusedByReason,
+      internalErrors: counters.internalErrors,
+      delivered: listener.broadcaster.delivered,
+      droppedViewers: listener.broadcaster.droppedSlowViewers,
     };
-    const status = Object.values(checks).some((check) => check.status === 'fail') ? 'fail' : 'pass';
-    return { status, version: VERSION, uptimeSeconds: this.daemon.uptimeSeconds(), checks };
+  }
+
+  maxViewerBacklog(): number {
+    return this.daemon.listener.broadcaster.maxBacklog();
+  }
+
+  storeStats(): StoreStats {
+    return this.daemon.store.stats();
+  }
+
+  spoolStats(): Promise<{ files: number; bytes: number }> {
+    return this.daemon.spoolFigures();
+  }
+
+  /**
+   * A round trip through the daemon's own front door: a Socket.IO connection to /dashboard (HTTP
+   * upgrade, token, namespace) asking the store for one event. It catches a listener that accepts
+   * connections but answers nothing. The probe connection is not a viewer and gets no events.
+   */
+  async probe(signal: AbortSignal): Promise<ProbeResult> {
+    const address = this.address();
+    if (!address) return { ok: false, latencyMs: 0, detail: 'not listening' };
+    const started = performance.now();
+    const { io } = await import('socket.io-client');
+    const socket = io(`http://127.0.0.1:${address.port}${DASHBOARD_NAMESPACE}`, {
+      transports: ['websocket'],
+      auth: { token: this.daemon.token, probe: true },
+      reconnection: false,
+      forceNew: true,
+      timeout: PROBE_TIMEOUT_MS,
+    });
+    try {
+      const answer = await new Promise<string>((resolve, reject) => {
+        const fail = (reason: string): void => reject(new Error(reason));
+        signal.addEventListener('abort', () => fail('probe aborted'), { once: true });
+        const timer = setTimeout(() => fail(`no answer within ${PROBE_TIMEOUT_MS} ms`), PROBE_TIMEOUT_MS);
+        socket.once('connect_error', (error) => fail(`connect failed: ${error.message}`));
+        socket.once('connect', () => {
+          socket.emit('history', { limit: 1 }, (reply: { ok: boolean }) => {
+            clearTimeout(timer);
+            resolve(reply.ok ? 'round trip ok' : 'the store did not answer');
+          });
+        });
+      });
+      const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+      return { ok: answer === 'round trip ok', latencyMs, detail: answer };
+    } catch (error) {
+      return {
+        ok: false,
+        latencyMs: Math.round(performance.now() - started),
+        detail: (error as Error).message,
+      };
+    } finally {
+      socket.removeAllListeners();
+      socket.disconnect();
+    }
   }
 
   async diagnostics(): Promise<unknown> {
+    const { daemon } = this;
     return {
-      status: this.daemon.status(),
-      store: this.daemon.store.stats(),
-      spool: await this.daemon.spoolFigures(),
-      viewers: this.daemon.listener.broadcaster.viewersInfo(),
-      refusals: {
-        byReason: this.daemon.counters.refusedByReason,
-        recent: this.daemon.counters.recentRefusals(),
+      generatedAt: new Date().toISOString(),
+      version: VERSION,
+      node: process.version,
+      platform: process.platform,
+      home: daemon.paths.home,
+      config: maskConfig(daemon.config),
+      pidFile: { path: daemon.paths.pidFile, ...daemon.pidFileData() },
+      status: daemon.status(),
+      health: this.monitor.latest(),
+      history: this.monitor.history(),
+      recovery: {
+        log: this.recovery.log(),
+        breaker: this.recovery.breaker(),
+        degraded: this.recovery.degraded(),
       },
+      viewers: daemon.listener.broadcaster.viewersInfo(),
+      producers: daemon.producerCount,
+      journal: daemon.store.stats(),
+      spool: await daemon.spoolFigures(),
+      refusals: { byReason: daemon.counters.refusedByReason, recent: daemon.counters.recentRefusals() },
     };
   }
 
   async metrics(): Promise<{ contentType: string; body: string }> {
-    return Promise.resolve({ contentType: 'text/plain; version=0.0.4', body: '' });
+    return { contentType: this.metricsRegistry.contentType, body: await this.metricsRegistry.render() };
+  }
+
+  /** clear-connections: drop viewers that lag or are gone; healthy viewers stay. */
+  private clearConnections(): Promise<string> {
+    const { broadcaster } = this.daemon.listener;
+    const dropped = broadcaster.dropLagging(
+      Math.max(1, Math.floor(this.daemon.config.viewers.maxBacklog / 10)),
+    );
+    return Promise.resolve(`dropped ${dropped} lagging or stale viewer(s); ${broadcaster.viewerCount} kept`);
+  }
+
+  /** restart-service: close and reopen the listener on the same port, then prove a round trip. */
+  private async restartService(): Promise<string> {
+    const port = await this.daemon.listener.restart();
+    const probe = await this.probe(AbortSignal.timeout(PROBE_TIMEOUT_MS * 2));
+    if (!probe.ok)
+      throw new Error(`listener reopened on port ${port} but the round trip failed: ${probe.detail}`);
+    return `listener reopened on port ${port}; round trip in ${probe.latencyMs} ms`;
   }
 }

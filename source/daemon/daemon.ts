@@ -121,7 +121,7 @@ export class Daemon {
         home: this.paths.home,
         lastSeq: this.store.lastSeq,
       });
-      this.health.start();
+      await this.health.start();
       await this.drainSpool();
       this.spoolTimer = setInterval(() => void this.drainSpool(), 5000).unref();
     } catch (error) {
@@ -172,6 +172,10 @@ export class Daemon {
         lastSeq: this.store.lastSeq,
       },
     };
+  }
+
+  pidFileData(): PidFileData | null {
+    return this.pidLock?.data ?? null;
   }
 
   get producerCount(): number {
