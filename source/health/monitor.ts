@@ -32,17 +32,17 @@ export interface HealthMonitorOptions {
 
 export interface HealthMonitor {
   /** Runs once now, then every intervalMs (the timer does not keep the process alive). */
-  start(): void;
+  start: () => void;
   /** Stops the timer and closes the checks; a run in progress finishes but reports nothing. */
-  stop(): void;
+  stop: () => void;
   /** Runs now; while a run is in progress, returns that run instead of starting another. */
-  runNow(): Promise<HealthRun>;
+  runNow: () => Promise<HealthRun>;
   /** The latest run as a report, annotated now (GET /health); before the first run: pass, no checks. */
-  latest(): HealthReport;
+  latest: () => HealthReport;
   /** The latest run's raw data; null before the first run. */
-  latestRun(): HealthRun | null;
+  latestRun: () => HealthRun | null;
   /** Per-check history (GET /diagnostics). */
-  history(): Record<string, CheckHistory>;
+  history: () => Record<string, CheckHistory>;
 }
 
 /** Runs one check with a timeout; a throw or a timeout becomes one `fail` result named after the check. */

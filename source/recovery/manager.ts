@@ -59,19 +59,19 @@ export type AttemptCounts = Record<
 
 export interface RecoveryManager {
   /** Feed one health run (the monitor's `onRun`). Never throws; actions run in the background. */
-  handleRun(run: HealthRun): void;
+  handleRun: (run: HealthRun) => void;
   /** The recovery log, oldest first. */
-  log(): RecoveryEntry[];
+  log: () => RecoveryEntry[];
   /** The breaker as of now (reading never changes it). */
-  breaker(): BreakerSnapshot;
+  breaker: () => BreakerSnapshot;
   /** True while the breaker is not closed: recovery has given up for now and the daemon serves degraded. */
-  degraded(): boolean;
+  degraded: () => boolean;
   /** Fields for every health report (the monitor's `annotate`). */
-  annotate(): Pick<HealthReport, 'breaker' | 'degraded'>;
+  annotate: () => Pick<HealthReport, 'breaker' | 'degraded'>;
   /** Attempts by action and verdict since start (for /metrics). */
-  attemptCounts(): AttemptCounts;
+  attemptCounts: () => AttemptCounts;
   /** Resolves when no action is running (tests, shutdown). */
-  idle(): Promise<void>;
+  idle: () => Promise<void>;
 }
 
 function emptyCounts(): AttemptCounts {
