@@ -1,12 +1,20 @@
 /** Words for error messages: where in the payload, and what kind of value was found there. */
+import { scrubString } from './scrub.js';
 
 export type PathSegment = string | number;
 
 const PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const MAX_KEY_SHOWN = 40;
 
-/** `$`, `$.tool_input.command`, `$[3].session_id`, `$["odd key"]`: a JSONPath-like location. */
+/**
+ * `$`, `$.tool_input.command`, `$[3].session_id`, `$["odd key"]`: a JSONPath-like location. Keys are
+ * producer data and refusals end up in logs and /diagnostics, so the path is scrubbed like any text.
+ */
 export function formatPath(segments: readonly PathSegment[], root = '$'): string {
+  return scrubString(rawPath(segments, root)).value;
+}
+
+function rawPath(segments: readonly PathSegment[], root: string): string {
   let path = root;
   for (const segment of segments) {
     if (typeof segment === 'number') path += `[${segment}]`;

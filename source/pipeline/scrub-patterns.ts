@@ -262,7 +262,10 @@ export const SCRUB_RULES: readonly ScrubRule[] = [
 ];
 
 /** One quick test for "could any rule match here?", run before the rules on every string. */
-export const ANY_RULE_HINT = new RegExp(SCRUB_RULES.map((rule) => rule.hint.source).join('|'), 'i');
+export const ANY_RULE_HINT = new RegExp(
+  [...new Set(SCRUB_RULES.map((rule) => rule.hint.source))].join('|'),
+  'i',
+);
 
 /** "Bearer of bad news" is prose; a token has a digit, a symbol, or is long. */
 function looksLikeToken(token: string): boolean {

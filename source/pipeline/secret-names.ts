@@ -44,7 +44,21 @@ export function nameWords(name: string): string[] {
     .filter((word) => word !== '');
 }
 
+/** Object keys repeat on every event (`session_id`, `tool_input`…): remember the answers, boundedly. */
+const MEMO_LIMIT = 2048;
+const memo = new Map<string, boolean>();
+
 export function isSecretName(name: string): boolean {
+  let answer = memo.get(name);
+  if (answer === undefined) {
+    answer = judgeName(name);
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(name, answer);
+  }
+  return answer;
+}
+
+function judgeName(name: string): boolean {
   if (name.length > 100 || SHELL_DIRECTORY_VARIABLES.has(name)) return false;
   const words = nameWords(name);
   if (words.length === 0) return false;

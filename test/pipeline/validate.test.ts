@@ -159,6 +159,12 @@ describe('validate: invalid_event', () => {
     }
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
+
+  test('a secret used as a key is not repeated in the message', () => {
+    const token = 'ghp' + '_abcdefghijklmnopqrstuvwxyz0123456789';
+    const message = refused(validateEventValue({ ...BASE, [token]: { n: Number.NaN } }), 'invalid_event');
+    assert.ok(message.startsWith('$.[REDACTED:github-token].n: found a non-finite number'), message);
+  });
 });
 
 describe('validate: too_large and too_deep', () => {
