@@ -10,6 +10,7 @@ import { homePaths, resolveHome } from '../config/home.js';
 import { checkInput, decideAfterPost, hookTimeoutMs } from '../hook/decide.js';
 import { findDaemon } from '../hook/daemon-address.js';
 import { postEvent } from '../hook/post-event.js';
+import { scrubForSpool } from '../hook/scrub-for-spool.js';
 import { readBoundedInput, type ReadStdinOptions } from '../hook/read-input.js';
 import { recordSpoolError, spoolPayload, type SpoolErrorRecord, type SpoolLimits } from '../store/spool.js';
 
@@ -71,7 +72,7 @@ export async function runHook(options: HookOptions = {}): Promise<HookOutcome> {
       if (decision.record) await record(decision.record);
     }
 
-    const written = await spoolPayload(dir, input.raw, now, options.spoolLimits);
+    const written = await spoolPayload(dir, await scrubForSpool(input.raw), now, options.spoolLimits);
     if (written.ok) return 'spooled';
     if (written.reason === 'spool_full') {
       await record({ reason: 'spool_full', size, files: written.files, bytes: written.bytes });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { io } from 'socket.io-client';
@@ -154,6 +154,17 @@ describe('no event lost, across crashes and restarts', () => {
     assert.deepEqual(seqsOf(resumed.events), [lastSeen + 1, lastSeen + 2]);
     resumed.close();
     await second.stop();
+  });
+
+  test('a secret in a hook spooled while the daemon is down never reaches the disk', () => {
+    const h = home();
+    const result = runCli(h, ['hook'], fixture('PreToolUse-secret.json'));
+    assert.equal(result.code, 0);
+    const spooled = readdirSync(join(h.path, 'spool')).filter((name) => name.endsWith('.json'));
+    assert.equal(spooled.length, 1);
+    const text = readFileSync(join(h.path, 'spool', spooled[0]!), 'utf8');
+    assert.ok(!text.includes('ghp_R4nd0m') && !text.includes('sk-ant-api03'), 'scrubbed before spooling');
+    assert.match(text, /curl/);
   });
 
   test('hooks with the daemon down are spooled, then drained in order when it starts', async () => {
