@@ -206,7 +206,22 @@ export const SCRUB_CORPUS: readonly ScrubCase[] = [
     input: 'Authorization: token abc123secretvalue',
     expected: `Authorization: token ${R('assignment')}`,
   },
+  {
+    name: '.npmrc auth token',
+    input: '//registry.npmjs.org/:_authToken=npm_AbCdEf0123456789xyz\nalways-auth=true',
+    expected: `//registry.npmjs.org/:_authToken=${R('assignment')}\nalways-auth=true`,
+  },
+  {
+    name: 'kubeconfig user token (a JWT) in YAML',
+    input: `users:\n- name: ci\n  user:\n    token: ${JWT}`,
+    expected: `users:\n- name: ci\n  user:\n    token: ${R('jwt')}`,
+  },
   // --- negatives: must stay untouched ---
+  {
+    name: 'GitHub Actions secret references',
+    input: 'env:\n  NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n  password: ${DB_PASSWORD:-}',
+    expected: 'env:\n  NPM_TOKEN: ${{ secrets.NPM_TOKEN }}\n  password: ${DB_PASSWORD:-}',
+  },
   {
     name: 'git SHA',
     input: 'HEAD is now at 3f786850e387550fdab836ed7e6dc881de23001b Fix tokenizer',
