@@ -2,6 +2,10 @@
  * Prometheus metrics for GET /metrics: one fresh prom-client Registry per daemon (never the global one,
  * so several daemons in one test process do not collide). Every figure is read at scrape time from the
  * daemon's facts, the health monitor and the recovery manager — nothing on the event path updates a metric.
+ *
+ * The default process metrics (CPU, memory, GC, event-loop lag) describe the process, not a daemon,
+ * and prom-client's collector starts an event-loop histogram and a GC observer that are never released:
+ * they live in one process-wide registry, created on first use, and are rendered with each daemon's.
  */
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { severity } from '../health/evaluate.js';
@@ -14,7 +18,24 @@ export const METRIC_PREFIX = 'mpm_mon_';
 
 const BREAKER_VALUE: Record<BreakerStateName, number> = { closed: 0, 'half-open': 1, open: 2 };
 
+let processRegistry: Registry | null = null;
+
+/** The process-wide registry of prom-client's default metrics (created once). */
+export function processMetricsRegistry(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    // 20 ms like the health monitor's own lag sampling: finer costs idle CPU for nothing.
+    collectDefaultMetrics({
+      register: processRegistry,
+      prefix: METRIC_PREFIX,
+      eventLoopMonitoringPrecision: 20,
+    });
+  }
+  return processRegistry;
+}
+
 export interface Metrics {
+  /** This daemon's own metrics (the default process metrics are in processMetricsRegistry()). */
   registry: Registry;
   /** The Content-Type header for `render()`'s text. */
   contentType: string;
@@ -57,8 +78,7 @@ export function createMetrics(
   manager: Pick<RecoveryManager, 'attemptCounts' | 'breaker' | 'degraded'>,
 ): Metrics {
   const registry = new Registry();
-  // 20 ms like the health monitor's own lag sampling: finer costs idle CPU for nothing.
-  collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX, eventLoopMonitoringPrecision: 20 });
+  const processWide = processMetricsRegistry();
 
   cumulative(
     registry,
@@ -186,6 +206,9 @@ export function createMetrics(
   return {
     registry,
     contentType: registry.contentType,
-    render: () => registry.metrics(),
+    render: async () => {
+      const [own, process] = await Promise.all([registry.metrics(), processWide.metrics()]);
+      return `${own.trimEnd()}\n${process.trimEnd()}\n`;
+    },
   };
 }

@@ -141,6 +141,9 @@ describe('metrics', () => {
     assert.equal(value(a, 'mpm_mon_events_ingested_total'), 100);
     assert.equal(value(a, 'mpm_mon_viewers'), 0);
     assert.equal(value(b, 'mpm_mon_events_ingested_total'), 42);
+    // the process-wide default metrics appear once per scrape, however many daemons exist
+    assert.equal(a.get('mpm_mon_process_cpu_user_seconds_total')!.samples.length, 1);
+    assert.equal(b.get('mpm_mon_nodejs_eventloop_lag_max_seconds')!.samples.length, 1);
     first.monitor.stop();
     second.monitor.stop();
   });
