@@ -395,14 +395,14 @@ export function buildReport(input: ReportInput): TroubleshootingReport {
   return { generatedAt: input.generatedAt ?? new Date().toISOString(), platform, status, items, fine };
 }
 
-/** Keeps the first finding of each problem, raised to the worst severity seen for it. */
+/** Keeps one finding per problem: the worst one, or the first among equals. */
 function mergeDuplicates(ranked: RankedItem[]): RankedItem[] {
   const byKey = new Map<string, RankedItem>();
   for (const entry of ranked) {
     const seen = byKey.get(entry.key);
-    if (!seen) byKey.set(entry.key, entry);
-    else if (SEVERITY_RANK[entry.item.severity] < SEVERITY_RANK[seen.item.severity])
-      seen.item.severity = entry.item.severity;
+    // The worse finding speaks for the problem (its title, its topic); ties keep the first.
+    if (!seen || SEVERITY_RANK[entry.item.severity] < SEVERITY_RANK[seen.item.severity])
+      byKey.set(entry.key, entry);
   }
   return [...byKey.values()];
 }

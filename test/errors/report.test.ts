@@ -121,6 +121,7 @@ describe('buildReport: ordering', () => {
     });
     assert.equal(report.items.length, 1);
     assert.equal(report.items[0]!.severity, 'fail');
+    assert.equal(report.items[0]!.title, hung.message, 'the worse finding speaks for it');
   });
 });
 
