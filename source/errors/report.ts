@@ -313,7 +313,8 @@ export function buildReport(input: ReportInput): TroubleshootingReport {
 
   for (const check of input.checks ?? []) {
     if (check.status === 'pass') {
-      fine.push(`${check.name}: ${check.message}`);
+      // A check that could not run (its subject is absent) is not evidence that anything is fine.
+      if (check.details?.skipped !== true) fine.push(`${check.name}: ${check.message}`);
       continue;
     }
     add(

@@ -88,6 +88,7 @@ describe('buildReport: ordering', () => {
         topic: 'reachability',
       },
       { name: 'node', status: 'pass', message: 'v20.20.2', topic: 'node' },
+      { name: 'health', status: 'pass', message: 'not checked', details: { skipped: true } },
     ];
     const report = buildReport({ platform: 'darwin', generatedAt: AT, checks });
     assert.equal(report.status, 'warn');
