@@ -12,7 +12,8 @@ if (argv[0] === 'hook') {
   process.exitCode = 0;
 } else {
   // chalk (so Ink) ignores NO_COLOR; map it (and --no-color) before anything imports chalk.
-  if (process.env.NO_COLOR !== undefined || argv.includes('--no-color')) process.env.FORCE_COLOR = '0';
+  const { disableColorIfAsked } = await import('./source/tui/color-env.js');
+  disableColorIfAsked(process.env, argv.includes('--no-color'));
   const { main } = await import('./source/commands/main.js');
   process.exitCode = await main(argv);
 }

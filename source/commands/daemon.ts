@@ -1,10 +1,9 @@
 /** `mpm-mon --daemon`: the daemon in the foreground, until a signal (or recovery's emergency stop). */
 import { loadConfig } from '../config/load.js';
 import { Daemon } from '../daemon/daemon.js';
+import type { Logger } from '../daemon/logger-types.js';
+import { defaultShutdownSignals, handleShutdownSignals } from '../daemon/signals.js';
 import { reportFailure } from './main.js';
-
-const STOP_SIGNALS: NodeJS.Signals[] =
-  process.platform === 'win32' ? ['SIGINT', 'SIGTERM'] : ['SIGTERM', 'SIGINT', 'SIGHUP'];
 
 export async function runDaemonForeground({
   configFlags,
@@ -21,26 +20,19 @@ export async function runDaemonForeground({
   const stopped = new Promise<number>((resolve) => (daemon.options.onStopped = resolve));
   let requested: NodeJS.Signals | null = null;
   let started = false;
-  const stopFor = (signal: NodeJS.Signals): void => {
-    void daemon.stop({
+  const stopFor = (signal: NodeJS.Signals): Promise<void> =>
+    daemon.stop({
       reason: signal === 'SIGHUP' ? 'restart requested' : `stopped by ${signal}`,
       restarting: signal === 'SIGHUP',
     });
-  };
   // conf's atomic file writer hooks these signals and re-raises them on itself, which would look like
-  // a second signal (= force). The daemon owns its signals.
-  for (const signal of STOP_SIGNALS) process.removeAllListeners(signal);
-  for (const signal of STOP_SIGNALS) {
-    process.on(signal, () => {
-      if (requested) {
-        daemon.logger?.warn('second signal: forcing exit', { signal });
-        // The PID file then names a dead process: the next start (or `doctor --fix`) replaces it.
-        process.exit(1);
-      }
-      requested = signal;
-      if (started) stopFor(signal);
-    });
-  }
+  // a second signal (= stop now). The daemon owns its signals.
+  for (const signal of defaultShutdownSignals()) process.removeAllListeners(signal);
+  handleShutdownSignals({
+    logger: forwardTo(() => daemon.logger),
+    // A signal during start-up stops the daemon once there is something to stop.
+    onShutdown: (signal) => (started ? stopFor(signal) : void (requested = signal)),
+  });
   process.on('uncaughtException', (error) => {
     daemon.logger?.error('uncaught exception; stopping', { error: String(error), stack: error.stack });
     void daemon.stop({ reason: 'internal error', restarting: false, exitCode: 1 });
@@ -54,7 +46,16 @@ export async function runDaemonForeground({
     return reportFailure(error, false, process.env.DEBUG !== undefined);
   }
   started = true;
-  // A signal that came during start-up stops the daemon now that there is something to stop.
-  if (requested) stopFor(requested);
+  if (requested) void stopFor(requested);
   return stopped;
+}
+
+/** The daemon's logger once it exists (start-up creates it), silence before. */
+function forwardTo(current: () => Logger | undefined): Logger {
+  return {
+    debug: (message, fields) => current()?.debug(message, fields),
+    info: (message, fields) => current()?.info(message, fields),
+    warn: (message, fields) => current()?.warn(message, fields),
+    error: (message, fields) => current()?.error(message, fields),
+  };
 }

@@ -1,6 +1,6 @@
 /** Parses the command line (meow) and runs one command, loading only what that command needs. */
 import meow from 'meow';
-import { currentPlatform, isMpmError, renderError } from '../errors/base.js';
+import { presentFailure } from '../errors/present.js';
 
 const HELP = `
   Usage
@@ -79,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
     logLevel: flags.logLevel,
   };
   const command = flags.daemon ? '--daemon' : (cli.input[0] ?? '');
-  const common = { json: flags.json, color: flags.color && process.env.NO_COLOR === undefined, configFlags };
+  const common = { json: flags.json, color: flags.color && !process.env.NO_COLOR, configFlags };
   try {
     switch (command) {
       case '--daemon': {
@@ -147,16 +147,7 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Expected failures are structured errors, printed without a stack; anything else is a bug. */
 export function reportFailure(error: unknown, json: boolean, verbose: boolean): number {
-  if (isMpmError(error)) {
-    process.stderr.write(
-      json ? `${JSON.stringify({ error: error.toJSON() })}\n` : `${renderError(error, currentPlatform())}\n`,
-    );
-    if (verbose && error.stack) process.stderr.write(`${error.stack}\n`);
-    return error.exitCode;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`mpm-mon: unexpected error: ${message}\n`);
-  if (verbose || process.env.DEBUG) process.stderr.write(`${error instanceof Error ? error.stack : ''}\n`);
-  else process.stderr.write('Run again with --verbose for details, or `mpm-mon doctor`.\n');
-  return 1;
+  const failure = presentFailure(error, { verbose });
+  process.stderr.write(`${json ? JSON.stringify(failure.json) : failure.text}\n`);
+  return failure.exitCode;
 }

@@ -216,6 +216,7 @@ describe('daemon lifecycle (real binary)', () => {
     process.kill(child.pid!, 'SIGTERM');
     process.kill(child.pid!, 'SIGTERM');
     const code = await exited(child);
-    assert.ok(code === 0 || code === 1, `exit ${code}`);
+    // 0 when the graceful stop won the race, 143 (128 + SIGTERM) when the second signal forced it.
+    assert.ok(code === 0 || code === 143, `exit ${code}`);
   });
 });

@@ -65,7 +65,9 @@ export function createProcessCheck(options: ProcessCheckOptions): HealthCheck & 
   const now = options.now ?? Date.now;
   const platform = options.platform ?? process.platform;
   const { thresholds } = options;
-  let lastCpu = sampleCpu();
+  // No baseline until the first run: the time before it is start-up (loading modules, recovering the
+  // journal), a burst of well over one core that says nothing about the running daemon.
+  let lastCpu: CpuSample | null = null;
   // 20 ms: each sample is a timer wake-up; at 10 ms the monitor alone cost ~0.5% of a core when idle.
   const resolutionMs = options.lagResolutionMs ?? 20;
   const lag: IntervalHistogram = monitorEventLoopDelay({ resolution: resolutionMs });
@@ -76,7 +78,8 @@ export function createProcessCheck(options: ProcessCheckOptions): HealthCheck & 
     async run(): Promise<CheckResult[]> {
       const openFiles = await countOpenFiles(platform);
       const cpu = sampleCpu();
-      const cpuPercent = cpuPercentBetween(lastCpu, cpu);
+      const cpuPercent = lastCpu ? cpuPercentBetween(lastCpu, cpu) : null;
+      const firstRun = lastCpu === null;
       lastCpu = cpu;
       const memory = process.memoryUsage();
       // The delay histogram's max is the longest the loop was blocked since the last run: the latency an
@@ -98,7 +101,9 @@ export function createProcessCheck(options: ProcessCheckOptions): HealthCheck & 
             threshold: thresholds.cpuPercent,
             output:
               cpuPercent === null
-                ? 'no time passed since the last run'
+                ? firstRun
+                  ? 'baseline taken; measured from the next run'
+                  : 'no time passed since the last run'
                 : `${cpuPercent.toFixed(1)}% of one core since the last run`,
           },
           time,
