@@ -101,7 +101,7 @@ export async function startDetached(
   const errFd = openSync(startLog, 'w', 0o600);
   const args = [cliEntry(), '--daemon'];
   for (const [key, value] of Object.entries(configFlags)) {
-    if (value !== undefined)
+    if (typeof value === 'string' || typeof value === 'number')
       args.push(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, String(value));
   }
   const child = spawn(process.execPath, args, {
@@ -110,27 +110,27 @@ export async function startDetached(
     env: process.env,
   });
   closeSync(errFd);
-  let exitCode: number | null = null;
-  child.once('exit', (code) => (exitCode = code ?? 1));
+  const exited: { code: number | null } = { code: null };
+  child.once('exit', (code) => (exited.code = code ?? 1));
   child.unref();
   const childPid = child.pid ?? 0;
   let found: Running | null = null;
   const ok = await waitFor(
     async () => {
-      if (exitCode !== null) return true;
+      if (exited.code !== null) return true;
       found = await running();
       if (!found || found.pid !== childPid || !found.port) return false;
       return (await healthOf(found.host, found.port)) !== null;
     },
     { timeoutMs: START_TIMEOUT_MS, intervalMs: 25 },
   );
-  if (exitCode !== null || !ok || !found) {
+  if (exited.code !== null || !ok || !found) {
     const stderr = readTail(startLog);
-    if (exitCode === null && childPid) process.kill(childPid, 'SIGTERM');
+    if (exited.code === null && childPid) process.kill(childPid, 'SIGTERM');
     throw new MpmError(
       'DAEMON_START_FAILED',
-      exitCode !== null
-        ? `the daemon exited during start-up (exit code ${exitCode})`
+      exited.code !== null
+        ? `the daemon exited during start-up (exit code ${exited.code})`
         : `the daemon did not answer /health within ${START_TIMEOUT_MS} ms`,
       {
         context: { pid: childPid, log: paths.logFile, output: stderr || undefined },

@@ -121,16 +121,18 @@ export async function main(argv: string[]): Promise<number> {
       case 'install-hooks':
       case 'uninstall-hooks': {
         const hooks = await import('./install-hooks.js');
+        const { host, port } = await daemonAddressFor(configFlags);
         const options = {
           scope: flags.scope,
           dryRun: flags.dryRun,
           http: flags.http,
           json: flags.json,
-          configFlags,
+          host,
+          port,
         };
         return command === 'install-hooks'
-          ? await hooks.runInstallHooks(options as never)
-          : await hooks.runUninstallHooks(options as never);
+          ? hooks.runInstallHooks(options)
+          : hooks.runUninstallHooks(options);
       }
       case '': {
         const { runViewer } = await import('./viewer.js');
@@ -143,6 +145,18 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     return reportFailure(error, flags.json, flags.verbose);
   }
+}
+
+/** Where http hooks should post: the running daemon's address, else the configured one. */
+async function daemonAddressFor(
+  configFlags: Record<string, unknown>,
+): Promise<{ host: string; port: number }> {
+  const { discoverDaemon } = await import('../client/discover.js');
+  const found = discoverDaemon();
+  if (found.ok && found.daemon.port > 0) return { host: found.daemon.host, port: found.daemon.port };
+  const { loadConfig } = await import('../config/load.js');
+  const { config } = loadConfig({ flags: configFlags });
+  return { host: config.host, port: config.port };
 }
 
 /** Expected failures are structured errors, printed without a stack; anything else is a bug. */

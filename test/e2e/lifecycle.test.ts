@@ -181,7 +181,7 @@ describe('daemon lifecycle (real binary)', () => {
     assert.match(result.stderr, /integer/);
   });
 
-  test('start / status / stop / status through the binary', async () => {
+  test('start / status / stop / status through the binary', () => {
     const h = home();
     assert.equal(runCli(h, ['status']).code, 3);
     const started = runCli(h, ['start', '--port', '0']);
