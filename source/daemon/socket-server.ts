@@ -101,7 +101,7 @@ export function createSocketServer(
       return;
     }
     const since = replayStart(
-      socket.handshake.auth as { since?: unknown; last?: unknown },
+      socket.handshake.auth,
       deps.store.lastSeq,
     );
     socket.emit('hello', deps.hello(since));
