@@ -278,7 +278,7 @@ export class Daemon {
       this.ingestor?.refuseNew();
       this.listener?.announceShutdown(reason, restarting);
       await this.ingestor?.settled();
-      await this.listener?.close(Math.min(1000, budget / 2));
+      await this.listener?.close(Math.min(250, budget / 4));
       await this.store?.close();
     })();
     let timer: NodeJS.Timeout | undefined;
