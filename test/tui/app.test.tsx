@@ -141,7 +141,7 @@ describe('the TUI', () => {
     await press('4');
     assert.match(frame(), /breaker closed · failures 0/);
     await press('5');
-    assert.match(frame(), /Health check memoryMb: warn/);
+    assert.match(frame(), /health check memoryMb is warning/);
     assert.match(frame(), /\$ mpm-mon doctor/);
   });
 

@@ -1,9 +1,10 @@
 /**
- * View 5: the guided troubleshooting report. It renders any list of items of this structural shape, so
- * the generator (source/errors/report.ts) can feed it directly; until then `basicReport` derives one
- * from what the viewer knows (connection, health, breaker, dropped events).
+ * View 5: the guided troubleshooting report. What the viewer alone knows (the connection, a shutdown,
+ * events it missed) is said here; health, breaker and recovery findings come from the report generator
+ * that `mpm-mon doctor` uses too (source/errors/report.ts).
  */
 import { currentPlatform } from '../../errors/base.js';
+import { buildReport } from '../../errors/report.js';
 import { wrapWords } from '../format.js';
 import type { Line } from '../lines.js';
 import type { TuiState } from '../state/tui-state.js';
@@ -59,24 +60,20 @@ export function basicReport(state: TuiState): TroubleshootItem[] {
       commands: ['mpm-mon status', 'mpm-mon start', 'mpm-mon doctor'],
     });
   }
-  for (const [name, check] of Object.entries(state.health?.checks ?? {})) {
-    if (check.status === 'pass') continue;
+  // Health, breaker and recovery findings come from the one report generator, as in `mpm-mon doctor`.
+  const report = buildReport({
+    platform,
+    diagnostics: state.health ? { health: state.health } : undefined,
+    recoveries: [...state.recovery],
+  });
+  for (const item of report.items) {
+    if (item.severity === 'pass') continue;
     items.push({
-      severity: check.status === 'fail' ? 'error' : 'warning',
-      title: `Health check ${name}: ${check.status}`,
-      explanation: `${check.output || 'no detail'}${check.threshold ? ` (warn at ${check.threshold.warn}, fail at ${check.threshold.fail})` : ''}`,
-      steps: ['Open the Health view (3) to see its history.', 'Run the diagnostics for details and fixes.'],
-      commands: ['mpm-mon doctor'],
-    });
-  }
-  const breaker = state.health?.breaker;
-  if (breaker && breaker.state !== 'closed') {
-    items.push({
-      severity: breaker.state === 'open' ? 'error' : 'warning',
-      title: `Recovery breaker ${breaker.state}`,
-      explanation: `Recovery failed ${breaker.failures} time(s); automatic recovery is paused until the next trial.`,
-      steps: ['See the Recovery view (4) for what was tried.', 'Restart the daemon once the cause is fixed.'],
-      commands: ['mpm-mon restart', 'mpm-mon doctor'],
+      severity: item.severity === 'fail' ? 'error' : 'warning',
+      title: item.title,
+      explanation: item.explanation,
+      steps: item.steps,
+      commands: item.commands,
     });
   }
   if (state.missed > 0 || state.buffer.dropped > 0) {
