@@ -142,7 +142,7 @@ describe('the TUI', () => {
     assert.match(frame(), /breaker closed · failures 0/);
     await press('5');
     assert.match(frame(), /health check memoryMb is warning/);
-    assert.match(frame(), /\$ mpm-mon doctor/);
+    assert.match(frame(), /\$ mpm-mon status/);
   });
 
   test('c clears the Events view', async () => {
