@@ -3,7 +3,9 @@
  * the TUI — or, when stdout is not a terminal, the live stream as lines (NDJSON with --json).
  */
 import { discoverDaemon, type DaemonAddress } from '../client/discover.js';
+import { currentPlatform, isMpmError } from '../errors/base.js';
 import { DaemonUnreachableError } from '../errors/connection-errors.js';
+import { loadConfig } from '../config/load.js';
 import { startDetached } from './lifecycle.js';
 
 /** Events the TUI keeps in memory (and asks the daemon to replay on attach). */
@@ -20,15 +22,39 @@ export interface ViewerOptions {
 async function findOrStart(options: ViewerOptions): Promise<DaemonAddress> {
   const found = discoverDaemon();
   if (found.ok && found.daemon.port > 0) return found.daemon;
-  if (!options.start) throw new DaemonUnreachableError({ reason: 'not-running', host: '127.0.0.1', port: 0 });
+  // An invalid setting is reported as itself, not as a daemon that failed to start.
+  const { config } = loadConfig({ flags: options.configFlags });
+  const notRunning = new DaemonUnreachableError({
+    reason: 'not-running',
+    host: config.host,
+    port: config.port,
+  });
+  if (!options.start) throw notRunning;
   await startDetached(options.configFlags);
   const started = discoverDaemon();
-  if (!started.ok) throw new DaemonUnreachableError({ reason: 'not-running', host: '127.0.0.1', port: 0 });
+  if (!started.ok) throw notRunning;
   return started.daemon;
 }
 
 export async function runViewer(options: ViewerOptions): Promise<number> {
-  const daemon = await findOrStart(options);
+  let daemon: DaemonAddress;
+  try {
+    daemon = await findOrStart(options);
+  } catch (error) {
+    if (!isMpmError(error)) throw error;
+    // Nothing to attach to: the guided report says why and what to type, instead of an empty screen.
+    const { buildReport, renderReportText } = await import('../errors/report.js');
+    const { detectTextStyle } = await import('../errors/text-style.js');
+    const report = buildReport({ platform: currentPlatform(), errors: [error] });
+    const style = detectTextStyle({
+      ascii: options.ascii,
+      color: options.color,
+      env: process.env,
+      stream: process.stderr,
+    });
+    process.stderr.write(`${renderReportText(report, style)}\n`);
+    return 1;
+  }
   if (!process.stdout.isTTY) {
     const { runPlainStream } = await import('../tui/plain.js');
     return runPlainStream({ ...daemon, json: options.json });

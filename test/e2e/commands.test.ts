@@ -124,6 +124,21 @@ describe('doctor and events against the real daemon', () => {
     assert.match(result.stderr, /mpm-mon start/);
   });
 
+  test('`mpm-mon` that cannot attach prints the guided report, not a stack trace', () => {
+    const h = home();
+    const refused = runCli(h, ['--no-start']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /Troubleshooting: 1 failure/);
+    assert.match(refused.stderr, /no mpm-mon daemon is running/);
+    assert.match(refused.stderr, /\$ mpm-mon start/);
+    assert.doesNotMatch(refused.stderr, /\n\s+at /, 'no stack trace');
+    h.writeConfig({ port: 'eighty' });
+    const invalid = runCli(h, []);
+    assert.equal(invalid.code, 1);
+    assert.match(invalid.stderr, /invalid value "eighty" for "port"/);
+    assert.ok(!existsSync(join(h.path, 'daemon.pid')), 'no daemon was started');
+  });
+
   test('an unknown command or flag is refused with a hint', () => {
     const h = home();
     const command = runCli(h, ['frobnicate']);
