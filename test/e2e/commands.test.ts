@@ -1,19 +1,19 @@
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { deadPid } from '../daemon/helpers.js';
-import { fixture, hookPayload, makeHome, postEvents, runCli, startDaemon, type Home } from './harness.js';
+import {
+  fixture,
+  hookPayload,
+  homesRemovedAfter,
+  postEvents,
+  runCli,
+  startDaemon,
+  type Home,
+} from './harness.js';
 
-const homes: Home[] = [];
-after(() => {
-  for (const home of homes) home.remove();
-});
-function home(): Home {
-  const created = makeHome();
-  homes.push(created);
-  return created;
-}
+const home = homesRemovedAfter();
 
 interface DoctorJson {
   checks: Array<{ name: string; status: string; message: string; fix: string | null }>;

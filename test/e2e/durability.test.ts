@@ -1,30 +1,21 @@
 import assert from 'node:assert/strict';
 import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { io } from 'socket.io-client';
 import {
   connectViewer,
   fixture,
   hookPayload,
-  makeHome,
+  homesRemovedAfter,
   postEvents,
   runCli,
   seqsOf,
   startDaemon,
   waitFor,
-  type Home,
 } from './harness.js';
 
-const homes: Home[] = [];
-after(() => {
-  for (const home of homes) home.remove();
-});
-function home(): Home {
-  const created = makeHome();
-  homes.push(created);
-  return created;
-}
+const home = homesRemovedAfter();
 
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, index) => from + index);

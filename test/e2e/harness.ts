@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import type { MonEvent } from '../../source/protocol/event.js';
@@ -54,6 +55,19 @@ export function makeHome(): Home {
       }
     },
     token: () => readFileSync(join(path, 'token'), 'utf8').trim(),
+  };
+}
+
+/** For a test file: `const home = homesRemovedAfter();` then `home()` gives a fresh home, removed after the file. */
+export function homesRemovedAfter(): () => Home {
+  const homes: Home[] = [];
+  after(() => {
+    for (const home of homes) home.remove();
+  });
+  return () => {
+    const created = makeHome();
+    homes.push(created);
+    return created;
   };
 }
 

@@ -5,19 +5,19 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { Children, deadPid, exited } from '../daemon/helpers.js';
-import { CLI, connectViewer, get, makeHome, runCli, startDaemon, waitFor, type Home } from './harness.js';
+import {
+  CLI,
+  connectViewer,
+  get,
+  homesRemovedAfter,
+  runCli,
+  startDaemon,
+  waitFor,
+} from './harness.js';
 
-const homes: Home[] = [];
 const children = new Children();
-after(() => {
-  children.killAll();
-  for (const home of homes) home.remove();
-});
-function home(): Home {
-  const created = makeHome();
-  homes.push(created);
-  return created;
-}
+after(() => children.killAll());
+const home = homesRemovedAfter();
 
 describe('daemon lifecycle (real binary)', () => {
   test('writes a PID file with metadata, a 0600 token, and removes the PID file on SIGTERM', async () => {
