@@ -208,9 +208,12 @@ export async function stop(options: LifecycleOptions & { signal?: NodeJS.Signals
 export async function restart(options: LifecycleOptions): Promise<number> {
   // SIGHUP tells the daemon it is a restart: viewers are told `restarting: true` and wait for the new one.
   const signal: NodeJS.Signals = process.platform === 'win32' ? 'SIGTERM' : 'SIGHUP';
+  const previous = await running();
   const code = await stop({ ...options, json: false, signal });
   if (code !== 0) return code;
-  return start(options);
+  // Back on the same port unless told otherwise: attached viewers reconnect to where they were.
+  const port = options.configFlags.port ?? (previous?.port ? String(previous.port) : undefined);
+  return start({ ...options, configFlags: { ...options.configFlags, port } });
 }
 
 export async function status(options: LifecycleOptions): Promise<number> {

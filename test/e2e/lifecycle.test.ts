@@ -5,15 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { Children, deadPid, exited } from '../daemon/helpers.js';
-import {
-  CLI,
-  connectViewer,
-  get,
-  homesRemovedAfter,
-  runCli,
-  startDaemon,
-  waitFor,
-} from './harness.js';
+import { CLI, connectViewer, get, homesRemovedAfter, runCli, startDaemon, waitFor } from './harness.js';
 
 const children = new Children();
 after(() => children.killAll());
@@ -187,7 +179,7 @@ describe('daemon lifecycle (real binary)', () => {
     const started = runCli(h, ['start', '--port', '0']);
     assert.equal(started.code, 0, started.stderr);
     assert.match(started.stdout, /started \(pid \d+/);
-    const pid = h.pidFile()!.pid;
+    let pid = h.pidFile()!.pid;
     try {
       const status = runCli(h, ['status', '--json']);
       assert.equal(status.code, 0);
@@ -195,6 +187,12 @@ describe('daemon lifecycle (real binary)', () => {
       assert.equal(parsed.running, true);
       assert.equal(parsed.status.pid, pid);
       assert.equal(runCli(h, ['start']).code, 0, 'start when running is a no-op');
+      const port = h.pidFile()!.port;
+      const restarted = runCli(h, ['restart']);
+      assert.equal(restarted.code, 0, restarted.stderr);
+      assert.notEqual(h.pidFile()!.pid, pid, 'a new process');
+      assert.equal(h.pidFile()!.port, port, 'back on the same port');
+      pid = h.pidFile()!.pid;
       const stopped = runCli(h, ['stop']);
       assert.equal(stopped.code, 0);
       assert.match(stopped.stdout, /stopped/);
