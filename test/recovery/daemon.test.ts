@@ -80,7 +80,12 @@ async function startDaemon(config: Record<string, unknown>): Promise<Daemon> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mpm-mon-recovery-'));
   homes.push(home);
   fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify(config));
-  const env = { ...process.env, MPM_MON_HOME: home, MPM_MON_LOG_LEVEL: 'info', NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    MPM_MON_HOME: home,
+    MPM_MON_LOG_LEVEL: 'info',
+    NO_COLOR: '1',
+  };
   delete env.MPM_MON_PORT;
   const child = spawn(process.execPath, ['--import', 'tsx', 'cli.tsx', '--daemon', '--port', '0'], {
     cwd: ROOT,
