@@ -201,3 +201,29 @@ describe('keymap', () => {
     assert.deepEqual(keyToAction('c', { ctrl: true }, editing, 10), { type: 'quit' });
   });
 });
+
+describe('recovery entries', () => {
+  test('an attempt sent pending and then with its verdict is one entry, updated in place', () => {
+    const entry = {
+      id: 7,
+      at: '2026-11-23T10:00:00.000Z',
+      trigger: [
+        { check: 'process:memory', status: 'fail' as const, observedValue: 900, observedUnit: 'MiB' },
+      ],
+      action: 'clear-connections' as const,
+      outcome: 'pending' as const,
+      durationMs: 3,
+      breaker: 'closed' as const,
+    };
+    let state = reduce(createTuiState({ bufferSize: 10 }, NOW), { type: 'recovery', entry });
+    state = reduce(state, { type: 'recovery', entry: { ...entry, id: 8, action: 'restart-service' } });
+    state = reduce(state, { type: 'recovery', entry: { ...entry, outcome: 'succeeded' } });
+    assert.deepEqual(
+      state.recovery.map((item) => [item.id, item.outcome]),
+      [
+        [7, 'succeeded'],
+        [8, 'pending'],
+      ],
+    );
+  });
+});

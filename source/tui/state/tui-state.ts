@@ -185,7 +185,7 @@ export function reduce(state: TuiState, action: TuiAction): TuiState {
     case 'health':
       return { ...state, ...applyHealth(state, action.report) };
     case 'recovery':
-      return { ...state, recovery: [...state.recovery, action.entry].slice(-MAX_RECOVERY) };
+      return { ...state, recovery: upsertRecovery(state.recovery, action.entry) };
     case 'shutdown':
       return { ...state, shutdown: action.message };
     case 'gap':
@@ -355,4 +355,14 @@ function move(state: TuiState, delta: number, pageSize: number, maxScroll?: numb
       return { ...ui, scroll: { ...ui.scroll, [ui.view]: next } };
     }
   }
+}
+
+/** The daemon sends an attempt twice under one id: `pending`, then its verdict. Keep the latest. */
+export function upsertRecovery(
+  entries: readonly RecoveryEntry[],
+  entry: RecoveryEntry,
+): readonly RecoveryEntry[] {
+  const index = entries.findIndex((existing) => existing.id === entry.id);
+  if (index === -1) return [...entries, entry].slice(-MAX_RECOVERY);
+  return entries.map((existing, at) => (at === index ? entry : existing));
 }
