@@ -1,134 +1,69 @@
 /**
- * Health and recovery in the real daemon (`mpm-mon --daemon` from source, its own temp MPM_MON_HOME,
- * port 0), with thresholds forced through $MPM_MON_HOME/config.json. Every daemon is stopped by pid.
+ * Health and recovery in the real daemon (dist/cli.js --daemon, its own temp MPM_MON_HOME, port 0),
+ * with thresholds forced through $MPM_MON_HOME/config.json. Every daemon is stopped by pid.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import { request } from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { io, type Socket } from 'socket.io-client';
+import { DashboardClient } from '../../source/client/dashboard-client.js';
+import type { MonEvent } from '../../source/protocol/event.js';
+import {
+  connectViewer,
+  get,
+  homesRemovedAfter,
+  hookPayload,
+  postEvents,
+  startDaemon as startRealDaemon,
+  waitFor,
+  type DaemonProcess,
+  type Viewer,
+} from '../e2e/harness.js';
 import { parsePrometheusText } from '../metrics/prometheus-text.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const started: ChildProcess[] = [];
-const homes: string[] = [];
-const sockets: Socket[] = [];
-
+const home = homesRemovedAfter();
+const running: DaemonProcess[] = [];
+const viewers: Viewer[] = [];
 after(() => {
-  for (const socket of sockets) {
-    socket.removeAllListeners();
-    socket.disconnect();
-  }
-  for (const child of started) {
-    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null)
-      process.kill(child.pid, 'SIGKILL');
-  }
-  for (const home of homes) fs.rmSync(home, { recursive: true, force: true });
+  for (const viewer of viewers) viewer.close();
+  for (const daemon of running) if (daemon.child.exitCode === null) process.kill(daemon.pid, 'SIGKILL');
 });
 
-async function until<T>(
-  check: () => T | Promise<T>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-function http(port: number, method: string, url: string, token?: string, body?: string) {
-  return new Promise<{ status: number; text: string; body: any }>((resolve, reject) => {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (token) headers.authorization = `Bearer ${token}`;
-    const req = request({ host: '127.0.0.1', port, method, path: url, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let parsed: unknown = null;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          parsed = null;
-        }
-        resolve({ status: res.statusCode ?? 0, text, body: parsed });
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-interface Daemon {
-  child: ChildProcess;
+interface Daemon extends DaemonProcess {
   home: string;
-  port: number;
-  token: string;
-  stderr: () => string;
   exitCode: () => number | null | undefined;
 }
 
 async function startDaemon(config: Record<string, unknown>): Promise<Daemon> {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mpm-mon-recovery-'));
-  homes.push(home);
-  fs.writeFileSync(path.join(home, 'config.json'), JSON.stringify(config));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    MPM_MON_HOME: home,
-    MPM_MON_LOG_LEVEL: 'info',
-    NO_COLOR: '1',
-  };
-  delete env.MPM_MON_PORT;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'cli.tsx', '--daemon', '--port', '0'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  started.push(child);
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const h = home();
+  h.writeConfig(config);
+  const daemon = await startRealDaemon(h);
+  running.push(daemon);
   let code: number | null | undefined;
-  child.once('exit', (exitCode) => (code = exitCode));
-  const port = await until(() => {
-    if (code !== undefined) throw new Error(`daemon exited during start-up (${code}):\n${stderr}`);
-    try {
-      const pid = JSON.parse(fs.readFileSync(path.join(home, 'daemon.pid'), 'utf8')) as {
-        pid: number;
-        port: number;
-      };
-      return pid.pid === child.pid && pid.port > 0 ? pid.port : null;
-    } catch {
-      return null;
-    }
-  }, 'the daemon to write its port');
-  const token = fs.readFileSync(path.join(home, 'token'), 'utf8').trim();
-  return { child, home, port, token, stderr: () => stderr, exitCode: () => code };
+  void daemon.exited.then((exitCode) => (code = exitCode));
+  return { ...daemon, home: h.path, exitCode: () => code };
 }
 
-function viewer(
-  daemon: Daemon,
-): Promise<{ socket: Socket; messages: Array<{ name: string; payload: any }> }> {
-  const socket = io(`http://127.0.0.1:${daemon.port}/dashboard`, {
-    transports: ['websocket'],
-    auth: { token: daemon.token },
-    reconnection: false,
-    forceNew: true,
-  });
-  sockets.push(socket);
-  const messages: Array<{ name: string; payload: any }> = [];
-  socket.onAny((name: string, payload: unknown) => messages.push({ name, payload }));
-  return new Promise((resolve, reject) => {
-    socket.once('hello', () => resolve({ socket, messages }));
-    socket.once('connect_error', reject);
-  });
+/** Waits for a condition; a refused or reset request counts as "not yet": recovery may reopen the port. */
+const until = <T>(check: () => T | Promise<T>, what: string, timeoutMs = 15_000) =>
+  waitFor(
+    async () => {
+      try {
+        return await check();
+      } catch {
+        return null;
+      }
+    },
+    what,
+    timeoutMs,
+  );
+const http = (port: number, method: string, url: string, token?: string, body?: string) =>
+  method === 'GET' ? get(port, url, token) : postEvents(port, token ?? '', body ?? '');
+
+async function viewer(daemon: Daemon): Promise<Viewer> {
+  const watcher = await connectViewer(daemon.port, { token: daemon.token });
+  viewers.push(watcher);
+  return watcher;
 }
 
 const FAST = { intervalMs: 100, hysteresisRuns: 1 };
@@ -203,7 +138,7 @@ describe('recovery in the real daemon', () => {
     });
     await until(() => daemon.exitCode() !== undefined, 'the emergency stop', 20_000);
     assert.equal(daemon.exitCode(), 75, daemon.stderr());
-    assert.equal(fs.existsSync(path.join(daemon.home, 'daemon.pid')), false);
+    assert.equal(existsSync(join(daemon.home, 'daemon.pid')), false);
     assert.match(daemon.stderr(), /emergency-stop/);
   });
 
@@ -248,5 +183,52 @@ describe('recovery in the real daemon', () => {
       `no recovery was attempted: ${JSON.stringify(diagnostics.body.recovery.log)}`,
     );
     assert.ok(watcher.messages.every((m) => m.name !== 'recovery'));
+  });
+
+  test('restart-service reopens the port in-process and a connected viewer keeps receiving events', async () => {
+    // Memory fails from the start; the cool-down leaves seconds between the ladder's steps, so the
+    // daemon is still up (serving) after restart-service and before emergency-stop.
+    const daemon = await startDaemon({
+      health: { ...FAST, thresholds: MEMORY_FAILS },
+      recovery: { cooldownMs: 1500, breaker: { failureThreshold: 50, resetTimeoutMs: 600_000 } },
+    });
+    const received: MonEvent[] = [];
+    const client = new DashboardClient(
+      {
+        host: '127.0.0.1',
+        port: daemon.port,
+        token: daemon.token,
+        since: 0,
+        backoff: { initialMs: 20, maxMs: 200, randomizationFactor: 0.2 },
+      },
+      { onEvents: (events) => received.push(...events) },
+    ).start();
+    try {
+      // The port closes and reopens under these requests: a refused or reset connection is expected.
+      const tolerant = <T>(request: Promise<T>): Promise<T | null> => request.catch(() => null);
+      await until(async () => {
+        const diagnostics = await tolerant(http(daemon.port, 'GET', '/diagnostics', daemon.token));
+        const log = (diagnostics?.body?.recovery?.log ?? []) as Array<{ action: string }>;
+        return log.some((entry) => entry.action === 'restart-service');
+      }, 'restart-service to run');
+      const body = JSON.stringify(hookPayload(42, 'after-restart'));
+      const answer = await until(async () => {
+        const posted = await tolerant(http(daemon.port, 'POST', '/events', daemon.token, body));
+        return posted?.status === 202 ? posted : null;
+      }, 'the reopened port to take the event');
+      assert.equal(answer.status, 202);
+      await until(
+        () => received.some((event) => event.sessionId === 'after-restart'),
+        'the event at the viewer after the restart',
+      );
+      const seqs = received.map((event) => event.seq);
+      assert.deepEqual(
+        seqs,
+        [...new Set(seqs)].sort((a, b) => a - b),
+        'no duplicate across the restart',
+      );
+    } finally {
+      client.stop();
+    }
   });
 });
