@@ -309,7 +309,7 @@ export function payloadOf(
   const base = {
     session_id: 'sess-bench',
     hook_event_name: 'PreToolUse',
-    cwd: '/work/project',
+    cwd: '/srv/project',
     tool_name: 'Bash',
     tool_use_id: `toolu_bench_${n}`,
     ...extra,
