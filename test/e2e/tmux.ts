@@ -18,6 +18,8 @@ export interface TmuxStart {
   command: string[];
   /** Set for the pane's process only (passed through `env`). */
   env: Record<string, string>;
+  /** Removed from the environment the pane inherits from the tmux server. */
+  unset?: string[];
   width: number;
   height: number;
   /**
@@ -46,7 +48,8 @@ export class Tmux {
   /** Starts the session; the pane stays after its process exits so its exit status can be read. */
   start(options: TmuxStart): void {
     const assignments = Object.entries(options.env).map(([key, value]) => shellQuote(`${key}=${value}`));
-    const run = ['env', ...assignments, ...options.command.map(shellQuote)].join(' ');
+    const unset = (options.unset ?? []).flatMap((name) => ['-u', shellQuote(name)]);
+    const run = ['env', ...unset, ...assignments, ...options.command.map(shellQuote)].join(' ');
     const line = options.holdAfterExit
       ? `${run}; s=$?; printf '[exited %s]\\n' "$s"; read -r _; exit "$s"`
       : `exec ${run}`;
