@@ -108,14 +108,16 @@ export class Tmux {
   }
 
   /**
-   * How the pane's process ended, once tmux has collected it (the pane turns dead a moment before its
-   * status is known); null while it runs.
+   * How the pane's process ended; null while it runs. tmux marks the pane dead when the pty closes and
+   * learns the status when it reaps the process — which tmux 3.3 was seen to leave undone for seconds
+   * (a zombie) — so `code` and `signal` may be null on a dead pane: read an exit code from
+   * `holdAfterExit`'s `[exited N]` line instead.
    */
   exitStatus(): { code: number | null; signal: number | null } | null {
     const [dead, code, signal] = this.format('#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}').split(
       '|',
     );
-    if (dead !== '1' || (!code && !signal)) return null;
+    if (dead !== '1') return null;
     return { code: code ? Number(code) : null, signal: signal ? Number(signal) : null };
   }
 

@@ -274,17 +274,19 @@ describe('the TUI in a terminal', () => {
 
   test('q exits 0 and gives the terminal back', async () => {
     tmux.keys('q');
+    // The shell around the TUI prints the TUI's own exit status, then waits for Enter.
     const screen = await tmux.waitForScreen(
-      (lines) => (lineWith(lines, '[exited 0]') ? lines : null),
+      (lines) => (lines.some((line) => /^\[exited \d+\]$/.test(line)) ? lines : null),
       'the shell to report the exit',
       10_000,
     );
+    assert.ok(lineWith(screen, '[exited 0]'), screen.join('\n'));
     assert.equal(tmux.format('#{alternate_on}'), '0', 'left the alternate screen');
     assert.equal(tmux.format('#{cursor_flag}'), '1', 'the cursor is visible again');
     assert.ok(!lineWith(screen, 'connected') && eventRows(screen).length === 0, screen.join('\n'));
     tmux.keys('Enter');
-    const status = await waitFor(() => tmux.exitStatus(), 'the pane to end', 10_000);
-    assert.deepEqual(status, { code: 0, signal: null });
+    const ended = await waitFor(() => tmux.exitStatus(), 'the pane to end', 10_000);
+    assert.ok(ended.code === null || ended.code === 0, `the pane ended with ${JSON.stringify(ended)}`);
   });
 });
 
