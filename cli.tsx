@@ -11,6 +11,8 @@ if (argv[0] === 'hook') {
   // Always 0: a hook must never break Claude Code.
   process.exitCode = 0;
 } else {
+  // React's development build (checks, per-component timings) costs about a third of the TUI's CPU.
+  process.env.NODE_ENV ??= 'production';
   // chalk (so Ink) ignores NO_COLOR; map it (and --no-color) before anything imports chalk.
   const { disableColorIfAsked } = await import('./source/tui/color-env.js');
   disableColorIfAsked(process.env, argv.includes('--no-color'));

@@ -7,7 +7,7 @@ import { loadConfig } from '../config/load.js';
 import { httpJson } from '../client/http-json.js';
 import { MpmError } from '../errors/base.js';
 import { inspectPidFile, type PidFileInspection } from '../daemon/pidfile.js';
-import { isAlive } from '../daemon/process-info.js';
+import { isAlive, isZombie } from '../daemon/process-info.js';
 import type { HealthReport } from '../protocol/health.js';
 import type { StatusResponse } from '../protocol/messages.js';
 import { formatUptime } from '../errors/daemon-errors.js';
@@ -180,7 +180,11 @@ export async function stop(options: LifecycleOptions & { signal?: NodeJS.Signals
   }
   const { config } = loadConfig({ flags: options.configFlags });
   const deadline = config.shutdown.timeoutMs + 3000;
-  const gone = await waitFor(() => !isAlive(target.pid), { timeoutMs: deadline, intervalMs: 20 });
+  // A zombie has exited; only its parent has not collected it yet (e.g. a daemon started as a child).
+  const gone = await waitFor(async () => !isAlive(target.pid) || (await isZombie(target.pid)), {
+    timeoutMs: deadline,
+    intervalMs: 20,
+  });
   if (!gone) {
     throw new MpmError(
       'DAEMON_STOP_TIMEOUT',

@@ -55,6 +55,7 @@ export class Broadcaster {
   private pending: MonEvent[] = [];
   private timer: NodeJS.Timeout | null = null;
   private deliveredTotal = 0;
+  private lastFlushAt = -Infinity;
   private droppedSlow = 0;
 
   private nsp: Namespace | null = null;
@@ -98,12 +99,18 @@ export class Broadcaster {
     }));
   }
 
-  /** Stored events, in seq order. */
+  /**
+   * Stored events, in seq order. After a quiet spell they go out at once (no added latency at low
+   * rates); what arrives within `batchMs` of the last frame waits for the next one (few frames, and
+   * one encoding each, at high rates).
+   */
   publish(events: readonly MonEvent[]): void {
     if (events.length === 0 || this.viewers.size === 0) return;
     for (const event of events) this.pending.push(event);
-    if (this.options.batchMs === 0) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.options.batchMs);
+    if (this.timer) return;
+    const sinceLastFrame = performance.now() - this.lastFlushAt;
+    if (sinceLastFrame >= this.options.batchMs) this.flush();
+    else this.timer = setTimeout(() => this.flush(), this.options.batchMs - sinceLastFrame);
   }
 
   /**
@@ -148,6 +155,7 @@ export class Broadcaster {
     }
     const batch = this.pending;
     this.pending = [];
+    if (batch.length > 0) this.lastFlushAt = performance.now();
     let liveCount = 0;
     for (const viewer of this.viewers.values()) {
       if (batch.length > 0) {

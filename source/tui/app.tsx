@@ -77,25 +77,29 @@ export function App({ store, theme, columns, rows, address, troubleshoot = basic
     [state, theme, width, bodyHeight, troubleshoot],
   );
 
+  const handleKey = (input: string, key: Parameters<typeof keyToAction>[1]): void => {
+    const ui = store.getSnapshot().ui;
+    const pageSize = Math.max(1, ui.overlay || ui.view !== 'events' ? bodyHeight : bodyHeight - 1);
+    const action = keyToAction(input, key, ui, pageSize);
+    if (!action) return;
+    if (action.type === 'quit') {
+      onQuit?.();
+      exit();
+      return;
+    }
+    if ((action.type === 'move' || action.type === 'top' || action.type === 'bottom') && body.scroll !== null)
+      store.dispatch({ ...action, maxScroll: Math.max(0, body.lines.length - bodyHeight) });
+    else store.dispatch(action);
+  };
+
   useInput(
     (input, key) => {
-      const pageSize = Math.max(
-        1,
-        state.ui.overlay || state.ui.view !== 'events' ? bodyHeight : bodyHeight - 1,
-      );
-      const action = keyToAction(input, key, state.ui, pageSize);
-      if (!action) return;
-      if (action.type === 'quit') {
-        onQuit?.();
-        exit();
-        return;
-      }
-      if (
-        (action.type === 'move' || action.type === 'top' || action.type === 'bottom') &&
-        body.scroll !== null
-      )
-        store.dispatch({ ...action, maxScroll: Math.max(0, body.lines.length - bodyHeight) });
-      else store.dispatch(action);
+      // Keys typed fast (or pasted) can reach us in one read, e.g. "1k": outside the filter prompt,
+      // each printable character is its own key.
+      const plain = !key.ctrl && !key.meta && store.getSnapshot().ui.filterDraft === null;
+      if (plain && input.length > 1 && /^[\x20-\x7e]+$/.test(input)) {
+        for (const char of input) handleKey(char, key);
+      } else handleKey(input, key);
     },
     { isActive: isRawModeSupported === true },
   );

@@ -34,12 +34,22 @@ const LEAVE_ALT_SCREEN = '\u001b[?1049l';
 export async function runTui(options: RunTuiOptions): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
   const stdin = options.stdin ?? process.stdin;
-  const store = createTuiStore({ bufferSize: options.bufferSize });
+  // One render per 200 ms of events: Ink lays out the whole screen on every render (~25 ms at 120×40),
+  // so this is what keeps a flood under a quarter of a core. Keys still apply at once.
+  const store = createTuiStore({ bufferSize: options.bufferSize, batchMs: 200 });
+  const status = pollStatus(store, options);
+  const handlers = feedStore(store);
   const client = new DashboardClient(
     { host: options.host, port: options.port, token: options.token, last: options.bufferSize },
-    feedStore(store),
+    {
+      ...handlers,
+      // Ask /status again once attached, so the header counts this viewer at once, not 5 s later.
+      onHello: (hello) => {
+        handlers.onHello?.(hello);
+        status.now();
+      },
+    },
   );
-  const stopPolling = pollStatus(store, options);
   const theme = makeTheme({ color: options.color, ascii: options.ascii });
   const address = `${options.host}:${options.port}`;
 
@@ -75,7 +85,7 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
     process.off('SIGINT', quit);
     process.off('SIGTERM', quit);
     stdout.off('resize', onResize);
-    stopPolling();
+    status.stop();
     client.stop();
     instance.unmount();
     store.dispose();
@@ -97,9 +107,9 @@ export function feedStore(store: TuiStore): DashboardClientHandlers {
   };
 }
 
-function pollStatus(store: TuiStore, options: RunTuiOptions): () => void {
+function pollStatus(store: TuiStore, options: RunTuiOptions): { now: () => void; stop: () => void } {
   const interval = options.statusIntervalMs ?? 5000;
-  if (interval <= 0) return () => {};
+  if (interval <= 0) return { now: () => {}, stop: () => {} };
   const poll = async () => {
     try {
       const answer = await httpJson(`${daemonUrl(options)}/status`, { timeoutMs: 2000 });
@@ -112,5 +122,5 @@ function pollStatus(store: TuiStore, options: RunTuiOptions): () => void {
   void poll();
   const timer = setInterval(() => void poll(), interval);
   timer.unref();
-  return () => clearInterval(timer);
+  return { now: () => void poll(), stop: () => clearInterval(timer) };
 }

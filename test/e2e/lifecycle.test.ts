@@ -207,6 +207,16 @@ describe('daemon lifecycle (real binary)', () => {
     }
   });
 
+  test('stop does not wait for a parent to reap its stopped daemon (zombie)', async () => {
+    const h = home();
+    const daemon = await startDaemon(h);
+    // spawnSync blocks this process, the daemon's parent, so the stopped daemon stays a zombie meanwhile.
+    const stopped = runCli(h, ['stop']);
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.match(stopped.stdout, /stopped/);
+    assert.equal(await daemon.exited, 0);
+  });
+
   test('a second signal during a stop forces the exit', async () => {
     const h = home();
     const child = spawn(process.execPath, [CLI, '--daemon', '--port', '0'], { env: h.env, stdio: 'ignore' });

@@ -83,6 +83,15 @@ describe('the TUI', () => {
     assert.doesNotMatch(frame(), /Keys {2}\(\? or Esc closes\)/);
   });
 
+  test('keys that arrive in one read (fast typing, a paste) each count', async () => {
+    const { frame, store, press } = setup();
+    await tick();
+    await press('2k');
+    assert.equal(store.getSnapshot().ui.view, 'sessions', 'the first key switched the view');
+    await press('1?');
+    assert.match(frame(), /Keys {2}\(\? or Esc closes\)/, 'the second key opened the help');
+  });
+
   test('/ filters as you type, Enter applies, the header says so', async () => {
     const { frame, press } = setup();
     await tick();

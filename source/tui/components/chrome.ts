@@ -44,7 +44,10 @@ export function headerLines(state: TuiState, theme: Theme, width: number, addres
       text: `${statusSymbol(theme, state.health.status)} ${narrow ? '' : 'health '}${state.health.status}`,
       color: statusColor(state.health.status),
     });
-  if (state.status) segments.push({ text: `${state.status.clients.viewers} ${narrow ? 'vw' : 'viewers'}` });
+  if (state.status) {
+    const viewers = state.status.clients.viewers;
+    segments.push({ text: `${viewers} ${narrow ? 'vw' : viewers === 1 ? 'viewer' : 'viewers'}` });
+  }
   const breaker = state.health?.breaker;
   if (breaker)
     segments.push({
