@@ -34,6 +34,10 @@ const child = spawn(
     `--test-timeout=${process.env.MPM_MON_TEST_TIMEOUT_MS ?? 120000}`,
     ...files,
   ],
-  { stdio: 'inherit', env: { ...process.env, MPM_MON_LOG_LEVEL: process.env.MPM_MON_LOG_LEVEL ?? 'warn' } },
+  {
+    stdio: 'inherit',
+    // Under CI=true Ink writes only the last frame, which in-process TUI tests cannot watch.
+    env: { ...process.env, CI: 'false', MPM_MON_LOG_LEVEL: process.env.MPM_MON_LOG_LEVEL ?? 'warn' },
+  },
 );
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -71,14 +71,24 @@ describe('runTui and runPlainStream against a stand-in daemon', () => {
       stdin: stdin as unknown as NodeJS.ReadStream,
       stdout: stdout as unknown as NodeJS.WriteStream,
     });
-    await waitFor(() => stdout.output.includes('echo 2'), 'the replayed events on screen');
-    assert.match(stdout.output, new RegExp(`connected {2}127\\.0\\.0\\.1:${daemon.port}`));
-    assert.deepEqual(daemon.handshakes[0], { token: TOKEN, last: 300 });
-    stdout.columns = 60;
-    stdout.emit('resize');
-    await waitFor(() => stdout.output.includes('1 Evts'), 'the narrow layout after a resize');
-    stdin.write('q');
-    assert.equal(await exit, 0);
+    let quitSent = false;
+    try {
+      await waitFor(() => stdout.output.includes('echo 2'), 'the replayed events on screen');
+      assert.match(stdout.output, new RegExp(`connected {2}127\\.0\\.0\\.1:${daemon.port}`));
+      assert.deepEqual(daemon.handshakes[0], { token: TOKEN, last: 300 });
+      stdout.columns = 60;
+      stdout.emit('resize');
+      await waitFor(() => stdout.output.includes('1 Evts'), 'the narrow layout after a resize');
+      stdin.write('q');
+      quitSent = true;
+      assert.equal(await exit, 0);
+    } finally {
+      // A failed step must not leave the Ink instance running (the file would hang until its timeout).
+      if (!quitSent) {
+        stdin.write('q');
+        await exit;
+      }
+    }
   });
 
   test('runPlainStream writes NDJSON to stdout and notices to stderr, and ends with 0 when aborted', async () => {
