@@ -10,8 +10,19 @@ function formatValue(check: CheckResult): string {
   if (check.observedValue === null) return '-';
   const value = check.observedValue;
   const digits = Number.isInteger(value) ? 0 : Math.abs(value) < 1 ? 3 : 1;
-  return `${value.toFixed(digits)}${check.observedUnit ? ` ${check.observedUnit}` : ''}`;
+  const unit = SHORT_UNITS[check.observedUnit] ?? check.observedUnit;
+  return `${value.toFixed(digits)}${unit ? ` ${unit}` : ''}`;
 }
+
+/** Units as the narrow value column shows them (the check's output line says it in full). */
+const SHORT_UNITS: Record<string, string> = {
+  descriptors: 'fds',
+  errors: 'err',
+  'write errors': 'err',
+  'refusals/s': 'ref/s',
+  'events/s': 'ev/s',
+  viewers: 'vw',
+};
 
 export function healthLines(state: TuiState, theme: Theme, width: number): Line[] {
   const report = state.health;
@@ -35,7 +46,7 @@ export function healthLines(state: TuiState, theme: Theme, width: number): Line[
   ];
   const narrow = width < 76;
   const nameWidth = narrow ? 14 : 18;
-  const valueWidth = narrow ? 10 : 12;
+  const valueWidth = narrow ? 10 : width >= 96 ? 14 : 12;
   const thresholdWidth = narrow ? 0 : 12;
   const changedWidth = 8;
   const sparkWidth = Math.max(4, width - 3 - nameWidth - valueWidth - thresholdWidth - changedWidth - 5);
