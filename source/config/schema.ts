@@ -203,7 +203,7 @@ export const KEYS: readonly KeySpec[] = [
   {
     key: 'viewers.batchMs',
     kind: 'int',
-    default: 8,
+    default: 2,
     min: 0,
     max: 1000,
     description: 'how long live events are gathered into one frame',
