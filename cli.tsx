@@ -6,7 +6,11 @@
 const argv = process.argv.slice(2);
 
 if (argv[0] === 'hook') {
-  const { runHook } = await import('./source/commands/hook.js');
+  // The build bundles the hook's path into one file (scripts/bundle-hook.mjs); from source, the module.
+  const bundled = new URL('./hook.js', import.meta.url);
+  const { runHook } = (await import(bundled.href).catch(
+    () => import('./source/commands/hook.js'),
+  )) as typeof import('./source/commands/hook.js');
   await runHook().catch(() => undefined);
   // Always 0: a hook must never break Claude Code.
   process.exitCode = 0;
