@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { type FileHandle, mkdir, open, statfs, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../daemon/logger-types.js';
@@ -52,6 +53,8 @@ export class Journal {
   /** The segment appends go to; null after a rotation until the next write opens a new one. */
   private active: SegmentInfo | null;
   private handle: FileHandle | null = null;
+  /** The open segment's inode, to notice the file being deleted or replaced while we hold it. */
+  private activeIdentity: { ino: number; dev: number } | null = null;
   /** The active file does not end with a newline (torn line): the next write starts with one. */
   private needsNewline = false;
   private readonly commit: GroupCommit<Pending>;
@@ -228,7 +231,20 @@ export class Journal {
       await this.closeActiveHandle();
       this.active = null;
     }
-    if (this.active && this.handle) return this.active;
+    if (this.active && this.handle) {
+      if (this.activeStillOnDisk()) return this.active;
+      // Deleted or replaced under us (a clean-up script, a hand): writes through the old handle would be
+      // acknowledged and lost. Start a new segment instead.
+      this.options.logger.warn(
+        'journal: the active segment was removed or replaced on disk; starting a new one',
+        {
+          file: this.active.path,
+          nextSeq: firstSeq,
+        },
+      );
+      await this.closeActiveHandle();
+      this.active = null;
+    }
     const path = this.active?.path ?? join(this.dir, segmentName(firstSeq));
     const handle = await openForAppend(path, this.dir);
     try {
@@ -246,7 +262,15 @@ export class Journal {
       throw error;
     }
     this.handle = handle;
+    this.activeIdentity = await identityOf(handle);
     return this.active;
+  }
+
+  /** One stat of the path per batch (synchronous: a few microseconds, no thread-pool round trip). */
+  private activeStillOnDisk(): boolean {
+    if (!this.active || !this.activeIdentity) return true;
+    const now = statSync(this.active.path, { throwIfNoEntry: false });
+    return now !== undefined && now.ino === this.activeIdentity.ino && now.dev === this.activeIdentity.dev;
   }
 
   /**
@@ -361,4 +385,9 @@ async function writeAll(handle: FileHandle, buffer: Buffer): Promise<void> {
     if (bytesWritten === 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
     offset += bytesWritten;
   }
+}
+
+async function identityOf(handle: FileHandle): Promise<{ ino: number; dev: number }> {
+  const stats = await handle.stat();
+  return { ino: stats.ino, dev: stats.dev };
 }

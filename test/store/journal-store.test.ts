@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { isJournalError } from '../../source/errors/journal-error.js';
@@ -248,6 +248,31 @@ describe('journal store: the directory removed while running', () => {
       );
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('journal store: the active segment removed or replaced while running', () => {
+  test('the next append starts a new segment instead of writing into the lost file', async () => {
+    const store = await openTestStore(temp.dir);
+    try {
+      await store.append([draft(1)]);
+      unlinkSync(join(temp.dir, segmentName(1)));
+      await store.append([draft(2)]);
+      writeFileSync(join(temp.dir, segmentName(1)), 'not ours\n');
+      await store.append([draft(3)]);
+    } finally {
+      await store.close();
+    }
+    const reopened = await openTestStore(temp.dir);
+    try {
+      assert.deepEqual(
+        seqsOf(await reopened.readSince(1, 10)),
+        [2, 3],
+        'what was acknowledged after the loss is on disk',
+      );
+    } finally {
+      await reopened.close();
     }
   });
 });
