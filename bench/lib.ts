@@ -9,7 +9,7 @@ import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import ts from 'typescript';
-import { makeHome, startDaemon, waitFor, type DaemonProcess, type Home } from '../test/e2e/harness.js';
+import { makeHome, rssMb, startDaemon, waitFor, type DaemonProcess, type Home } from '../test/e2e/harness.js';
 
 export { waitFor };
 
@@ -167,12 +167,7 @@ export function tableOf(results: readonly BenchResult[]): string {
 
 // ---------------------------------------------------------------- processes
 
-export function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = /VmRSS:\s+(\d+) kB/.exec(status);
-  if (!match) throw new Error(`no VmRSS for pid ${pid}`);
-  return Number(match[1]) / 1024;
-}
+export { rssMb };
 
 /** utime + stime of a process, in ms. */
 export function cpuTimeMs(pid: number): number {

@@ -222,6 +222,13 @@ export function connectViewer(port: number, auth: Record<string, unknown>): Prom
   });
 }
 
+/** A process's resident set in MB, from /proc (Linux). */
+export function rssMb(pid: number): number {
+  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`no VmRSS in /proc/${pid}/status`);
+  return Number(match[1]) / 1024;
+}
+
 /** A payload shaped like a Claude Code hook event, unique per `n`. */
 export function hookPayload(
   n: number,

@@ -3,7 +3,7 @@
  * viewer, lists none, and its open file descriptors and memory are back near where they started.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { after, test } from 'node:test';
 import {
   connectViewer,
@@ -15,6 +15,7 @@ import {
   waitFor,
   type DaemonProcess,
   type Viewer,
+  rssMb,
 } from '../e2e/harness.js';
 
 const home = homesRemovedAfter();
@@ -22,12 +23,6 @@ const daemons: DaemonProcess[] = [];
 after(async () => {
   for (const daemon of daemons) await daemon.stop('SIGKILL');
 });
-
-function rssMb(pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  assert.ok(match, 'VmRSS in /proc/PID/status');
-  return Number(match[1]) / 1024;
-}
 
 const fdCount = (pid: number): number => readdirSync(`/proc/${pid}/fd`).length;
 

@@ -5,7 +5,6 @@
  * status and a reason — and the daemon is still healthy and delivering afterwards.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { io, type Socket } from 'socket.io-client';
@@ -20,17 +19,12 @@ import {
   waitFor,
   type DaemonProcess,
   type Home,
+  rssMb,
 } from '../e2e/harness.js';
 
 const MAX_BYTES = 4096;
 const RUNS = 600;
 const CODES = new Set(Object.keys(REFUSAL_STATUS));
-
-function rssMb(pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  assert.ok(match, 'VmRSS in /proc/PID/status');
-  return Number(match[1]) / 1024;
-}
 
 // ---- generators ----------------------------------------------------------------------------------
 

@@ -4,7 +4,6 @@
  * `viewers.maxBacklog` (it is told why when it reads again), and the daemon's memory stays bounded.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import type { Socket as NetSocket } from 'node:net';
 import { after, test } from 'node:test';
 import { io } from 'socket.io-client';
@@ -19,6 +18,7 @@ import {
   startDaemon,
   waitFor,
   type DaemonProcess,
+  rssMb,
 } from '../e2e/harness.js';
 
 const home = homesRemovedAfter();
@@ -26,12 +26,6 @@ const daemons: DaemonProcess[] = [];
 after(async () => {
   for (const daemon of daemons) await daemon.stop('SIGKILL');
 });
-
-function rssMb(pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  assert.ok(match, 'VmRSS in /proc/PID/status');
-  return Number(match[1]) / 1024;
-}
 
 const FLOOD = 6000;
 const BATCH = 200;
