@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { io } from 'socket.io-client';
 import {
+  connectProducer,
   connectViewer,
   fixture,
   hookPayload,
@@ -25,16 +25,7 @@ describe('no event lost, across crashes and restarts', () => {
   test('kill -9 during a stream, then restart: every acked event is there, seqs keep growing', async () => {
     const h = home();
     const daemon = await startDaemon(h);
-    const socket = io(`http://127.0.0.1:${daemon.port}/ingest`, {
-      transports: ['websocket'],
-      auth: { token: daemon.token },
-      reconnection: false,
-      forceNew: true,
-    });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
+    const socket = await connectProducer(daemon.port, daemon.token);
     const acked: number[] = [];
     let sent = 0;
     const pump = (async () => {

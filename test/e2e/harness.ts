@@ -222,6 +222,24 @@ export function connectViewer(port: number, auth: Record<string, unknown>): Prom
   });
 }
 
+/** A real Socket.IO producer on /ingest, connected (no reconnection: tests decide what a drop means). */
+export async function connectProducer(port: number, token: string): Promise<Socket> {
+  const socket = io(`http://127.0.0.1:${port}/ingest`, {
+    transports: ['websocket'],
+    auth: { token },
+    reconnection: false,
+    forceNew: true,
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', (error) => {
+      socket.disconnect();
+      reject(error);
+    });
+  });
+  return socket;
+}
+
 /** A process's resident set in MB, from /proc (Linux). */
 export function rssMb(pid: number): number {
   const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

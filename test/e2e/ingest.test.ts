@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { io } from 'socket.io-client';
 import {
+  connectProducer,
   connectViewer,
   fixture,
   FIXTURES,
@@ -146,16 +146,8 @@ describe('ingest through the real daemon', () => {
   });
 
   test('Socket.IO /ingest acks with a seq, refuses bad events with a reason and oversized ones without dropping', async () => {
-    const socket = io(`http://127.0.0.1:${daemon.port}/ingest`, {
-      transports: ['websocket'],
-      auth: { token: daemon.token },
-      forceNew: true,
-    });
+    const socket = await connectProducer(daemon.port, daemon.token);
     try {
-      await new Promise<void>((resolve, reject) => {
-        socket.once('connect', () => resolve());
-        socket.once('connect_error', reject);
-      });
       const good = await socket.timeout(5000).emitWithAck('event', hookPayload(3000));
       assert.equal(good.ok, true);
       assert.ok(good.seq > 0);
@@ -175,16 +167,8 @@ describe('ingest through the real daemon', () => {
   });
 
   test('a flood over the rate limit gets 429 with Retry-After; another producer is unaffected', async () => {
-    const socket = io(`http://127.0.0.1:${daemon.port}/ingest`, {
-      transports: ['websocket'],
-      auth: { token: daemon.token },
-      forceNew: true,
-    });
+    const socket = await connectProducer(daemon.port, daemon.token);
     try {
-      await new Promise<void>((resolve, reject) => {
-        socket.once('connect', () => resolve());
-        socket.once('connect_error', reject);
-      });
       let limited: any = null;
       for (let i = 0; i < 200 && !limited; i++) {
         const answer = await postEvents(daemon.port, daemon.token, JSON.stringify(hookPayload(4000 + i)));

@@ -7,9 +7,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { HOOK_EVENT_NAMES, REFUSAL_STATUS, type WireError } from '../../source/protocol/event.js';
 import {
+  connectProducer,
   connectViewer,
   get,
   hookPayload,
@@ -150,16 +151,7 @@ describe('fuzzing the ingest paths of the real daemon', () => {
     home = makeHome();
     home.writeConfig({ events: { maxBytes: MAX_BYTES, ratePerSecond: 1_000_000 } });
     daemon = await startDaemon(home);
-    socket = io(`http://127.0.0.1:${daemon.port}/ingest`, {
-      transports: ['websocket'],
-      auth: { token: daemon.token },
-      reconnection: false,
-      forceNew: true,
-    });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
+    socket = await connectProducer(daemon.port, daemon.token);
     baselineRss = peakRss = rssMb(daemon.pid);
   });
   after(async () => {

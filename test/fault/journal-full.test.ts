@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { io } from 'socket.io-client';
 import { segmentName } from '../../source/store/segments.js';
 import {
+  connectProducer,
   connectViewer,
   get,
   hookPayload,
@@ -45,18 +45,8 @@ test(
     const { port, token } = daemon;
     const journal = join(h.path, 'journal');
     const viewer = await connectViewer(port, { token, since: 0 });
-    const producer = io(`http://127.0.0.1:${port}/ingest`, {
-      transports: ['websocket'],
-      auth: { token },
-      reconnection: false,
-      forceNew: true,
-    });
+    const producer = await connectProducer(port, token);
     try {
-      await new Promise<void>((resolve, reject) => {
-        producer.once('connect', () => resolve());
-        producer.once('connect_error', reject);
-      });
-
       // Fill the active segment up to the rotation size, so that the next write opens a new file.
       const acked: number[] = [];
       let n = 0;

@@ -5,9 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import type { IngestAck } from '../../source/protocol/event.js';
 import {
+  connectProducer,
   connectViewer,
   hookPayload,
   homesRemovedAfter,
@@ -29,17 +30,8 @@ const RATE = 50;
 const FLOOD = 400;
 
 async function producer(port: number, token: string): Promise<Socket> {
-  const socket = io(`http://127.0.0.1:${port}/ingest`, {
-    transports: ['websocket'],
-    auth: { token },
-    reconnection: false,
-    forceNew: true,
-  });
+  const socket = await connectProducer(port, token);
   sockets.push(socket);
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
   return socket;
 }
 
