@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { DashboardClient, type ConnectionState } from '../../source/client/dashboard-client.js';
 import type { HelloMessage } from '../../source/protocol/messages.js';
 import { FakeDaemon, hello, makeEvent, TOKEN } from './fake-daemon.js';
-import { waitFor } from './wait.js';
+import { waitFor } from '../helpers/wait.js';
 
 const fastBackoff = { initialMs: 20, maxMs: 80, randomizationFactor: 0.5 };
 

@@ -9,20 +9,7 @@ export function tempDir(prefix = 'mpm-mon-daemon-'): { path: string; remove: () 
   return { path, remove: () => fs.rmSync(path, { recursive: true, force: true }) };
 }
 
-/** Polls `check` every few ms until it is truthy; fails after `timeoutMs`. */
-export async function waitFor<T>(
-  check: () => T | Promise<T>,
-  what: string,
-  timeoutMs = 5000,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+export { waitFor } from '../helpers/wait.js';
 
 /** Children started by a test; `killAll` in `after` ends each by its pid. */
 export class Children {

@@ -54,14 +54,7 @@ export function fakeDaemon(homeDir: string): FakeDaemon {
   };
 }
 
-/** Polls `condition` every few ms until it is true; fails after `timeoutMs`. */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+export { waitFor } from '../helpers/wait.js';
 
 export function busyFor(ms: number): void {
   const end = performance.now() + ms;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { GroupCommit } from '../../source/store/group-commit.js';
 import { draft, makeTempDir, openTestStore, range, seqsOf } from './helpers.js';
+import { waitFor } from '../helpers/wait.js';
 
 function deferred(): { promise: Promise<void>; resolve: () => void; reject: (error: Error) => void } {
   let resolve!: () => void;
@@ -26,25 +27,17 @@ function controlledWriter() {
   return { batches, gates, write };
 }
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 2000;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}
-
 describe('group commit', () => {
   test('submissions made while a batch is in flight go out together in the next one', async () => {
     const writer = controlledWriter();
     const commit = new GroupCommit(writer.write);
     const first = commit.submit([1]);
-    await until(() => writer.batches.length === 1, 'the first batch');
+    await waitFor(() => writer.batches.length === 1, 'the first batch');
     const later = [commit.submit([2, 3]), commit.submit([4]), commit.submit([5])];
     assert.equal(writer.batches.length, 1, 'nothing else starts while a batch is in flight');
     writer.gates[0]!.resolve();
     await first;
-    await until(() => writer.batches.length === 2, 'the second batch');
+    await waitFor(() => writer.batches.length === 2, 'the second batch');
     assert.deepEqual(writer.batches, [[1], [2, 3, 4, 5]]);
     writer.gates[1]!.resolve();
     await Promise.all(later);
@@ -56,7 +49,7 @@ describe('group commit', () => {
     const writer = controlledWriter();
     const commit = new GroupCommit(writer.write);
     const all = [commit.submit([1]), commit.submit([2]), commit.submit([3])];
-    await until(() => writer.batches.length === 1, 'the first batch');
+    await waitFor(() => writer.batches.length === 1, 'the first batch');
     assert.deepEqual(writer.batches[0], [1, 2, 3]);
     writer.gates[0]!.resolve();
     await Promise.all(all);
@@ -66,12 +59,12 @@ describe('group commit', () => {
     const writer = controlledWriter();
     const commit = new GroupCommit(writer.write);
     const failing = [commit.submit([1]), commit.submit([2])];
-    await until(() => writer.batches.length === 1, 'the first batch');
+    await waitFor(() => writer.batches.length === 1, 'the first batch');
     const next = commit.submit([3]);
     const boom = new Error('boom');
     writer.gates[0]!.reject(boom);
     for (const submission of failing) await assert.rejects(submission, (error) => error === boom);
-    await until(() => writer.batches.length === 2, 'the second batch');
+    await waitFor(() => writer.batches.length === 2, 'the second batch');
     writer.gates[1]!.resolve();
     await next;
     assert.deepEqual(writer.batches, [[1, 2], [3]]);
@@ -85,10 +78,10 @@ describe('group commit', () => {
     const waiting = commit.idle().then(() => {
       idle = true;
     });
-    await until(() => writer.batches.length === 1, 'the first batch');
+    await waitFor(() => writer.batches.length === 1, 'the first batch');
     void commit.submit([2]);
     writer.gates[0]!.resolve();
-    await until(() => writer.batches.length === 2, 'the second batch');
+    await waitFor(() => writer.batches.length === 2, 'the second batch');
     assert.equal(idle, false);
     writer.gates[1]!.resolve();
     await waiting;

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, test } from 'node:test';
 import { draft, makeTempDir, openTestStore, seqsOf } from './helpers.js';
+import { waitFor } from '../helpers/wait.js';
 
 let temp: ReturnType<typeof makeTempDir>;
 let child: ChildProcess | undefined;
@@ -14,14 +15,6 @@ afterEach(() => {
     process.kill(child.pid, 'SIGKILL');
   temp.remove();
 });
-
-async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 test('kill -9 while appending: every acknowledged event survives and seqs continue', async () => {
   const script = fileURLToPath(new URL('./fixtures/append-until-killed.ts', import.meta.url));
@@ -41,9 +34,10 @@ test('kill -9 while appending: every acknowledged event survives and seqs contin
       .slice(0, -1)
       .filter((line) => /^\d+$/.test(line))
       .map(Number);
-  await until(
+  await waitFor(
     () => acked().length >= 400 || started.exitCode !== null,
     'the child to acknowledge 400 events',
+    20_000,
   );
   assert.equal(started.exitCode, null, `the appender died early: ${errors}`);
   process.kill(started.pid!, 'SIGKILL');

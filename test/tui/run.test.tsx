@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import { runPlainStream } from '../../source/tui/plain.js';
 import { runTui } from '../../source/tui/run.js';
 import { FakeDaemon, hello, makeEvent, TOKEN } from '../client/fake-daemon.js';
-import { waitFor } from '../client/wait.js';
+import { waitFor } from '../helpers/wait.js';
 
 /** Just enough of a terminal for Ink: a raw-mode stdin we can type into and a sized stdout. */
 class FakeStdin extends EventEmitter {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTuiStore } from '../../source/tui/store.js';
-import { waitFor } from '../client/wait.js';
+import { waitFor } from '../helpers/wait.js';
 import { makeEvent } from './helpers.js';
 
 test('a flood of events reaches the state in a few batches, not one change per event', async () => {
