@@ -1,4 +1,8 @@
-/** Finds a running daemon through MPM_MON_HOME: its PID file (host, port, pid) and its token file. */
+/**
+ * Finds a running daemon through MPM_MON_HOME: its PID file (host, port, pid) and its token file.
+ * Cheap to import (node:fs and two small modules): the hook uses it too. A PID file whose process is
+ * gone is not a daemon: its port may belong to another program now, which must never get our token.
+ */
 import { readFileSync } from 'node:fs';
 import { homePaths, resolveHome } from '../config/home.js';
 import { parsePidFile } from '../protocol/pidfile.js';
@@ -65,7 +69,7 @@ export function discoverDaemon(options: DiscoverOptions = {}): DiscoverResult {
   return {
     ok: true,
     daemon: {
-      host: data.host,
+      host: connectHost(data.host),
       port: data.port,
       token: tokenText.text.trim(),
       pid: data.pid,
@@ -97,8 +101,19 @@ function readTextFile(path: string): ReadResult {
   }
 }
 
-/** `http://host:port` for a daemon address; IPv6 hosts are bracketed. */
+/** Wildcard listen addresses are reached through loopback. */
+export function connectHost(listenHost: string): string {
+  if (listenHost === '0.0.0.0' || listenHost === '') return '127.0.0.1';
+  if (listenHost === '::' || listenHost === '[::]') return '::1';
+  return listenHost;
+}
+
+/** `host:port` as it goes into a URL or a Host header (IPv6 literals in brackets). */
+export function hostPort(host: string, port: number): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** `http://host:port` for a daemon address. */
 export function daemonUrl(daemon: { host: string; port: number }): string {
-  const host = daemon.host.includes(':') ? `[${daemon.host}]` : daemon.host;
-  return `http://${host}:${daemon.port}`;
+  return `http://${hostPort(daemon.host, daemon.port)}`;
 }

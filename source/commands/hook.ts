@@ -6,9 +6,9 @@
  * Keep the import graph tiny (node builtins, config/home, protocol/pidfile, hook/, store/spool):
  * every module loaded here is paid on every tool call. test/hook/import-graph.test.ts guards it.
  */
+import { discoverDaemon } from '../client/discover.js';
 import { homePaths, resolveHome } from '../config/home.js';
 import { checkInput, decideAfterPost, hookTimeoutMs } from '../hook/decide.js';
-import { findDaemon } from '../hook/daemon-address.js';
 import { postEvent } from '../hook/post-event.js';
 import { scrubForSpool } from '../hook/scrub-for-spool.js';
 import { readBoundedInput, type ReadStdinOptions } from '../hook/read-input.js';
@@ -60,9 +60,9 @@ export async function runHook(options: HookOptions = {}): Promise<HookOutcome> {
     }
     const size = Buffer.byteLength(input.raw, 'utf8');
 
-    const daemon = await findDaemon(env);
+    const daemon = discoverDaemon({ home: resolveHome(env) });
     if (daemon.ok) {
-      const answer = await postEvent(daemon.address, input.raw, hookTimeoutMs(options.timeoutMs, env));
+      const answer = await postEvent(daemon.daemon, input.raw, hookTimeoutMs(options.timeoutMs, env));
       const decision = decideAfterPost(answer, size);
       if (decision.action === 'done') return 'delivered';
       if (decision.action === 'drop') {

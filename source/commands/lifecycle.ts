@@ -4,6 +4,7 @@ import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { homePaths, resolveHome } from '../config/home.js';
 import { loadConfig } from '../config/load.js';
+import { daemonUrl } from '../client/discover.js';
 import { httpJson } from '../client/http-json.js';
 import { MpmError } from '../errors/base.js';
 import { inspectPidFile, type PidFileInspection } from '../daemon/pidfile.js';
@@ -52,17 +53,13 @@ async function running(): Promise<Running | null> {
 async function healthOf(host: string, port: number): Promise<HealthReport | null> {
   if (!port) return null;
   try {
-    const answer = await httpJson(`http://${hostForUrl(host)}:${port}/health`, {
+    const answer = await httpJson(`${daemonUrl({ host, port })}/health`, {
       timeoutMs: PROBE_TIMEOUT_MS,
     });
     return answer.body as HealthReport;
   } catch {
     return null;
   }
-}
-
-export function hostForUrl(host: string): string {
-  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
 export async function start(options: LifecycleOptions): Promise<number> {
@@ -229,7 +226,7 @@ export async function status(options: LifecycleOptions): Promise<number> {
   let status: StatusResponse | null = null;
   let health: HealthReport | null = null;
   if (live && port) {
-    const base = `http://${hostForUrl(host)}:${port}`;
+    const base = daemonUrl({ host, port });
     [status, health] = await Promise.all([
       httpJson(`${base}/status`, { timeoutMs: PROBE_TIMEOUT_MS })
         .then((answer) => answer.body as StatusResponse)

@@ -100,10 +100,7 @@ export function createSocketServer(
       });
       return;
     }
-    const since = replayStart(
-      socket.handshake.auth,
-      deps.store.lastSeq,
-    );
+    const since = replayStart(socket.handshake.auth, deps.store.lastSeq);
     socket.emit('hello', deps.hello(since));
     const health = deps.latestHealth();
     if (health) socket.emit('health', health);

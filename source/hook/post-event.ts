@@ -1,6 +1,13 @@
 /** One POST /events with node:http (not fetch: loading undici alone costs more than the whole hook). */
 import { request } from 'node:http';
-import { hostPort, type DaemonAddress } from './daemon-address.js';
+import { hostPort } from '../client/discover.js';
+
+/** Where to post: what discoverDaemon found. */
+export interface PostTarget {
+  host: string;
+  port: number;
+  token: string;
+}
 
 export type PostResult =
   { kind: 'answered'; status: number; body: string } | { kind: 'timeout' } | { kind: 'failed'; code: string };
@@ -8,7 +15,7 @@ export type PostResult =
 const MAX_ANSWER_BYTES = 4096;
 
 /** POSTs `body` and resolves within `timeoutMs` whatever the other side does. Never rejects. */
-export function postEvent(address: DaemonAddress, body: string, timeoutMs: number): Promise<PostResult> {
+export function postEvent(address: PostTarget, body: string, timeoutMs: number): Promise<PostResult> {
   return new Promise((resolve) => {
     let settled = false;
     const finish = (result: PostResult): void => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { describe, test } from 'node:test';
 import { checkInput, decideAfterPost, hookTimeoutMs, refusalCode } from '../../source/hook/decide.js';
-import { connectHost, hostPort } from '../../source/hook/daemon-address.js';
+import { connectHost, hostPort } from '../../source/client/discover.js';
 import { readBoundedInput } from '../../source/hook/read-input.js';
 
 describe('decideAfterPost', () => {
