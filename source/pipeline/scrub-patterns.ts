@@ -228,7 +228,7 @@ export const SCRUB_RULES: readonly ScrubRule[] = [
   regexRule(
     'bearer-token',
     /bearer/i,
-    /\b(bearer)([ \t]+)([A-Za-z0-9._~+/-]{8,4096}={0,2})(?![A-Za-z0-9._~+/=-])/gi,
+    /\b(bearer)([ \t]+)([A-Za-z0-9._~+/-]{8,4096}={0,2})(?![A-Za-z0-9._~+/=-]|\[REDACTED:)/gi,
     (_match, [word, space, token]) =>
       looksLikeToken(token!) ? `${word}${space}${marker('bearer-token')}` : undefined,
   ),

@@ -302,6 +302,12 @@ export const SCRUB_CORPUS: readonly ScrubCase[] = [
     expected: 'class AKIAIOSFODNN7EXAMPLEEXTRA {}',
   },
   {
+    // Found by the idempotence property: the second pass took `password=` for a Bearer token.
+    name: 'Bearer followed by an assignment',
+    input: 'Bearer password=YWRtaW46cHc=',
+    expected: `Bearer password=${R('assignment')}`,
+  },
+  {
     name: 'empty and masked values',
     input: 'PASSWORD=\nTOKEN=****\nSECRET=""',
     expected: 'PASSWORD=\nTOKEN=****\nSECRET=""',
