@@ -14,7 +14,7 @@ import {
   type MonEvent,
   type WireError,
 } from '../protocol/event.js';
-import type { EventStore } from '../store/types.js';
+import type { EventDraft, EventStore } from '../store/types.js';
 import {
   Deduper,
   RateLimiter,
@@ -37,18 +37,21 @@ export interface IngestorOptions {
   now?: () => number;
 }
 
+/** How one append ended: the stored events, or why nothing was stored. */
+type Written = { events: MonEvent[] } | { error: WireError };
+
 type Prepared =
   | { kind: 'refused'; error: WireError }
   | { kind: 'duplicate'; seq: number }
-  | { kind: 'waiting'; seq: Promise<number | null> }
+  | { kind: 'waiting'; id: string; written: Promise<Written> }
   | { kind: 'fresh'; draft: Extract<ProcessResult, { ok: true }> };
 
 export class Ingestor {
   private readonly limits: Limits;
   private readonly deduper: Deduper;
   private readonly limiter: RateLimiter;
-  /** Content ids being written now: a second copy waits for the first one's seq. */
-  private readonly inFlight = new Map<string, Promise<number | null>>();
+  /** Content ids being written now: a second copy waits for the first one's write. */
+  private readonly inFlight = new Map<string, Promise<Written>>();
   private pendingWrites = new Set<Promise<unknown>>();
   private accepting = true;
   private readonly now: () => number;
@@ -157,8 +160,8 @@ export class Ingestor {
     if (!result.ok) return this.refused(result.error, source);
     const seen = this.deduper.lookup(result.draft.id);
     if (seen !== undefined) return { kind: 'duplicate', seq: seen };
-    const inFlight = this.inFlight.get(result.draft.id);
-    if (inFlight) return { kind: 'waiting', seq: inFlight };
+    const written = this.inFlight.get(result.draft.id);
+    if (written) return { kind: 'waiting', id: result.draft.id, written };
     return { kind: 'fresh', draft: result };
   }
 
@@ -173,45 +176,10 @@ export class Ingestor {
       firstCopy.set(item.draft.draft.id, item);
       return true;
     });
-    let written: Promise<MonEvent[]> | null = null;
-    if (drafts.length > 0) {
-      written = this.options.store.append(drafts.map((item) => item.draft.draft));
-      const settled = written.then(
-        (events) => {
-          for (const event of events) this.deduper.remember(event.id, event.seq);
-          this.options.counters.accepted(events.length, this.now());
-          this.options.publish(events);
-        },
-        (error: unknown) => {
-          this.options.logger.error('journal write failed; events refused', {
-            count: drafts.length,
-            error: String(error),
-          });
-        },
-      );
-      this.track(settled);
-      drafts.forEach((item, index) => {
-        const seq = written!.then(
-          (events) => events[index]?.seq ?? null,
-          () => null,
-        );
-        this.inFlight.set(item.draft.draft.id, seq);
-        void seq.then(() => this.inFlight.delete(item.draft.draft.id));
-      });
-    }
-    let events: MonEvent[] | null = null;
-    let writeError: WireError | null = null;
-    if (written) {
-      try {
-        events = await written;
-      } catch (error) {
-        writeError = {
-          code: 'journal_unavailable',
-          message: `the event could not be written to the journal (${error instanceof Error ? error.message : String(error)}); retry later`,
-        };
-      }
-    }
-    const bySeqId = new Map(events?.map((event) => [event.id, event.seq]));
+    const written = drafts.length > 0 ? this.write(drafts.map((item) => item.draft.draft)) : null;
+    const outcome = written ? await written : null;
+    const seqById =
+      outcome && 'events' in outcome ? new Map(outcome.events.map((event) => [event.id, event.seq])) : null;
     const acks: IngestAck[] = [];
     for (const item of prepared) {
       switch (item.kind) {
@@ -219,33 +187,69 @@ export class Ingestor {
           acks.push({ ok: false, error: item.error });
           break;
         case 'duplicate':
-          this.options.counters.duplicates++;
-          acks.push({ ok: true, seq: item.seq, duplicate: true });
+          acks.push(this.duplicateOf(item.seq));
           break;
         case 'waiting': {
-          const seq = await item.seq;
-          if (seq === null) acks.push({ ok: false, error: retryable(source) });
-          else {
-            this.options.counters.duplicates++;
-            acks.push({ ok: true, seq, duplicate: true });
-          }
+          const first = await item.written;
+          const seq = 'events' in first ? first.events.find((event) => event.id === item.id)?.seq : undefined;
+          acks.push(seq === undefined ? { ok: false, error: retryable(source) } : this.duplicateOf(seq));
           break;
         }
         case 'fresh': {
-          if (writeError) {
-            this.options.counters.refused(writeError.code, writeError.message, source);
-            acks.push({ ok: false, error: writeError });
+          if (!seqById) {
+            const error = (outcome as { error: WireError }).error;
+            this.options.counters.refused(error.code, error.message, source);
+            acks.push({ ok: false, error });
             break;
           }
-          const seq = bySeqId.get(item.draft.draft.id)!;
-          const copy = firstCopy.get(item.draft.draft.id) !== item;
-          if (copy) this.options.counters.duplicates++;
-          acks.push(copy ? { ok: true, seq, duplicate: true } : { ok: true, seq });
+          const seq = seqById.get(item.draft.draft.id)!;
+          acks.push(firstCopy.get(item.draft.draft.id) === item ? { ok: true, seq } : this.duplicateOf(seq));
           break;
         }
       }
     }
     return acks;
+  }
+
+  /**
+   * Appends, then (in write order) remembers, counts and publishes. Ids stay in `inFlight` until the
+   * write ends, so a copy arriving meanwhile waits for this write instead of being stored twice.
+   */
+  private write(drafts: EventDraft[]): Promise<Written> {
+    const forget = (): void => {
+      for (const draft of drafts) if (this.inFlight.get(draft.id) === written) this.inFlight.delete(draft.id);
+    };
+    const written = this.options.store.append(drafts).then(
+      (events): Written => {
+        forget();
+        for (const event of events) this.deduper.remember(event.id, event.seq);
+        this.options.counters.accepted(events.length, this.now());
+        this.options.publish(events);
+        return { events };
+      },
+      (error: unknown): Written => {
+        forget();
+        this.options.logger.error('journal write failed; events refused', {
+          count: drafts.length,
+          error: String(error),
+        });
+        const reason = error instanceof Error ? error.message : String(error);
+        return {
+          error: {
+            code: 'journal_unavailable',
+            message: `the event could not be written to the journal (${reason}); retry later`,
+          },
+        };
+      },
+    );
+    for (const draft of drafts) this.inFlight.set(draft.id, written);
+    this.track(written);
+    return written;
+  }
+
+  private duplicateOf(seq: number): IngestAck {
+    this.options.counters.duplicates++;
+    return { ok: true, seq, duplicate: true };
   }
 
   private track(promise: Promise<unknown>): void {
