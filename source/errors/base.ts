@@ -71,6 +71,12 @@ export class MpmError extends Error {
   }
 }
 
+/** The `code` of a Node system error (`ENOENT`, `EADDRINUSE`, …), or undefined when it has none. */
+export function errorCodeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 export function isMpmError(error: unknown): error is MpmError {
   return error instanceof MpmError;
 }

@@ -3,7 +3,7 @@
  * names a process that is gone, the state directory cannot be written. Each names the facts and
  * says what to type on each platform.
  */
-import { MpmError } from './base.js';
+import { MpmError, errorCodeOf } from './base.js';
 
 /** Seconds as "3d 4h", "5m 12s", "42s": short enough for one line of an error. */
 export function formatUptime(seconds: number): string {
@@ -242,6 +242,5 @@ export class StateDirError extends MpmError {
 }
 
 export function errnoOf(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : 'UNKNOWN';
+  return errorCodeOf(error) ?? 'UNKNOWN';
 }

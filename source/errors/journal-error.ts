@@ -1,4 +1,4 @@
-import { MpmError, type PlatformCommands } from './base.js';
+import { MpmError, errorCodeOf, type PlatformCommands } from './base.js';
 
 export type JournalErrorCode =
   'JOURNAL_DISK_FULL' | 'JOURNAL_UNWRITABLE' | 'JOURNAL_UNREADABLE' | 'JOURNAL_CORRUPT' | 'JOURNAL_CLOSED';
@@ -48,7 +48,7 @@ export class JournalError extends MpmError {
 
   /** Classifies a failed write (or open for writing) by its errno: disk full, or not writable. */
   static writeFailed(facts: JournalErrorFacts): JournalError {
-    const errno = facts.errno ?? errnoOf(facts.cause);
+    const errno = facts.errno ?? errorCodeOf(facts.cause);
     const known = { ...facts, errno };
     const where = facts.path ?? facts.dir;
     const why = describeCause(facts.cause);
@@ -79,7 +79,7 @@ export class JournalError extends MpmError {
 
   /** A segment that exists but cannot be read at start-up (permissions, I/O error). */
   static readFailed(facts: JournalErrorFacts): JournalError {
-    const errno = facts.errno ?? errnoOf(facts.cause);
+    const errno = facts.errno ?? errorCodeOf(facts.cause);
     return new JournalError(
       'JOURNAL_UNREADABLE',
       `cannot read the event journal at ${facts.path ?? facts.dir}${errno ? ` (${errno})` : ''}${describeCause(facts.cause)}`,
@@ -122,13 +122,6 @@ export function isJournalError(error: unknown): error is JournalError {
 }
 
 /** The system error code of a Node fs error, if it has one. */
-export function errnoOf(error: unknown): string | undefined {
-  if (typeof error === 'object' && error !== null && 'code' in error) {
-    const code = error.code;
-    if (typeof code === 'string') return code;
-  }
-  return undefined;
-}
 
 function describeCause(cause: unknown): string {
   return cause instanceof Error ? `: ${cause.message}` : '';

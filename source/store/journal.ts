@@ -2,7 +2,8 @@ import { statSync } from 'node:fs';
 import { type FileHandle, mkdir, open, statfs, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../daemon/logger-types.js';
-import { JournalError, errnoOf } from '../errors/journal-error.js';
+import { errorCodeOf } from '../errors/base.js';
+import { JournalError } from '../errors/journal-error.js';
 import type { MonEvent } from '../protocol/event.js';
 import { isBlankLine, parseEventLine, serializeEvent, uniqueBySeq } from './event-line.js';
 import { GroupCommit } from './group-commit.js';
@@ -192,7 +193,7 @@ export class Journal {
       }
     } catch (error) {
       // Retention may delete a segment while it is being read: what it held is gone by design.
-      if (errnoOf(error) !== 'ENOENT')
+      if (errorCodeOf(error) !== 'ENOENT')
         throw JournalError.readFailed({ dir: this.dir, path: segment.path, cause: error });
     }
     return trim();
@@ -321,10 +322,10 @@ export class Journal {
       try {
         await unlink(oldest.path);
       } catch (error) {
-        if (errnoOf(error) !== 'ENOENT') {
+        if (errorCodeOf(error) !== 'ENOENT') {
           this.options.logger.warn('journal: retention could not delete a segment', {
             file: oldest.path,
-            errno: errnoOf(error),
+            errno: errorCodeOf(error),
           });
           return;
         }
@@ -342,7 +343,10 @@ export class Journal {
     try {
       await handle.sync();
     } catch (error) {
-      this.options.logger.warn('journal: fsync failed', { file: this.active?.path, errno: errnoOf(error) });
+      this.options.logger.warn('journal: fsync failed', {
+        file: this.active?.path,
+        errno: errorCodeOf(error),
+      });
     }
     await handle.close().catch(() => undefined);
   }
@@ -365,7 +369,7 @@ async function openForAppend(path: string, dir: string): Promise<FileHandle> {
   try {
     return await open(path, 'a+');
   } catch (error) {
-    if (errnoOf(error) !== 'ENOENT') throw error;
+    if (errorCodeOf(error) !== 'ENOENT') throw error;
     await mkdir(dir, { recursive: true });
     return await open(path, 'a+');
   }

@@ -2,7 +2,8 @@ import type { Stats } from 'node:fs';
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../daemon/logger-types.js';
-import { JournalError, errnoOf } from '../errors/journal-error.js';
+import { errorCodeOf } from '../errors/base.js';
+import { JournalError } from '../errors/journal-error.js';
 import type { MonEvent } from '../protocol/event.js';
 import { isBlankLine, parseEventLine, uniqueBySeq } from './event-line.js';
 import { readLines } from './lines.js';
@@ -119,7 +120,7 @@ async function statSegment(path: string, dir: string): Promise<Stats | null> {
   try {
     return await stat(path);
   } catch (error) {
-    if (errnoOf(error) === 'ENOENT') return null;
+    if (errorCodeOf(error) === 'ENOENT') return null;
     throw JournalError.readFailed({ dir, path, cause: error });
   }
 }

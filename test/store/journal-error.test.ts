@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { MpmError, renderError } from '../../source/errors/base.js';
-import { JournalError, errnoOf, isJournalError } from '../../source/errors/journal-error.js';
+import { errorCodeOf } from '../../source/errors/base.js';
+import { JournalError, isJournalError } from '../../source/errors/journal-error.js';
 
 function systemError(code: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`${code}: simulated`), { code });
@@ -82,10 +83,10 @@ describe('JournalError', () => {
     assert.match(unreadable.message, /cannot read the event journal at \/j\/x \(EACCES\)/);
   });
 
-  test('errnoOf reads the code of system errors only', () => {
-    assert.equal(errnoOf(systemError('ENOENT')), 'ENOENT');
-    assert.equal(errnoOf(new Error('plain')), undefined);
-    assert.equal(errnoOf({ code: 5 }), undefined);
-    assert.equal(errnoOf(null), undefined);
+  test('errorCodeOf reads the code of system errors only', () => {
+    assert.equal(errorCodeOf(systemError('ENOENT')), 'ENOENT');
+    assert.equal(errorCodeOf(new Error('plain')), undefined);
+    assert.equal(errorCodeOf({ code: 5 }), undefined);
+    assert.equal(errorCodeOf(null), undefined);
   });
 });
