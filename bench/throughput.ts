@@ -9,6 +9,7 @@ import {
   connectViewers,
   figure,
   nowMs,
+  payloadOf,
   round,
   rssMb,
   startBaseline,
@@ -19,7 +20,6 @@ import {
   type Figure,
   type Target,
 } from './lib.js';
-import { payloadOf } from './lib.js';
 
 const WINDOW = 256;
 
