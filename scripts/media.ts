@@ -17,7 +17,7 @@ import {
   type Home,
 } from '../test/e2e/harness.js';
 import { lineWith, Tmux } from '../test/e2e/tmux.js';
-import { waitFor } from '../test/daemon/helpers.js';
+import { waitFor } from '../test/instance/helpers.js';
 import { ansiToSvg } from './ansi-svg.js';
 
 const WIDTH = 100;

@@ -1,8 +1,8 @@
 /** `mpm-mon --daemon`: the daemon in the foreground, until a signal (or recovery's emergency stop). */
 import { loadConfig } from '../config/load.js';
 import { Daemon } from '../daemon/daemon.js';
-import type { Logger } from '../daemon/logger-types.js';
-import { defaultShutdownSignals, handleShutdownSignals } from '../daemon/signals.js';
+import type { Logger } from '../instance/logger-types.js';
+import { defaultShutdownSignals, handleShutdownSignals } from '../instance/signals.js';
 import { reportFailure } from './main.js';
 
 export async function runDaemonForeground({

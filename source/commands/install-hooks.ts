@@ -27,8 +27,8 @@ import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { homePaths, resolveHome } from '../config/home.js';
 import { isMpmError, renderError, type MpmError } from '../errors/base.js';
-import { diffLines, renderDiff } from '../hook/line-diff.js';
-import { SettingsError } from '../hook/settings-error.js';
+import { diffLines, renderDiff } from '../claude/line-diff.js';
+import { SettingsError } from '../claude/settings-error.js';
 import {
   commandHandler,
   detectIndent,
@@ -44,7 +44,7 @@ import {
   type HookInspection,
   type OurHandler,
   type SettingsEdit,
-} from '../hook/settings.js';
+} from '../claude/settings.js';
 
 export type SettingsScope = 'user' | 'project' | 'local';
 export const SETTINGS_SCOPES: readonly SettingsScope[] = ['user', 'project', 'local'];

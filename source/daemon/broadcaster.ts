@@ -11,7 +11,7 @@
  */
 import type { Namespace, Socket } from 'socket.io';
 import type { MonEvent } from '../protocol/event.js';
-import type { Logger } from './logger-types.js';
+import type { Logger } from '../instance/logger-types.js';
 
 const LIVE_ROOM = 'live';
 const REPLAY_CHUNK = 500;

@@ -18,13 +18,13 @@ import type { EventStore } from '../store/types.js';
 import { drainSpool, spoolStats } from '../store/spool.js';
 import { Counters } from './counters.js';
 import { Listener } from './listener.js';
-import { createLogger } from './logger.js';
-import type { Logger } from './logger-types.js';
-import { acquirePidFile, type PidFileLock } from './pidfile.js';
-import { listen } from './port.js';
-import { readProcessStartTime } from './process-info.js';
+import { createLogger } from '../instance/logger.js';
+import type { Logger } from '../instance/logger-types.js';
+import { acquirePidFile, type PidFileLock } from '../instance/pidfile.js';
+import { listen } from '../instance/port.js';
+import { readProcessStartTime } from '../instance/process-info.js';
 import { allowedHosts } from './request-guard.js';
-import { ensureToken } from './token.js';
+import { ensureToken } from '../instance/token.js';
 import { DaemonHealth } from './daemon-health.js';
 
 export interface DaemonOptions {

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { REFUSAL_STATUS, type IngestResponse, type RefusalCode, type WireError } from '../protocol/event.js';
 import type { HealthReport } from '../protocol/health.js';
 import type { StatusResponse } from '../protocol/messages.js';
-import type { Logger } from './logger-types.js';
+import type { Logger } from '../instance/logger-types.js';
 import { readBody } from './read-body.js';
 import { bearerToken, checkHost, checkOrigin, checkToken, type GuardRefusal } from './request-guard.js';
 

@@ -4,7 +4,7 @@
  * rebinding), is refused whatever its token. The token is compared in constant time.
  */
 import type { RefusalCode } from '../protocol/event.js';
-import { tokensEqual } from './token.js';
+import { tokensEqual } from '../instance/token.js';
 
 export interface GuardRefusal {
   code: Extract<RefusalCode, 'forbidden_origin' | 'forbidden_host' | 'unauthorized'>;

@@ -17,7 +17,7 @@ import {
 } from '../protocol/messages.js';
 import type { MonEvent } from '../protocol/event.js';
 import type { Broadcaster, ReplaySource } from './broadcaster.js';
-import type { Logger } from './logger-types.js';
+import type { Logger } from '../instance/logger-types.js';
 import { checkHost, checkOrigin, checkToken } from './request-guard.js';
 
 export interface SocketDeps {

@@ -6,7 +6,7 @@
 import type { Config } from '../config/schema.js';
 import type { Counters } from '../daemon/counters.js';
 import type { HttpIngestResult } from '../daemon/http-routes.js';
-import type { Logger } from '../daemon/logger-types.js';
+import type { Logger } from '../instance/logger-types.js';
 import {
   REFUSAL_STATUS,
   type EventSource,

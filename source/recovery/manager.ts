@@ -7,7 +7,7 @@
  * it starts, once more (same id) with its verdict — so viewers should upsert entries by id.
  */
 import type { Config } from '../config/schema.js';
-import type { Logger } from '../daemon/logger-types.js';
+import type { Logger } from '../instance/logger-types.js';
 import { RecoveryFailedError } from '../errors/health-errors.js';
 import type { HealthRun } from '../health/types.js';
 import type {

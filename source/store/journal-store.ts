@@ -1,4 +1,4 @@
-import type { Logger } from '../daemon/logger-types.js';
+import type { Logger } from '../instance/logger-types.js';
 import { JournalError } from '../errors/journal-error.js';
 import type { MonEvent } from '../protocol/event.js';
 import { uniqueBySeq } from './event-line.js';

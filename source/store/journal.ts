@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { type FileHandle, mkdir, open, statfs, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '../daemon/logger-types.js';
+import type { Logger } from '../instance/logger-types.js';
 import { errorCodeOf } from '../errors/base.js';
 import { JournalError } from '../errors/journal-error.js';
 import type { MonEvent } from '../protocol/event.js';

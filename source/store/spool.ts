@@ -18,7 +18,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from '../daemon/logger-types.js';
+import type { Logger } from '../instance/logger-types.js';
 
 export const SPOOL_FORMAT_VERSION = 1;
 export const SPOOL_LIMITS = { maxFiles: 10_000, maxBytes: 64 * 1024 * 1024 } as const;

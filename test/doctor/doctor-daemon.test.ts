@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { readProcessStartTime } from '../../source/daemon/process-info.js';
+import { readProcessStartTime } from '../../source/instance/process-info.js';
 import { VERSION } from '../../source/protocol/version.js';
 import {
   check,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { deadPid } from '../daemon/helpers.js';
+import { deadPid } from '../instance/helpers.js';
 import {
   fixture,
   hookPayload,

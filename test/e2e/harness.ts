@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import type { MonEvent } from '../../source/protocol/event.js';
 import type { PidFileData } from '../../source/protocol/pidfile.js';
-import { waitFor } from '../daemon/helpers.js';
+import { waitFor } from '../instance/helpers.js';
 
 export { waitFor };
 

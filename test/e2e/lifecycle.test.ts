@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { Children, deadPid, exited } from '../daemon/helpers.js';
+import { Children, deadPid, exited } from '../instance/helpers.js';
 import { CLI, connectViewer, get, homesRemovedAfter, runCli, startDaemon, waitFor } from './harness.js';
 
 const children = new Children();

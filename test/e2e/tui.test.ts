@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { Children, collectStdout, exited } from '../daemon/helpers.js';
+import { Children, collectStdout, exited } from '../instance/helpers.js';
 import {
   CLI,
   fixture,

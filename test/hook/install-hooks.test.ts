@@ -12,7 +12,7 @@ import {
   settingsPath,
   type InstallHooksOptions,
 } from '../../source/commands/install-hooks.js';
-import { inspectHooks } from '../../source/hook/settings.js';
+import { inspectHooks } from '../../source/claude/settings.js';
 
 let root: string;
 let home: string;

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LogFields, Logger } from '../../source/daemon/logger-types.js';
+import type { LogFields, Logger } from '../../source/instance/logger-types.js';
 import { openJournalStore, type JournalStore, type JournalStoreOptions } from '../../source/store/index.js';
 import type { EventDraft } from '../../source/store/types.js';
 import type { MonEvent } from '../../source/protocol/event.js';

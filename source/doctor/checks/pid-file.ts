@@ -1,6 +1,6 @@
 /** The PID file: none, a live daemon, or stale (dead, zombie, PID reused) or unreadable. */
-import { removeStalePidFile, staleKindOf } from '../../daemon/pidfile.js';
-import { silentLogger } from '../../daemon/logger-types.js';
+import { removeStalePidFile, staleKindOf } from '../../instance/pidfile.js';
+import { silentLogger } from '../../instance/logger-types.js';
 import { StaleProcessError } from '../../errors/daemon-errors.js';
 import { MpmError } from '../../errors/base.js';
 import type { DoctorContext } from '../context.js';

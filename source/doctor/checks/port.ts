@@ -1,5 +1,5 @@
 /** The daemon's port: free, ours, or held by another program (named when the OS will tell). */
-import { findPortOwner } from '../../daemon/port.js';
+import { findPortOwner } from '../../instance/port.js';
 import { PortConflictError } from '../../errors/daemon-errors.js';
 import type { DoctorContext } from '../context.js';
 import type { CheckOutcome } from '../types.js';

@@ -1,5 +1,5 @@
 /** The process the PID file names is our daemon: same start time, answers as the daemon, same version. */
-import { describeProcess } from '../../daemon/process-info.js';
+import { describeProcess } from '../../instance/process-info.js';
 import { formatUptime, uptimeSince } from '../../errors/daemon-errors.js';
 import { DaemonUnreachableError } from '../../errors/connection-errors.js';
 import { VERSION } from '../../protocol/version.js';

@@ -1,6 +1,6 @@
 /** The access token is there (once a daemon has run) and readable by its owner only. */
 import { chmod, readFile, stat } from 'node:fs/promises';
-import { isWellFormedToken } from '../../daemon/token.js';
+import { isWellFormedToken } from '../../instance/token.js';
 import { AuthError } from '../../errors/connection-errors.js';
 import type { DoctorContext } from '../context.js';
 import type { CheckOutcome } from '../types.js';

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { ensureToken, generateToken, readToken, tokensEqual } from '../../source/daemon/token.js';
+import { ensureToken, generateToken, readToken, tokensEqual } from '../../source/instance/token.js';
 import { StateDirError } from '../../source/errors/daemon-errors.js';
 import { Children, collectStdout, tempDir, waitFor } from './helpers.js';
-import { recordingLogger } from './recording-logger.js';
+import { recordingLogger } from '../helpers/recording-logger.js';
 
 const posix = process.platform !== 'win32';
 let dir: ReturnType<typeof tempDir>;

@@ -9,11 +9,11 @@ import {
   listeningInodes,
   parseNetstatOwner,
   parseSsOwner,
-} from '../../source/daemon/port.js';
-import { silentLogger } from '../../source/daemon/logger-types.js';
+} from '../../source/instance/port.js';
+import { silentLogger } from '../../source/instance/logger-types.js';
 import { ListenError, PortConflictError } from '../../source/errors/daemon-errors.js';
 import { Children, collectStdout, waitFor } from './helpers.js';
-import { recordingLogger } from './recording-logger.js';
+import { recordingLogger } from '../helpers/recording-logger.js';
 
 const HOST = '127.0.0.1';
 const children = new Children();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { HOOK_EVENT_NAMES } from '../../source/protocol/event.js';
-import { SettingsError } from '../../source/hook/settings-error.js';
+import { SettingsError } from '../../source/claude/settings-error.js';
 import {
   commandHandler,
   detectIndent,
@@ -12,7 +12,7 @@ import {
   parseSettings,
   uninstallHooks,
   type Settings,
-} from '../../source/hook/settings.js';
+} from '../../source/claude/settings.js';
 
 const ours = commandHandler('mpm-mon hook');
 const theirs = { type: 'command', command: 'prettier --write "$CLAUDE_FILE"' };

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { createLogger, formatReadable, REDACTED } from '../../source/daemon/logger.js';
-import { generateToken } from '../../source/daemon/token.js';
+import { createLogger, formatReadable, REDACTED } from '../../source/instance/logger.js';
+import { generateToken } from '../../source/instance/token.js';
 import { tempDir } from './helpers.js';
 
 let dir: ReturnType<typeof tempDir>;

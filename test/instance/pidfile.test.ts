@@ -8,9 +8,9 @@ import {
   pidFileDataForThisProcess,
   removeStalePidFile,
   staleProcessErrorFor,
-} from '../../source/daemon/pidfile.js';
-import { readProcessStartTime } from '../../source/daemon/process-info.js';
-import { silentLogger } from '../../source/daemon/logger-types.js';
+} from '../../source/instance/pidfile.js';
+import { readProcessStartTime } from '../../source/instance/process-info.js';
+import { silentLogger } from '../../source/instance/logger-types.js';
 import {
   DaemonConflictError,
   PidFileLostError,
@@ -19,7 +19,7 @@ import {
 } from '../../source/errors/daemon-errors.js';
 import { parsePidFile, type PidFileData } from '../../source/protocol/pidfile.js';
 import { Children, collectStdout, deadPid, tempDir, waitFor } from './helpers.js';
-import { recordingLogger } from './recording-logger.js';
+import { recordingLogger } from '../helpers/recording-logger.js';
 
 const posix = process.platform !== 'win32';
 const children = new Children();

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { silentLogger } from '../../source/daemon/logger-types.js';
+import { silentLogger } from '../../source/instance/logger-types.js';
 import {
   defaultShutdownSignals,
   exitCodeForSignal,
   handleShutdownSignals,
-} from '../../source/daemon/signals.js';
+} from '../../source/instance/signals.js';
 import { Children, collectStdout, exited, waitFor } from './helpers.js';
 
 const posix = process.platform !== 'win32';

@@ -7,7 +7,7 @@ import {
   parseProcStat,
   parseTasklistName,
   readProcessStartTime,
-} from '../../source/daemon/process-info.js';
+} from '../../source/instance/process-info.js';
 import { Children, collectStdout, deadPid, waitFor } from './helpers.js';
 
 const linux = process.platform === 'linux';

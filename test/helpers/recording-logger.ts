@@ -1,4 +1,4 @@
-import type { LogFields, Logger } from '../../source/daemon/logger-types.js';
+import type { LogFields, Logger } from '../../source/instance/logger-types.js';
 
 export interface LogEntry {
   level: 'debug' | 'info' | 'warn' | 'error';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { diffLines, renderDiff } from '../../source/hook/line-diff.js';
+import { diffLines, renderDiff } from '../../source/claude/line-diff.js';
 
 test('diffLines: removals before additions, unchanged lines kept, applying it gives the new text', () => {
   const before = 'a\nb\nc\nd\n';
