@@ -5,7 +5,7 @@
  * Stop is the reverse, bounded in time.
  */
 import { mkdirSync } from 'node:fs';
-import type { Server as HttpServer } from 'node:http';
+import type { Server as NetServer } from 'node:net';
 import type { Config } from '../config/schema.js';
 import { homePaths, type HomePaths } from '../config/home.js';
 import type { HealthReport } from '../protocol/health.js';
@@ -26,6 +26,7 @@ import { readProcessStartTime } from '../instance/process-info.js';
 import { allowedHosts } from './request-guard.js';
 import { ensureToken } from '../instance/token.js';
 import { DaemonHealth } from './daemon-health.js';
+import { ReplayGate } from './replay-gate.js';
 
 export interface DaemonOptions {
   config: Config;
@@ -59,9 +60,12 @@ export class Daemon {
   private producers = 0;
   private spoolTimer: NodeJS.Timeout | null = null;
   private draining = false;
+  /** Replays served at once, across listener restarts. */
+  readonly replays: ReplayGate;
 
   constructor(readonly options: DaemonOptions) {
     this.paths = homePaths(options.home);
+    this.replays = new ReplayGate(options.config.limits);
   }
 
   get config(): Config {
@@ -224,17 +228,19 @@ export class Daemon {
       this.logger.debug('refused', { code, message, source });
     };
     return new Listener({
-      bind: (server: HttpServer, samePort?: number) =>
+      bind: (server: NetServer) =>
         listen(
           server,
           {
             host: config.host,
-            port: samePort ?? config.port,
-            explicit: samePort !== undefined || this.options.explicitPort,
+            port: config.port,
+            explicit: this.options.explicitPort,
             range: config.portRange,
           },
           this.logger,
         ),
+      limits: config.limits,
+      onLoadRefused: (code, message) => onRefused(code, message, 'tcp'),
       broadcaster: {
         batchMs: config.viewers.batchMs,
         maxBacklog: config.viewers.maxBacklog,
@@ -256,6 +262,8 @@ export class Daemon {
         token: this.token,
         maxEventBytes: config.events.maxBytes,
         allowedHosts: hosts,
+        limits: config.limits,
+        replays: this.replays,
         ingestOne: (payload, producer) => this.ingestor.ingestOne(payload, producer, 'socket'),
         store: this.store,
         hello: (replayFrom) => this.hello(replayFrom),

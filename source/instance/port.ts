@@ -3,7 +3,7 @@
  * the next free one of the fallback range. And finding who holds a port, so that the error can say.
  */
 import { readFile, readdir, readlink } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import type { Server } from 'node:net';
 import { ListenError, PortConflictError, errnoOf, type PortOwnerFacts } from '../errors/daemon-errors.js';
 import type { Logger } from './logger-types.js';
 import { describeProcess, parseTasklistName, runQuiet } from './process-info.js';
