@@ -109,6 +109,7 @@ export class DaemonHealth implements DaemonFacts {
       replaysActive: replays.active,
       replaysQueued: replays.queued,
       replaysStarted: replays.started,
+      replaysPeak: replays.peak,
     };
   }
 
@@ -184,6 +185,7 @@ export class DaemonHealth implements DaemonFacts {
       },
       viewers: daemon.listener.broadcaster.viewersInfo(),
       producers: daemon.producerCount,
+      load: this.clientLoad(),
       journal: daemon.store.stats(),
       spool: await daemon.spoolFigures(),
       refusals: { byReason: daemon.counters.refusedByReason, recent: daemon.counters.recentRefusals() },

@@ -13,13 +13,15 @@ import type { HelloMessage, StatusResponse } from '../protocol/messages.js';
 import type { PidFileData } from '../protocol/pidfile.js';
 import { VERSION } from '../protocol/version.js';
 import { Ingestor } from '../pipeline/ingest.js';
+import { scrubString } from '../pipeline/scrub.js';
 import { openJournalStore } from '../store/journal-store.js';
 import type { EventStore } from '../store/types.js';
 import { drainSpool, spoolStats } from '../store/spool.js';
 import { Counters } from './counters.js';
 import { Listener } from './listener.js';
 import { createLogger } from '../instance/logger.js';
-import type { Logger } from '../instance/logger-types.js';
+import { silentLogger, type Logger } from '../instance/logger-types.js';
+import { secureHome } from '../instance/secure-home.js';
 import { acquirePidFile, type PidFileLock } from '../instance/pidfile.js';
 import { listen } from '../instance/port.js';
 import { readProcessStartTime } from '../instance/process-info.js';
@@ -79,6 +81,12 @@ export class Daemon {
   async start(): Promise<void> {
     const { config } = this;
     mkdirSync(this.paths.home, { recursive: true, mode: 0o700 });
+    // Refused (another user's home, a link) or tightened before any file in it is opened.
+    const startupLines: Array<[string, Record<string, unknown>]> = [];
+    secureHome(this.paths.home, {
+      ...silentLogger,
+      warn: (message, fields) => startupLines.push([message, fields ?? {}]),
+    });
     this.token = await ensureToken(this.paths.tokenFile);
     this.logger = createLogger({
       file: this.paths.logFile,
@@ -86,6 +94,7 @@ export class Daemon {
       stderr: this.options.stderrLog,
       redact: [this.token],
     });
+    for (const [message, fields] of startupLines) this.logger.warn(message, fields);
     const startTime = await readProcessStartTime(process.pid);
     const pidData: PidFileData = {
       pid: process.pid,
@@ -209,7 +218,7 @@ export class Daemon {
             ? 'retry'
             : 'reject';
         },
-        { logger: this.logger },
+        { logger: this.logger, scrub: (text) => scrubString(text).value },
       );
       if (result.remaining > 0)
         this.logger.warn('spool drain paused; will retry', { remaining: result.remaining });

@@ -13,6 +13,8 @@ export class ReplayGate {
   private readonly waiting: Array<() => void> = [];
   /** Replays started since the daemon started (the checks work on its delta between runs). */
   started = 0;
+  /** The most that ever ran at once. */
+  peak = 0;
 
   constructor(private readonly limits: ReplayLimits) {}
 
@@ -41,6 +43,7 @@ export class ReplayGate {
       this.running++;
     }
     this.started++;
+    this.peak = Math.max(this.peak, this.running);
     try {
       return await work();
     } finally {

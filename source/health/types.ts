@@ -63,6 +63,8 @@ export interface ClientLoad {
   replaysActive: number;
   replaysQueued: number;
   replaysStarted: number;
+  /** The most replays that ever ran at once. */
+  replaysPeak: number;
 }
 
 /** What the daemon tells the checks and /metrics. Every method is cheap and must not throw. */

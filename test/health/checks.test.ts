@@ -159,6 +159,7 @@ describe('process check (real process)', () => {
       replaysActive: 2,
       replaysQueued: 8,
       replaysStarted: 12,
+      replaysPeak: 2,
     };
     const cause = clientLoadCause({ ...load, replaysStarted: 2, replaysActive: 0, replaysQueued: 0 }, load);
     assert.match(cause!, /10 replays \(8 waiting\)/);

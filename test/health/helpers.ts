@@ -42,6 +42,7 @@ export function fakeDaemon(homeDir: string): FakeDaemon {
       replaysActive: 0,
       replaysQueued: 0,
       replaysStarted: 0,
+      replaysPeak: 0,
     },
   };
   return {

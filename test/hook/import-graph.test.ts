@@ -13,6 +13,7 @@ const ALLOWED_OWN = [
   /^source\/config\/home\.ts$/,
   /^source\/client\/discover\.ts$/,
   /^source\/protocol\/pidfile\.ts$/,
+  /^source\/instance\/(safe-file|listener-owner)\.ts$/,
   /^source\/commands\/hook\.ts$/,
 ];
 
