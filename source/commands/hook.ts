@@ -54,7 +54,9 @@ export async function runHook(options: HookOptions = {}): Promise<HookOutcome> {
       return 'no_input';
     }
     const input = checkInput(
-      await (options.stdin ? readBoundedInput(options.stdin, options.input) : readBoundedFd(0, options.input)),
+      await (options.stdin
+        ? readBoundedInput(options.stdin, options.input)
+        : readBoundedFd(0, options.input)),
     );
     if (!input.ok) {
       await record(input.record);
