@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import type { Server as NetServer } from 'node:net';
 import type { Config } from '../config/schema.js';
 import { homePaths, type HomePaths } from '../config/home.js';
+import type { RefusalCode } from '../protocol/event.js';
 import type { HealthReport } from '../protocol/health.js';
 import type { HelloMessage, StatusResponse } from '../protocol/messages.js';
 import type { PidFileData } from '../protocol/pidfile.js';
@@ -29,6 +30,13 @@ import { allowedHosts } from './request-guard.js';
 import { ensureToken } from '../instance/token.js';
 import { DaemonHealth } from './daemon-health.js';
 import { ReplayGate } from './replay-gate.js';
+
+/** Refusals that clear by themselves: a spooled payload stays spooled and is tried again. */
+const RETRY_LATER: ReadonlySet<RefusalCode> = new Set([
+  'journal_unavailable',
+  'store_unavailable',
+  'shutting_down',
+]);
 
 export interface DaemonOptions {
   config: Config;
@@ -121,10 +129,10 @@ export class Daemon {
         config: config.events,
         secret: this.token,
         counters: this.counters,
-        publish: (events) => this.listener.broadcaster.publish(events),
         logger: this.logger,
       });
       this.health = new DaemonHealth(this);
+      this.listener.broadcaster.follow(this.store);
       const port = await this.listener.open();
       await this.pidLock.update({ port });
       this.logger.info('daemon listening', {
@@ -214,9 +222,7 @@ export class Daemon {
         async (payload) => {
           const answer = await this.ingestor.ingestOne(payload, 'spool', 'spool');
           if (answer.ok) return 'ok';
-          return answer.error.code === 'journal_unavailable' || answer.error.code === 'shutting_down'
-            ? 'retry'
-            : 'reject';
+          return RETRY_LATER.has(answer.error.code) ? 'retry' : 'reject';
         },
         { logger: this.logger, scrub: (text) => scrubString(text).value },
       );
@@ -296,6 +302,7 @@ export class Daemon {
       this.listener?.announceShutdown(reason, restarting);
       await this.ingestor?.settled();
       await this.listener?.close(Math.min(250, budget / 4));
+      this.listener?.broadcaster.unfollow();
       await this.store?.close();
     })();
     let timer: NodeJS.Timeout | undefined;
@@ -317,6 +324,7 @@ export class Daemon {
   private async releaseAfterFailedStart(): Promise<void> {
     try {
       await this.listener?.close(0);
+      this.listener?.broadcaster.unfollow();
       await this.store?.close();
     } catch {
       // The start-up error is what the user needs to see.

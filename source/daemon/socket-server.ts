@@ -17,7 +17,7 @@ import {
   type HistoryRequest,
 } from '../protocol/messages.js';
 import type { MonEvent } from '../protocol/event.js';
-import type { Broadcaster, ReplaySource } from './broadcaster.js';
+import type { Broadcaster, TailSource } from './broadcaster.js';
 import type { Logger } from '../instance/logger-types.js';
 import { ProducerIdentities } from './producer-identity.js';
 import type { ReplayGate } from './replay-gate.js';
@@ -31,7 +31,7 @@ export interface SocketDeps {
   /** Shared by every listener generation: replays and history reads served at once. */
   replays: ReplayGate;
   ingestOne: (payload: unknown, producer: string) => Promise<IngestAck>;
-  store: ReplaySource & {
+  store: TailSource & {
     readBefore(before: number, limit: number, filter?: (event: MonEvent) => boolean): Promise<MonEvent[]>;
   };
   hello: (replayFrom: number | null) => HelloMessage;

@@ -57,6 +57,7 @@ export type RefusalCode =
   | 'forbidden_namespace'
   | 'too_many_replays'
   | 'journal_unavailable'
+  | 'store_unavailable'
   | 'shutting_down'
   | 'internal';
 
@@ -88,6 +89,7 @@ export const REFUSAL_STATUS: Record<RefusalCode, number> = {
   forbidden_namespace: 404,
   too_many_replays: 429,
   journal_unavailable: 503,
+  store_unavailable: 503,
   shutting_down: 503,
   internal: 500,
 };
