@@ -5,7 +5,6 @@
  * under a takeover mutex and only if the file still holds what was judged stale, so that two daemons
  * starting at once over a stale file cannot both win.
  */
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { dirname } from 'node:path';
 import { parsePidFile, type PidFileData } from '../protocol/pidfile.js';
@@ -18,6 +17,7 @@ import {
   type StaleKind,
 } from '../errors/daemon-errors.js';
 import type { Logger } from './logger-types.js';
+import { createFileExclusive, writeFileAtomic } from './atomic-write.js';
 import { isAlive, isZombie, readProcessStartTime } from './process-info.js';
 import { PID_FILE_MAX_BYTES, readSmallFile } from './safe-file.js';
 
@@ -146,63 +146,8 @@ export async function inspectPidFile(path: string): Promise<PidFileInspection> {
   return classifyPidFile(path, readText(path));
 }
 
-function tempPathFor(path: string): string {
-  return `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-}
-
 function serialize(data: PidFileData): string {
   return `${JSON.stringify(data, null, 2)}\n`;
-}
-
-function writeTemp(path: string, text: string): string {
-  const temp = tempPathFor(path);
-  try {
-    fs.writeFileSync(temp, text, { flag: 'wx', mode: 0o644 });
-  } catch (error) {
-    throw new StateDirError({
-      path: dirname(path),
-      operation: 'write a file in',
-      errno: errnoOf(error),
-      cause: error,
-    });
-  }
-  return temp;
-}
-
-/** Creates `path` with `text` only if it does not exist. False on EEXIST. */
-function createExclusive(path: string, text: string): boolean {
-  const temp = writeTemp(path, text);
-  try {
-    fs.linkSync(temp, path);
-    return true;
-  } catch (error) {
-    const code = errnoOf(error);
-    if (code === 'EEXIST') return false;
-    // File systems without hard links: an exclusive create still arbitrates, with a tiny window in
-    // which a reader could see the file empty.
-    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'ENOSYS' || code === 'EXDEV') {
-      try {
-        fs.writeFileSync(path, text, { flag: 'wx', mode: 0o644 });
-        return true;
-      } catch (inner) {
-        if (errnoOf(inner) === 'EEXIST') return false;
-        throw new StateDirError({ path, operation: 'create', errno: errnoOf(inner), cause: inner });
-      }
-    }
-    throw new StateDirError({ path, operation: 'create', errno: code, cause: error });
-  } finally {
-    fs.rmSync(temp, { force: true });
-  }
-}
-
-function replaceAtomically(path: string, text: string): void {
-  const temp = writeTemp(path, text);
-  try {
-    fs.renameSync(temp, path);
-  } catch (error) {
-    fs.rmSync(temp, { force: true });
-    throw new StateDirError({ path, operation: 'rewrite', errno: errnoOf(error), cause: error });
-  }
 }
 
 interface MutexContent {
@@ -303,7 +248,7 @@ function makeLock(path: string, initial: PidFileData): PidFileLock {
       return settle(() => {
         if (released || !isStillOurs()) throw new PidFileLostError({ path, pid: current.pid });
         const next = { ...current, ...partial, pid: current.pid, processStartTime: current.processStartTime };
-        replaceAtomically(path, serialize(next));
+        writeFileAtomic(path, serialize(next));
         current = next;
       });
     },
@@ -353,7 +298,7 @@ export async function acquirePidFile(
         operation: 'take over (timed out waiting for another process)',
         errno: 'ETIMEDOUT',
       });
-    if (createExclusive(path, text)) return makeLock(path, data);
+    if (createFileExclusive(path, text)) return makeLock(path, data);
     const seen = await inspectPidFile(path);
     if (seen.state === 'live') throw conflictFrom(seen);
     if (seen.state !== 'absent') {
@@ -372,7 +317,7 @@ export async function acquirePidFile(
               reason: again.reason,
             });
           }
-          if (createExclusive(path, text)) return makeLock(path, data);
+          if (createFileExclusive(path, text)) return makeLock(path, data);
         } finally {
           releaseMutex();
         }

@@ -6,6 +6,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import * as fs from 'node:fs';
 import { dirname } from 'node:path';
 import { StateDirError, errnoOf } from '../errors/daemon-errors.js';
+import { createFileExclusive, writeFileAtomic } from './atomic-write.js';
 import { silentLogger, type Logger } from './logger-types.js';
 import { readSmallFile, TOKEN_FILE_MAX_BYTES } from './safe-file.js';
 
@@ -42,48 +43,8 @@ export function tokensEqual(expected: string, presented: unknown): boolean {
   return timingSafeEqual(expectedBytes, presentedBytes);
 }
 
-function tempPath(path: string): string {
-  return `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-}
-
 function stateError(path: string, operation: string, error: unknown): StateDirError {
   return new StateDirError({ path, operation, errno: errnoOf(error), cause: error });
-}
-
-/** Writes a complete file with mode 0600 and links it into place; false if `path` already exists. */
-function createExclusive(path: string, text: string): boolean {
-  const temp = tempPath(path);
-  try {
-    fs.writeFileSync(temp, text, { flag: 'wx', mode: 0o600 });
-  } catch (error) {
-    throw stateError(dirname(path), 'write a file in', error);
-  }
-  try {
-    fs.linkSync(temp, path);
-    return true;
-  } catch (error) {
-    if (errnoOf(error) === 'EEXIST') return false;
-    try {
-      fs.writeFileSync(path, text, { flag: 'wx', mode: 0o600 });
-      return true;
-    } catch (inner) {
-      if (errnoOf(inner) === 'EEXIST') return false;
-      throw stateError(path, 'create', inner);
-    }
-  } finally {
-    fs.rmSync(temp, { force: true });
-  }
-}
-
-function replace(path: string, text: string): void {
-  const temp = tempPath(path);
-  try {
-    fs.writeFileSync(temp, text, { flag: 'wx', mode: 0o600 });
-    fs.renameSync(temp, path);
-  } catch (error) {
-    fs.rmSync(temp, { force: true });
-    throw stateError(path, 'rewrite', error);
-  }
 }
 
 /** Tightens the file to 0600 when group or others may read it (POSIX only; Windows uses ACLs). */
@@ -120,14 +81,14 @@ export function ensureToken(path: string, logger: Logger = silentLogger): Promis
   }
   try {
     const fresh = generateToken();
-    if (createExclusive(path, `${fresh}\n`)) {
+    if (createFileExclusive(path, `${fresh}\n`)) {
       logger.info('created a new access token', { path });
       return Promise.resolve(fresh);
     }
     tightenPermissions(path, logger);
     const existing = readToken(path);
     if (existing !== null) return Promise.resolve(existing);
-    replace(path, `${fresh}\n`);
+    writeFileAtomic(path, `${fresh}\n`);
     logger.warn('token file did not hold a token; wrote a new one (clients must reconnect)', { path });
     return Promise.resolve(fresh);
   } catch (error) {
