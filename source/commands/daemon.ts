@@ -30,6 +30,11 @@ export async function runDaemonForeground({
   for (const signal of defaultShutdownSignals()) process.removeAllListeners(signal);
   handleShutdownSignals({
     logger: forwardTo(() => daemon.logger),
+    // A second signal exits at once (128 + its number), but never leaves the PID file behind.
+    exit: (code) => {
+      daemon.releasePidFileSync();
+      process.exit(code);
+    },
     // A signal during start-up stops the daemon once there is something to stop.
     onShutdown: (signal) => (started ? stopFor(signal) : void (requested = signal)),
   });
@@ -47,6 +52,14 @@ export async function runDaemonForeground({
   }
   started = true;
   if (requested) void stopFor(requested);
+  // Nothing left to wait for while the daemon has not stopped (it would exit with Node's 13, PID file
+  // left behind): stop it properly, as an internal error.
+  process.on('beforeExit', () => {
+    if (!daemon.isStopping) {
+      daemon.logger.error('nothing left to serve; stopping');
+      void daemon.stop({ reason: 'internal error: nothing left to serve', restarting: false, exitCode: 1 });
+    }
+  });
   return stopped;
 }
 

@@ -30,6 +30,7 @@ import { allowedHosts } from './request-guard.js';
 import { ensureToken } from '../instance/token.js';
 import { DaemonHealth } from './daemon-health.js';
 import { ReplayGate } from './replay-gate.js';
+import { installedHttpHookPort } from '../claude/hook-port.js';
 
 /** Refusals that clear by themselves: a spooled payload stays spooled and is tried again. */
 const RETRY_LATER: ReadonlySet<RefusalCode> = new Set([
@@ -195,6 +196,16 @@ export class Daemon {
     };
   }
 
+  /** For a forced exit (a second signal): the PID file must not outlive the process. */
+  releasePidFileSync(): void {
+    try {
+      this.pidLock?.releaseSync();
+    } catch {
+      // Exiting anyway; doctor --fix removes a stale file.
+    }
+    this.pidLock = null;
+  }
+
   pidFileData(): PidFileData | null {
     return this.pidLock?.data ?? null;
   }
@@ -243,17 +254,7 @@ export class Daemon {
       this.logger.debug('refused', { code, message, source });
     };
     return new Listener({
-      bind: (server: NetServer) =>
-        listen(
-          server,
-          {
-            host: config.host,
-            port: config.port,
-            explicit: this.options.explicitPort,
-            range: config.portRange,
-          },
-          this.logger,
-        ),
+      bind: (server: NetServer) => this.bind(server),
       limits: config.limits,
       onLoadRefused: (code, message) => onRefused(code, message, 'tcp'),
       broadcaster: {
@@ -289,6 +290,44 @@ export class Daemon {
         logger: this.logger,
       },
     });
+  }
+
+  /**
+   * The configured port; but with http hooks installed for port P (and no port chosen), exactly P: Claude
+   * Code posts the token there whatever we do, so taking another port would leave it to whoever holds P.
+   */
+  private async bind(server: NetServer): Promise<number> {
+    const { config } = this;
+    const hooked = installedHttpHookPort();
+    if (hooked !== null && this.options.explicitPort && hooked !== config.port)
+      this.logger.warn(
+        'the installed http hooks post to another port than this daemon listens on: run `mpm-mon install-hooks --http` again',
+        { hooksPort: hooked, port: config.port },
+      );
+    const pinned = hooked !== null && !this.options.explicitPort;
+    if (pinned)
+      this.logger.info('http hooks are installed for this port; listening there or nowhere', {
+        port: hooked,
+      });
+    try {
+      return await listen(
+        server,
+        {
+          host: config.host,
+          port: pinned ? hooked : config.port,
+          explicit: pinned || this.options.explicitPort,
+          range: config.portRange,
+        },
+        this.logger,
+      );
+    } catch (error) {
+      if (pinned)
+        this.logger.error(
+          'the http hooks of Claude Code post to a port another program holds: stop it, or run `mpm-mon install-hooks --http` with another --port',
+          { port: hooked },
+        );
+      throw error;
+    }
   }
 
   private async doStop({ reason, restarting = false, exitCode = 0 }: StopOptions): Promise<void> {

@@ -47,6 +47,8 @@ export interface PidFileLock {
   update(partial: Partial<PidFileData>): Promise<void>;
   /** Removes the file if it is still ours (same pid and start time); true when it removed it. */
   release(): Promise<boolean>;
+  /** The same, synchronously: for a forced exit, which cannot wait. */
+  releaseSync(): boolean;
 }
 
 export interface AcquireOptions {
@@ -253,13 +255,14 @@ function makeLock(path: string, initial: PidFileData): PidFileLock {
       });
     },
     release() {
-      return settle(() => {
-        if (released) return false;
-        released = true;
-        if (!isStillOurs()) return false;
-        fs.rmSync(path, { force: true });
-        return true;
-      });
+      return settle(() => this.releaseSync());
+    },
+    releaseSync() {
+      if (released) return false;
+      released = true;
+      if (!isStillOurs()) return false;
+      fs.rmSync(path, { force: true });
+      return true;
     },
   };
 }

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { httpHandler } from '../../source/claude/settings.js';
 import { spoolFileName } from '../../source/store/spool.js';
 import {
   connectViewer,
@@ -261,3 +262,27 @@ test(
     assert.equal(fs.existsSync(join(h.path, 'daemon.pid')), false, 'no PID file left behind');
   },
 );
+
+test('with http hooks installed for a port that is taken, the daemon refuses to start instead of moving to another port', async () => {
+  const holder = net.createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  const { port } = holder.address() as net.AddressInfo;
+  try {
+    const h = home();
+    const claude = join(h.path, 'claude-config');
+    fs.mkdirSync(claude);
+    fs.writeFileSync(
+      join(claude, 'settings.json'),
+      JSON.stringify({ hooks: { PostToolUse: [{ matcher: '*', hooks: [httpHandler('127.0.0.1', port)] }] } }),
+    );
+    const run = runCli(h, ['--daemon'], undefined, { CLAUDE_CONFIG_DIR: claude });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(
+      run.stderr,
+      new RegExp(`http hooks of Claude Code post to a port another program holds[\\s\\S]*${port}`),
+    );
+    assert.equal(fs.existsSync(join(h.path, 'daemon.pid')), false, 'no PID file left behind');
+  } finally {
+    holder.close();
+  }
+});
