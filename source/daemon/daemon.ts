@@ -27,6 +27,9 @@ import { allowedHosts } from './request-guard.js';
 import { ensureToken } from '../instance/token.js';
 import { DaemonHealth } from './daemon-health.js';
 
+/** How many of the newest stored events seed the dedupe window at start. */
+const DEDUPE_REBUILD_EVENTS = 10_000;
+
 export interface DaemonOptions {
   config: Config;
   /** True when the user chose the port (flag, env, file): taken → error, never silently replaced. */
@@ -111,6 +114,10 @@ export class Daemon {
         publish: (events) => this.listener.broadcaster.publish(events),
         logger: this.logger,
       });
+      // The newest stored ids: a retry of what the last run stored but never acknowledged is a duplicate.
+      this.ingestor.rememberStored(
+        await this.store.readBefore(this.store.lastSeq + 1, DEDUPE_REBUILD_EVENTS),
+      );
       this.health = new DaemonHealth(this);
       const port = await this.listener.open();
       await this.pidLock.update({ port });
@@ -198,8 +205,8 @@ export class Daemon {
     try {
       const result = await drainSpool(
         this.paths.spoolDir,
-        async (payload) => {
-          const answer = await this.ingestor.ingestOne(payload, 'spool', 'spool');
+        async (payload, _entry, provenance) => {
+          const answer = await this.ingestor.ingestOne(payload, 'spool', 'spool', provenance);
           if (answer.ok) return 'ok';
           return answer.error.code === 'journal_unavailable' || answer.error.code === 'shutting_down'
             ? 'retry'
@@ -243,18 +250,19 @@ export class Daemon {
       routes: {
         token: this.token,
         allowedHosts: hosts,
-        maxBodyBytes: config.events.maxBytes * 16,
+        maxBodyBytes: config.events.maxRequestBytes,
         health: () => this.health.latest(),
         status: () => this.status(),
         diagnostics: () => this.health.diagnostics(),
         metrics: () => this.health.metrics(),
-        ingestBody: (body, producer, source) => this.ingestor.ingestBody(body, producer, source),
+        ingestBody: (body, producer, source, provenance) =>
+          this.ingestor.ingestBody(body, producer, source, provenance),
         onRefused,
         logger: this.logger,
       },
       sockets: {
         token: this.token,
-        maxEventBytes: config.events.maxBytes,
+        maxEventBytes: config.events.maxRequestBytes,
         allowedHosts: hosts,
         ingestOne: (payload, producer) => this.ingestor.ingestOne(payload, producer, 'socket'),
         store: this.store,

@@ -1,6 +1,7 @@
 /** One POST /events with node:http (not fetch: loading undici alone costs more than the whole hook). */
 import { request } from 'node:http';
 import { hostPort } from '../client/discover.js';
+import { OCCURRED_AT_HEADER, TRUNCATED_HEADER, type TruncatedField } from '../protocol/event.js';
 
 /** Where to post: what discoverDaemon found. */
 export interface PostTarget {
@@ -14,8 +15,19 @@ export type PostResult =
 
 const MAX_ANSWER_BYTES = 4096;
 
+/** What the hook tells the daemon besides the payload. */
+export interface PostMeta {
+  occurredAt: string;
+  truncated?: readonly TruncatedField[];
+}
+
 /** POSTs `body` and resolves within `timeoutMs` whatever the other side does. Never rejects. */
-export function postEvent(address: PostTarget, body: string, timeoutMs: number): Promise<PostResult> {
+export function postEvent(
+  address: PostTarget,
+  body: string,
+  timeoutMs: number,
+  meta?: PostMeta,
+): Promise<PostResult> {
   return new Promise((resolve) => {
     let settled = false;
     const finish = (result: PostResult): void => {
@@ -39,6 +51,8 @@ export function postEvent(address: PostTarget, body: string, timeoutMs: number):
           'Content-Type': 'application/json',
           'Content-Length': payload.length,
           'X-Mpm-Mon-Source': 'hook',
+          ...(meta ? { [OCCURRED_AT_HEADER]: meta.occurredAt } : {}),
+          ...(meta?.truncated?.length ? { [TRUNCATED_HEADER]: JSON.stringify(meta.truncated) } : {}),
           Connection: 'close',
         },
       },
