@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import type { Config } from '../config/schema.js';
 import { homePaths, type HomePaths } from '../config/home.js';
+import type { RefusalCode } from '../protocol/event.js';
 import type { HealthReport } from '../protocol/health.js';
 import type { HelloMessage, StatusResponse } from '../protocol/messages.js';
 import type { PidFileData } from '../protocol/pidfile.js';
@@ -29,6 +30,13 @@ import { DaemonHealth } from './daemon-health.js';
 
 /** How many of the newest stored events seed the dedupe window at start. */
 const DEDUPE_REBUILD_EVENTS = 10_000;
+
+/** Refusals that clear by themselves: a spooled payload stays spooled and is tried again. */
+const RETRY_LATER: ReadonlySet<RefusalCode> = new Set([
+  'journal_unavailable',
+  'store_unavailable',
+  'shutting_down',
+]);
 
 export interface DaemonOptions {
   config: Config;
@@ -111,7 +119,6 @@ export class Daemon {
         config: config.events,
         secret: this.token,
         counters: this.counters,
-        publish: (events) => this.listener.broadcaster.publish(events),
         logger: this.logger,
       });
       // The newest stored ids: a retry of what the last run stored but never acknowledged is a duplicate.
@@ -119,6 +126,7 @@ export class Daemon {
         await this.store.readBefore(this.store.lastSeq + 1, DEDUPE_REBUILD_EVENTS),
       );
       this.health = new DaemonHealth(this);
+      this.listener.broadcaster.follow(this.store);
       const port = await this.listener.open();
       await this.pidLock.update({ port });
       this.logger.info('daemon listening', {
@@ -208,9 +216,7 @@ export class Daemon {
         async (payload, _entry, provenance) => {
           const answer = await this.ingestor.ingestOne(payload, 'spool', 'spool', provenance);
           if (answer.ok) return 'ok';
-          return answer.error.code === 'journal_unavailable' || answer.error.code === 'shutting_down'
-            ? 'retry'
-            : 'reject';
+          return RETRY_LATER.has(answer.error.code) ? 'retry' : 'reject';
         },
         { logger: this.logger },
       );
@@ -287,6 +293,7 @@ export class Daemon {
       this.listener?.announceShutdown(reason, restarting);
       await this.ingestor?.settled();
       await this.listener?.close(Math.min(250, budget / 4));
+      this.listener?.broadcaster.unfollow();
       await this.store?.close();
     })();
     let timer: NodeJS.Timeout | undefined;
@@ -308,6 +315,7 @@ export class Daemon {
   private async releaseAfterFailedStart(): Promise<void> {
     try {
       await this.listener?.close(0);
+      this.listener?.broadcaster.unfollow();
       await this.store?.close();
     } catch {
       // The start-up error is what the user needs to see.

@@ -18,10 +18,14 @@ const ALLOWED_OWN = [
 ];
 
 /**
- * Loaded only when needed: the scrubber on the spool path (daemon down), the truncation for a payload
- * over events.maxBytes; each checked on its own below.
+ * Lazy on purpose: the scrubber only when spooling, node:net only when there is a daemon to post to,
+ * the truncation only for a payload over events.maxBytes; the lazy modules are checked on their own below.
  */
-const LAZY = [/source\/hook\/scrub-for-spool\.ts$/, /source\/hook\/cut-for-post\.ts$/];
+const LAZY = [
+  /source\/hook\/scrub-for-spool\.ts$/,
+  /source\/hook\/post-event\.ts$/,
+  /source\/hook\/cut-for-post\.ts$/,
+];
 
 interface ImportSite {
   from: string;
