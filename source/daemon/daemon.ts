@@ -5,7 +5,7 @@
  * Stop is the reverse, bounded in time.
  */
 import { mkdirSync } from 'node:fs';
-import type { Server as HttpServer } from 'node:http';
+import type { Server as NetServer } from 'node:net';
 import type { Config } from '../config/schema.js';
 import { homePaths, type HomePaths } from '../config/home.js';
 import type { RefusalCode } from '../protocol/event.js';
@@ -14,19 +14,22 @@ import type { HelloMessage, StatusResponse } from '../protocol/messages.js';
 import type { PidFileData } from '../protocol/pidfile.js';
 import { VERSION } from '../protocol/version.js';
 import { Ingestor } from '../pipeline/ingest.js';
+import { scrubString } from '../pipeline/scrub.js';
 import { openJournalStore } from '../store/journal-store.js';
 import type { EventStore } from '../store/types.js';
 import { drainSpool, spoolStats } from '../store/spool.js';
 import { Counters } from './counters.js';
 import { Listener } from './listener.js';
 import { createLogger } from '../instance/logger.js';
-import type { Logger } from '../instance/logger-types.js';
+import { silentLogger, type Logger } from '../instance/logger-types.js';
+import { secureHome } from '../instance/secure-home.js';
 import { acquirePidFile, type PidFileLock } from '../instance/pidfile.js';
 import { listen } from '../instance/port.js';
 import { readProcessStartTime } from '../instance/process-info.js';
 import { allowedHosts } from './request-guard.js';
 import { ensureToken } from '../instance/token.js';
 import { DaemonHealth } from './daemon-health.js';
+import { ReplayGate } from './replay-gate.js';
 
 /** How many of the newest stored events seed the dedupe window at start. */
 const DEDUPE_REBUILD_EVENTS = 10_000;
@@ -70,9 +73,12 @@ export class Daemon {
   private producers = 0;
   private spoolTimer: NodeJS.Timeout | null = null;
   private draining = false;
+  /** Replays served at once, across listener restarts. */
+  readonly replays: ReplayGate;
 
   constructor(readonly options: DaemonOptions) {
     this.paths = homePaths(options.home);
+    this.replays = new ReplayGate(options.config.limits);
   }
 
   get config(): Config {
@@ -86,6 +92,12 @@ export class Daemon {
   async start(): Promise<void> {
     const { config } = this;
     mkdirSync(this.paths.home, { recursive: true, mode: 0o700 });
+    // Refused (another user's home, a link) or tightened before any file in it is opened.
+    const startupLines: Array<[string, Record<string, unknown>]> = [];
+    secureHome(this.paths.home, {
+      ...silentLogger,
+      warn: (message, fields) => startupLines.push([message, fields ?? {}]),
+    });
     this.token = await ensureToken(this.paths.tokenFile);
     this.logger = createLogger({
       file: this.paths.logFile,
@@ -93,6 +105,7 @@ export class Daemon {
       stderr: this.options.stderrLog,
       redact: [this.token],
     });
+    for (const [message, fields] of startupLines) this.logger.warn(message, fields);
     const startTime = await readProcessStartTime(process.pid);
     const pidData: PidFileData = {
       pid: process.pid,
@@ -218,7 +231,7 @@ export class Daemon {
           if (answer.ok) return 'ok';
           return RETRY_LATER.has(answer.error.code) ? 'retry' : 'reject';
         },
-        { logger: this.logger },
+        { logger: this.logger, scrub: (text) => scrubString(text).value },
       );
       if (result.remaining > 0)
         this.logger.warn('spool drain paused; will retry', { remaining: result.remaining });
@@ -237,17 +250,19 @@ export class Daemon {
       this.logger.debug('refused', { code, message, source });
     };
     return new Listener({
-      bind: (server: HttpServer, samePort?: number) =>
+      bind: (server: NetServer) =>
         listen(
           server,
           {
             host: config.host,
-            port: samePort ?? config.port,
-            explicit: samePort !== undefined || this.options.explicitPort,
+            port: config.port,
+            explicit: this.options.explicitPort,
             range: config.portRange,
           },
           this.logger,
         ),
+      limits: config.limits,
+      onLoadRefused: (code, message) => onRefused(code, message, 'tcp'),
       broadcaster: {
         batchMs: config.viewers.batchMs,
         maxBacklog: config.viewers.maxBacklog,
@@ -270,6 +285,8 @@ export class Daemon {
         token: this.token,
         maxEventBytes: config.events.maxRequestBytes,
         allowedHosts: hosts,
+        limits: config.limits,
+        replays: this.replays,
         ingestOne: (payload, producer) => this.ingestor.ingestOne(payload, producer, 'socket'),
         store: this.store,
         hello: (replayFrom) => this.hello(replayFrom),
