@@ -42,7 +42,13 @@ export interface Config {
     cooldownMs: number;
     breaker: { failureThreshold: number; resetTimeoutMs: number };
   };
-  events: { maxBytes: number; ringSize: number; ratePerSecond: number; dedupeWindowMs: number };
+  events: {
+    maxBytes: number;
+    maxRequestBytes: number;
+    ringSize: number;
+    ratePerSecond: number;
+    dedupeWindowMs: number;
+  };
   journal: { maxBytes: number; segmentBytes: number };
   viewers: { maxBacklog: number; batchMs: number };
   shutdown: { timeoutMs: number };
@@ -161,7 +167,15 @@ export const KEYS: readonly KeySpec[] = [
     default: 262_144,
     min: 1024,
     max: 16 * 1024 * 1024,
-    description: 'largest accepted event (bytes)',
+    description: 'largest stored event (bytes); a bigger one has its largest strings cut to fit',
+  },
+  {
+    key: 'events.maxRequestBytes',
+    kind: 'int',
+    default: 8_388_608,
+    min: 1024,
+    max: 256 * 1024 * 1024,
+    description: 'largest accepted request or Socket.IO message (bytes); above it 413 / an error ack',
   },
   {
     key: 'events.ringSize',

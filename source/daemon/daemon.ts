@@ -32,6 +32,9 @@ import { DaemonHealth } from './daemon-health.js';
 import { ReplayGate } from './replay-gate.js';
 import { installedHttpHookPort } from '../claude/hook-port.js';
 
+/** How many of the newest stored events seed the dedupe window at start. */
+const DEDUPE_REBUILD_EVENTS = 10_000;
+
 /** Refusals that clear by themselves: a spooled payload stays spooled and is tried again. */
 const RETRY_LATER: ReadonlySet<RefusalCode> = new Set([
   'journal_unavailable',
@@ -132,6 +135,10 @@ export class Daemon {
         counters: this.counters,
         logger: this.logger,
       });
+      // The newest stored ids: a retry of what the last run stored but never acknowledged is a duplicate.
+      this.ingestor.rememberStored(
+        await this.store.readBefore(this.store.lastSeq + 1, DEDUPE_REBUILD_EVENTS),
+      );
       this.health = new DaemonHealth(this);
       this.listener.broadcaster.follow(this.store);
       const port = await this.listener.open();
@@ -230,8 +237,8 @@ export class Daemon {
     try {
       const result = await drainSpool(
         this.paths.spoolDir,
-        async (payload) => {
-          const answer = await this.ingestor.ingestOne(payload, 'spool', 'spool');
+        async (payload, _entry, provenance) => {
+          const answer = await this.ingestor.ingestOne(payload, 'spool', 'spool', provenance);
           if (answer.ok) return 'ok';
           return RETRY_LATER.has(answer.error.code) ? 'retry' : 'reject';
         },
@@ -265,18 +272,19 @@ export class Daemon {
       routes: {
         token: this.token,
         allowedHosts: hosts,
-        maxBodyBytes: config.events.maxBytes * 16,
+        maxBodyBytes: config.events.maxRequestBytes,
         health: () => this.health.latest(),
         status: () => this.status(),
         diagnostics: () => this.health.diagnostics(),
         metrics: () => this.health.metrics(),
-        ingestBody: (body, producer, source) => this.ingestor.ingestBody(body, producer, source),
+        ingestBody: (body, producer, source, provenance) =>
+          this.ingestor.ingestBody(body, producer, source, provenance),
         onRefused,
         logger: this.logger,
       },
       sockets: {
         token: this.token,
-        maxEventBytes: config.events.maxBytes,
+        maxEventBytes: config.events.maxRequestBytes,
         allowedHosts: hosts,
         limits: config.limits,
         replays: this.replays,

@@ -1,8 +1,9 @@
 /**
  * Socket.IO on the daemon's HTTP server: `/ingest` for producers, `/dashboard` for viewers.
  * Settings fit a local daemon: websocket first, no perMessageDeflate (10–18× CPU per delivery),
- * a buffer above events.maxBytes so an oversized event gets an error ack instead of a dropped
- * connection, and heartbeats short enough to notice a dead viewer within seconds.
+ * a transport buffer well above events.maxRequestBytes so an oversized event gets an error ack
+ * (`too_large`) instead of a closed connection, and heartbeats short enough to notice a dead viewer
+ * within seconds.
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
@@ -25,6 +26,7 @@ import { checkHost, checkOrigin, checkToken } from './request-guard.js';
 
 export interface SocketDeps {
   token: string;
+  /** events.maxRequestBytes: the pipeline refuses above it; the transport lets twice that through. */
   maxEventBytes: number;
   allowedHosts: () => Set<string>;
   limits: Pick<Config['limits'], 'handshakeTimeoutMs' | 'producersPerAddress'>;
@@ -53,7 +55,7 @@ export function createSocketServer(
     transports: ['websocket', 'polling'],
     perMessageDeflate: false,
     httpCompression: false,
-    maxHttpBufferSize: deps.maxEventBytes + 64 * 1024,
+    maxHttpBufferSize: transportLimit(deps.maxEventBytes),
     pingInterval: 5000,
     pingTimeout: 5000,
     // A connection that joins no namespace (no token, or only `/`) is closed after this.
@@ -168,6 +170,14 @@ export function createSocketServer(
       });
   });
   return io;
+}
+
+/**
+ * Socket.IO closes a connection whose message passes this, so it sits far above the pipeline's limit:
+ * a producer sending up to twice events.maxRequestBytes gets an error ack it can act on.
+ */
+export function transportLimit(maxRequestBytes: number): number {
+  return 2 * maxRequestBytes + 64 * 1024;
 }
 
 /** `auth.since` wins; else `auth.last: N` → the last N stored; else live only (null). */

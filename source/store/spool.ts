@@ -7,9 +7,11 @@
  *   Names sort in arrival order (the hrtime part only breaks ties within a millisecond), and the
  *   payload size is in the name so bounds are checked with one `readdir`, no `stat` per file.
  * - Content: one JSON document and a newline:
- *   `{"v":1,"source":"hook","spooledAt":"<ISO>","payload":"<the raw payload text, as a string>"}`.
- *   The payload is kept as the exact text the hook received (not re-serialised), so the daemon sees
- *   the same bytes it would have seen over HTTP and its duplicate detection still matches.
+ *   `{"v":1,"source":"hook","spooledAt":"<ISO>","occurredAt":"<ISO>","truncated":[…],"payload":"<text>"}`.
+ *   `occurredAt` is when the hook read the payload, `truncated` (only when something was cut) what the
+ *   hook cut to fit events.maxBytes; files written before `occurredAt` existed are read with
+ *   `spooledAt` in its place. The payload is the scrubbed text the hook would have posted: the daemon
+ *   takes its content id from the scrubbed payload, so a late live copy is still recognised.
  * - Written as `<name>.tmp` (mode 0600, fsynced) and renamed: a reader never sees half a file.
  * - `errors.log`: one JSON line per problem (`{time, reason, size, ...}`); never payload text, which
  *   may hold secrets. Rotated to `errors.log.1` past 1 MiB.
@@ -42,6 +44,12 @@ export interface SpoolEntry {
   spooledAtMs: number;
   /** Payload size in bytes (from the name). */
   bytes: number;
+}
+
+/** What a spool file says besides the payload, as written (the daemon checks it). */
+export interface SpoolProvenance {
+  occurredAt?: unknown;
+  truncated?: unknown;
 }
 
 export type SpoolWriteResult =
@@ -92,18 +100,23 @@ export function parseSpoolFileName(name: string): { spooledAtMs: number; bytes: 
 }
 
 /** Serialised form of one spooled payload (see the layout above). */
-export function encodeSpoolFile(raw: string, nowMs: number): string {
+export function encodeSpoolFile(raw: string, nowMs: number, provenance: SpoolProvenance = {}): string {
+  const spooledAt = new Date(nowMs).toISOString();
   const header = {
     v: SPOOL_FORMAT_VERSION,
     source: 'hook',
-    spooledAt: new Date(nowMs).toISOString(),
+    spooledAt,
+    occurredAt: provenance.occurredAt ?? spooledAt,
+    ...(provenance.truncated === undefined ? {} : { truncated: provenance.truncated }),
     payload: raw,
   };
   return `${JSON.stringify(header)}\n`;
 }
 
-/** The raw payload text of a spool file, or why it is unusable. */
-export function decodeSpoolFile(text: string): { ok: true; payload: string } | { ok: false; reason: string } {
+/** The payload text of a spool file and what it says about it, or why it is unusable. */
+export function decodeSpoolFile(
+  text: string,
+): ({ ok: true; payload: string } & SpoolProvenance) | { ok: false; reason: string } {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -111,7 +124,7 @@ export function decodeSpoolFile(text: string): { ok: true; payload: string } | {
     return { ok: false, reason: 'not JSON (truncated or corrupted)' };
   }
   if (typeof value !== 'object' || value === null) return { ok: false, reason: 'not a JSON object' };
-  const record = value as { v?: unknown; payload?: unknown };
+  const record = value as { v?: unknown; payload?: unknown; spooledAt?: unknown } & SpoolProvenance;
   if (record.v !== SPOOL_FORMAT_VERSION)
     return { ok: false, reason: `unknown format version ${JSON.stringify(record.v)}` };
   if (typeof record.payload !== 'string') return { ok: false, reason: '"payload" is not a string' };
@@ -120,7 +133,12 @@ export function decodeSpoolFile(text: string): { ok: true; payload: string } | {
   } catch {
     return { ok: false, reason: 'the payload is not JSON' };
   }
-  return { ok: true, payload: record.payload };
+  return {
+    ok: true,
+    payload: record.payload,
+    occurredAt: record.occurredAt ?? record.spooledAt,
+    truncated: record.truncated,
+  };
 }
 
 function errorCode(error: unknown): string {
@@ -156,6 +174,7 @@ export async function spoolPayload(
   raw: string,
   now: () => number = Date.now,
   limits: SpoolLimits = SPOOL_LIMITS,
+  provenance: SpoolProvenance = {},
 ): Promise<SpoolWriteResult> {
   const size = Buffer.byteLength(raw, 'utf8');
   try {
@@ -170,7 +189,7 @@ export async function spoolPayload(
     const tmp = `${path}.tmp`;
     const handle = await fsp.open(tmp, 'wx', 0o600);
     try {
-      await handle.writeFile(encodeSpoolFile(raw, nowMs), 'utf8');
+      await handle.writeFile(encodeSpoolFile(raw, nowMs, provenance), 'utf8');
       await handle.sync();
     } finally {
       await handle.close();
@@ -287,7 +306,7 @@ export interface DrainOptions {
 /** One pass over the spool; see drainSpool. */
 async function drainOnce(
   dir: string,
-  deliver: (payload: string, entry: SpoolEntry) => Promise<DeliverOutcome>,
+  deliver: (payload: string, entry: SpoolEntry, provenance: SpoolProvenance) => Promise<DeliverOutcome>,
   options: DrainOptions = {},
 ): Promise<DrainResult> {
   const now = options.now ?? Date.now;
@@ -316,7 +335,10 @@ async function drainOnce(
     }
     let outcome: DeliverOutcome;
     try {
-      outcome = await deliver(decoded.payload, entry);
+      outcome = await deliver(decoded.payload, entry, {
+        occurredAt: decoded.occurredAt,
+        truncated: decoded.truncated,
+      });
     } catch (error) {
       logger?.warn('spool delivery failed; will retry', { file: entry.name, error: String(error) });
       outcome = 'retry';
@@ -350,7 +372,7 @@ const drainsInFlight = new Map<string, Promise<DrainResult>>();
  */
 export function drainSpool(
   dir: string,
-  deliver: (payload: string, entry: SpoolEntry) => Promise<DeliverOutcome>,
+  deliver: (payload: string, entry: SpoolEntry, provenance: SpoolProvenance) => Promise<DeliverOutcome>,
   options: DrainOptions = {},
 ): Promise<DrainResult> {
   const running = drainsInFlight.get(dir);
