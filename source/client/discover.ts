@@ -5,7 +5,7 @@
  */
 import { homePaths, resolveHome } from '../config/home.js';
 import { parsePidFile } from '../protocol/pidfile.js';
-import { verifyListener } from '../instance/listener-owner.js';
+import { verifyDaemon } from '../instance/daemon-identity.js';
 import { PID_FILE_MAX_BYTES, readSmallFile, TOKEN_FILE_MAX_BYTES } from '../instance/safe-file.js';
 
 export interface DaemonAddress {
@@ -65,11 +65,11 @@ export function discoverDaemon(options: DiscoverOptions = {}): DiscoverResult {
       `the PID file names process ${data.pid}, which is not running (stale PID file)`,
     );
 
-  // Before anything is sent: the port must be held by that process and by us, else another local
-  // user (a port taken while the daemon was down, a reused PID) would receive the token.
+  // Before anything is sent: the process must be ours and the daemon that wrote the file, else another
+  // local user (a reused PID, a port taken after the daemon died) would receive the token.
   const uid = ownUid();
   if (uid !== null && isLoopback(data.host)) {
-    const verdict = verifyListener(data.pid, data.port, uid);
+    const verdict = verifyDaemon(data.pid, data.processStartTime, uid);
     if (!verdict.ok)
       return fail(
         'not-our-daemon',

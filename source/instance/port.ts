@@ -5,10 +5,10 @@
 import { readFile, readdir, readlink } from 'node:fs/promises';
 import type { Server } from 'node:net';
 import { ListenError, PortConflictError, errnoOf, type PortOwnerFacts } from '../errors/daemon-errors.js';
-import { listeningInodes } from './listener-owner.js';
+import { listeningInodes } from './daemon-identity.js';
 import type { Logger } from './logger-types.js';
 
-export { listeningInodes } from './listener-owner.js';
+export { listeningInodes } from './daemon-identity.js';
 import { describeProcess, parseTasklistName, runQuiet } from './process-info.js';
 
 export interface ListenOptions {

@@ -3,6 +3,7 @@
  * together with the PID identifies a process across PID reuse; the command line does not (meow sets
  * process.title, which rewrites /proc/PID/cmdline).
  */
+import { parseProcStat as parseProcStatText } from './daemon-identity.js';
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 
@@ -35,28 +36,11 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/**
- * Parses /proc/PID/stat. The command (field 2) is in parentheses and may itself contain spaces and
- * parentheses, so the fields are counted from the last ')'.
- */
-export function parseProcStat(text: string): ProcStat | null {
-  const close = text.lastIndexOf(')');
-  if (close < 0) return null;
-  // After ')' come field 3 (state), 4 (ppid), … 22 (starttime): index 0 is field 3.
-  const fields = text
-    .slice(close + 1)
-    .trim()
-    .split(/\s+/);
-  const state = fields[0];
-  const ppid = Number(fields[1]);
-  const startTime = fields[22 - 3];
-  if (!state || !Number.isInteger(ppid) || !startTime || !/^\d+$/.test(startTime)) return null;
-  return { state, ppid, startTime };
-}
+export { parseProcStat } from './daemon-identity.js';
 
 async function readProcStat(pid: number): Promise<ProcStat | null> {
   try {
-    return parseProcStat(await readFile(`/proc/${pid}/stat`, 'utf8'));
+    return parseProcStatText(await readFile(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return null;
   }

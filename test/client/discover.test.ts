@@ -1,7 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { parseProcStat } from '../../source/instance/daemon-identity.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type AddressInfo, type Server } from 'node:net';
@@ -11,13 +12,22 @@ import { daemonUrl, discoverDaemon } from '../../source/client/discover.js';
 let listenPort = 0;
 let server: Server;
 
-function pidFile(pid: number, port = listenPort): string {
+/** The OS's start time of `pid` (Linux /proc), as the daemon records it in its PID file. */
+function startTimeOf(pid: number): string | null {
+  try {
+    return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.startTime ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function pidFile(pid: number, port = listenPort, processStartTime = startTimeOf(pid)): string {
   return JSON.stringify({
     pid,
     port,
     host: '127.0.0.1',
     startedAt: '2025-01-01T00:00:00.000Z',
-    processStartTime: null,
+    processStartTime,
     version: '0.1.0',
     nodeVersion: process.version,
     argv: [],
@@ -90,42 +100,18 @@ describe('discoverDaemon', () => {
   });
 
   test(
-    'a port the PID file names but its process does not hold: nothing is sent (not-our-daemon)',
-    { skip: process.platform !== 'linux' && 'the listener is verified through /proc (Linux)' },
-    async () => {
-      // Another process of ours holds the port; the PID file names this process.
-      const child = spawn(
-        process.execPath,
-        [
-          '-e',
-          "const s=require('net').createServer().listen(0,'127.0.0.1',()=>console.log(s.address().port))",
-        ],
-        { stdio: ['ignore', 'pipe', 'inherit'] },
-      );
-      try {
-        const port = await new Promise<number>((resolve) =>
-          child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))),
-        );
-        writeFileSync(join(home, 'daemon.pid'), pidFile(process.pid, port));
-        writeFileSync(join(home, 'token'), 'secret-token\n');
-        const result = discoverDaemon({ home });
-        assert.equal(result.ok === false && result.code, 'not-our-daemon');
-        assert.match(result.ok ? '' : result.reason, new RegExp(`not held by process ${process.pid}`));
-        writeFileSync(join(home, 'daemon.pid'), pidFile(child.pid!, port));
-        assert.equal(discoverDaemon({ home }).ok, true, 'the process that holds it is verified');
-      } finally {
-        child.kill('SIGKILL');
-      }
-    },
-  );
-
-  test(
-    "nothing listening on the PID file's port: not-our-daemon",
-    { skip: process.platform !== 'linux' },
+    'a reused PID (another start time) or a process without a recorded start time: not-our-daemon',
+    { skip: process.platform !== 'linux' && 'the daemon is verified through /proc (Linux)' },
     () => {
-      writeFileSync(join(home, 'daemon.pid'), pidFile(process.pid, 1));
-      const result = discoverDaemon({ home });
-      assert.equal(result.ok === false && result.code, 'not-our-daemon');
+      writeFileSync(join(home, 'token'), 'secret-token\n');
+      writeFileSync(join(home, 'daemon.pid'), pidFile(process.pid, listenPort, '1'));
+      const reused = discoverDaemon({ home });
+      assert.equal(reused.ok === false && reused.code, 'not-our-daemon');
+      assert.match(reused.ok ? '' : reused.reason, /not the daemon that wrote the PID file/);
+      writeFileSync(join(home, 'daemon.pid'), pidFile(process.pid, listenPort, null));
+      assert.equal(discoverDaemon({ home }).ok, false);
+      writeFileSync(join(home, 'daemon.pid'), pidFile(process.pid));
+      assert.equal(discoverDaemon({ home }).ok, true, 'the process that wrote it is verified');
     },
   );
 

@@ -12,6 +12,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { httpHandler } from '../../source/claude/settings.js';
+import { parseProcStat } from '../../source/instance/daemon-identity.js';
 import { spoolFileName } from '../../source/store/spool.js';
 import {
   connectViewer,
@@ -104,7 +105,7 @@ test('a FIFO as daemon.pid or token never blocks `mpm-mon hook`: it exits 0 at o
           port,
           host: '127.0.0.1',
           startedAt: new Date().toISOString(),
-          processStartTime: null,
+          processStartTime: parseProcStat(fs.readFileSync('/proc/self/stat', 'utf8'))?.startTime ?? null,
           version: '0.1.0',
           nodeVersion: process.version,
           argv: [],
