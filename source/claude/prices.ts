@@ -4,7 +4,7 @@
  * keyed by a model id or its prefix). A model no entry matches has no price: its cost is null, never
  * a guess. Pure.
  */
-import type { TokenTotals } from '../sessions/types.js';
+import type { TokenTotals } from '../protocol/session.js';
 
 export const PRICES_AS_OF = '2025-11-24';
 

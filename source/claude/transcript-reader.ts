@@ -12,7 +12,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { errorCodeOf } from '../errors/base.js';
-import { ZERO_TOKENS, type TranscriptFigures } from '../sessions/types.js';
+import { ZERO_TOKENS, type TranscriptFigures } from '../protocol/session.js';
 import { contextPercent, costUsd, type PriceTable } from './prices.js';
 import { consume, createTally, totals, type TranscriptTally } from './transcript.js';
 

@@ -7,7 +7,7 @@
  * Lines are taken whole: bytes after the last newline wait for the next read; a line longer than
  * `maxLineBytes` is skipped (counted), so memory stays bounded whatever the file holds.
  */
-import { ZERO_TOKENS, type TokenTotals } from '../sessions/types.js';
+import { ZERO_TOKENS, type TokenTotals } from '../protocol/session.js';
 
 export interface MessageUsage {
   model: string;

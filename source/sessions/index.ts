@@ -1,4 +1,3 @@
-export * from './types.js';
 export * from './model.js';
 export * from './view.js';
 export { waitKind } from './waiting.js';

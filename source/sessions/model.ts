@@ -15,7 +15,7 @@
  */
 import type { MonEvent } from '../protocol/event.js';
 import { agentIdOf, durationField, eventTime, record, text, toolNameOf, toolUseId } from './event-fields.js';
-import type { SessionState, Subagent, ToolCall, TurnFailure } from './types.js';
+import type { SessionState, Subagent, ToolCall, TurnFailure } from '../protocol/session.js';
 import { showsMovedOn, waitKind } from './waiting.js';
 
 export interface ToolAggregate {

@@ -8,7 +8,7 @@ import {
   type Subagent,
   type ToolStat,
   type TranscriptFigures,
-} from './types.js';
+} from '../protocol/session.js';
 
 /** The figures of a session whose transcript was not read (yet). */
 export const NO_FIGURES: TranscriptFigures = Object.freeze({

@@ -1,4 +1,4 @@
-/** A Claude Code session as mpm-mon models it (DESIGN.md "Sessions"): the shapes, no logic. */
+/** A Claude Code session as mpm-mon models and serves it (DESIGN.md "Sessions"): the wire shapes, no logic. */
 
 export type SessionState = 'active' | 'waiting' | 'failed' | 'ended';
 
