@@ -26,6 +26,9 @@ import { readProcessStartTime } from '../instance/process-info.js';
 import { allowedHosts } from './request-guard.js';
 import { ensureToken } from '../instance/token.js';
 import { DaemonHealth } from './daemon-health.js';
+import { SessionTracker } from './session-tracker.js';
+import { claudeProjectsDir } from '../claude/transcript-reader.js';
+import { priceTable } from '../claude/prices.js';
 
 export interface DaemonOptions {
   config: Config;
@@ -54,6 +57,7 @@ export class Daemon {
   listener!: Listener;
   ingestor!: Ingestor;
   health!: DaemonHealth;
+  sessions!: SessionTracker;
   private pidLock: PidFileLock | null = null;
   private stopping: Promise<void> | null = null;
   private producers = 0;
@@ -102,13 +106,22 @@ export class Daemon {
         maxBytes: config.journal.maxBytes,
         logger: this.logger,
       });
+      this.sessions = new SessionTracker({
+        root: claudeProjectsDir(),
+        prices: priceTable(config.prices),
+        logger: this.logger,
+      });
+      await this.sessions.seed(this.store, config.events.ringSize);
       this.listener = this.createListener();
       this.ingestor = new Ingestor({
         store: this.store,
         config: config.events,
         secret: this.token,
         counters: this.counters,
-        publish: (events) => this.listener.broadcaster.publish(events),
+        publish: (events) => {
+          this.listener.broadcaster.publish(events);
+          this.sessions.observe(events);
+        },
         logger: this.logger,
       });
       this.health = new DaemonHealth(this);
@@ -248,6 +261,7 @@ export class Daemon {
         status: () => this.status(),
         diagnostics: () => this.health.diagnostics(),
         metrics: () => this.health.metrics(),
+        sessions: () => this.sessions.answer(),
         ingestBody: (body, producer, source) => this.ingestor.ingestBody(body, producer, source),
         onRefused,
         logger: this.logger,
@@ -261,6 +275,7 @@ export class Daemon {
         hello: (replayFrom) => this.hello(replayFrom),
         latestHealth: (): HealthReport | null => this.health.latest(),
         diagnostics: () => this.health.diagnostics(),
+        sessions: () => this.sessions.answer(),
         onRefused,
         onProducersChanged: (count) => (this.producers = count),
         logger: this.logger,
@@ -278,6 +293,7 @@ export class Daemon {
       this.ingestor?.refuseNew();
       this.listener?.announceShutdown(reason, restarting);
       await this.ingestor?.settled();
+      await this.sessions?.stop();
       await this.listener?.close(Math.min(250, budget / 4));
       await this.store?.close();
     })();

@@ -14,6 +14,7 @@ import {
   type HelloMessage,
   type HistoryAck,
   type HistoryRequest,
+  type SessionsAnswer,
 } from '../protocol/messages.js';
 import type { MonEvent } from '../protocol/event.js';
 import type { Broadcaster, ReplaySource } from './broadcaster.js';
@@ -31,6 +32,7 @@ export interface SocketDeps {
   hello: (replayFrom: number | null) => HelloMessage;
   latestHealth: () => HealthReport | null;
   diagnostics: () => Promise<unknown>;
+  sessions: () => SessionsAnswer;
   onRefused: (
     code: 'unauthorized' | 'forbidden_origin' | 'forbidden_host',
     message: string,
@@ -111,6 +113,9 @@ export function createSocketServer(
     socket.on('diagnostics', (ack?: unknown) => {
       if (typeof ack !== 'function') return;
       void deps.diagnostics().then((answer) => (ack as (answer: unknown) => void)(answer));
+    });
+    socket.on('sessions', (ack?: unknown) => {
+      if (typeof ack === 'function') (ack as (answer: SessionsAnswer) => void)(deps.sessions());
     });
     void getBroadcaster().attach(socket, since, deps.store);
   });
