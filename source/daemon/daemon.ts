@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import type { Config } from '../config/schema.js';
 import { homePaths, type HomePaths } from '../config/home.js';
+import type { RefusalCode } from '../protocol/event.js';
 import type { HealthReport } from '../protocol/health.js';
 import type { HelloMessage, StatusResponse } from '../protocol/messages.js';
 import type { PidFileData } from '../protocol/pidfile.js';
@@ -29,6 +30,13 @@ import { DaemonHealth } from './daemon-health.js';
 import { SessionTracker } from './session-tracker.js';
 import { claudeProjectsDir } from '../claude/transcript-reader.js';
 import { priceTable } from '../claude/prices.js';
+
+/** Refusals that clear by themselves: a spooled payload stays spooled and is tried again. */
+const RETRY_LATER: ReadonlySet<RefusalCode> = new Set([
+  'journal_unavailable',
+  'store_unavailable',
+  'shutting_down',
+]);
 
 export interface DaemonOptions {
   config: Config;
@@ -111,20 +119,17 @@ export class Daemon {
         prices: priceTable(config.prices),
         logger: this.logger,
       });
-      await this.sessions.seed(this.store, config.events.ringSize);
+      this.sessions.follow(this.store, Math.max(0, this.store.lastSeq - config.events.ringSize));
       this.listener = this.createListener();
       this.ingestor = new Ingestor({
         store: this.store,
         config: config.events,
         secret: this.token,
         counters: this.counters,
-        publish: (events) => {
-          this.listener.broadcaster.publish(events);
-          this.sessions.observe(events);
-        },
         logger: this.logger,
       });
       this.health = new DaemonHealth(this);
+      this.listener.broadcaster.follow(this.store);
       const port = await this.listener.open();
       await this.pidLock.update({ port });
       this.logger.info('daemon listening', {
@@ -214,9 +219,7 @@ export class Daemon {
         async (payload) => {
           const answer = await this.ingestor.ingestOne(payload, 'spool', 'spool');
           if (answer.ok) return 'ok';
-          return answer.error.code === 'journal_unavailable' || answer.error.code === 'shutting_down'
-            ? 'retry'
-            : 'reject';
+          return RETRY_LATER.has(answer.error.code) ? 'retry' : 'reject';
         },
         { logger: this.logger },
       );
@@ -295,6 +298,7 @@ export class Daemon {
       await this.ingestor?.settled();
       await this.sessions?.stop();
       await this.listener?.close(Math.min(250, budget / 4));
+      this.listener?.broadcaster.unfollow();
       await this.store?.close();
     })();
     let timer: NodeJS.Timeout | undefined;
@@ -316,6 +320,7 @@ export class Daemon {
   private async releaseAfterFailedStart(): Promise<void> {
     try {
       await this.listener?.close(0);
+      this.listener?.broadcaster.unfollow();
       await this.store?.close();
     } catch {
       // The start-up error is what the user needs to see.

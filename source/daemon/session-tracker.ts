@@ -13,6 +13,7 @@ import {
   TranscriptFile,
   type ReaderOptions,
 } from '../claude/transcript-reader.js';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../instance/logger-types.js';
 import type { MonEvent } from '../protocol/event.js';
 import type { SessionsAnswer } from '../protocol/messages.js';
@@ -53,6 +54,11 @@ export interface ModelTotals {
 
 const KINDS = ['input', 'output', 'cacheRead', 'cacheWrite'] as const;
 const QUEUE_LIMIT = 10_000;
+const TAIL_RETRY_MS = 1000;
+
+export interface TailSource {
+  tail(since: number, signal?: AbortSignal): AsyncIterable<MonEvent[]>;
+}
 
 export class SessionTracker {
   private state: SessionsState;
@@ -64,6 +70,7 @@ export class SessionTracker {
   private settleTimer: NodeJS.Timeout | null = null;
   private working: Promise<void> | null = null;
   private stopped = false;
+  private following: AbortController | null = null;
   private readonly reader: ReaderOptions;
   readonly readerStats = createReaderStats();
   private readonly counted = new Map<string, Record<string, TokenTotals>>();
@@ -82,19 +89,29 @@ export class SessionTracker {
     this.scheduleWork(this.options.debounceMs ?? 50);
   }
 
-  /** Rebuilds the sessions from what the store still holds in memory (at start-up). */
-  async seed(
-    store: { lastSeq: number; readSince(since: number, limit: number): Promise<MonEvent[]> },
-    count: number,
-  ): Promise<void> {
-    let since = Math.max(0, store.lastSeq - count);
-    for (;;) {
-      const chunk = await store.readSince(since, 1000);
-      if (chunk.length === 0) break;
-      this.observe(chunk);
-      since = chunk.at(-1)!.seq;
-      if (chunk.length < 1000) break;
-    }
+  /**
+   * Follows the store's tail from `from` (at start-up: the last ring's worth, so the sessions are
+   * rebuilt from what the store holds) until `stop`. A failing tail is read again a second later.
+   */
+  follow(store: TailSource, from: number): void {
+    this.following?.abort();
+    const following = new AbortController();
+    this.following = following;
+    let since = from;
+    void (async () => {
+      while (!following.signal.aborted) {
+        try {
+          for await (const batch of store.tail(since, following.signal)) {
+            this.observe(batch);
+            if (batch.length > 0) since = batch.at(-1)!.seq;
+          }
+        } catch (error) {
+          if (following.signal.aborted) return;
+          this.options.logger.warn('sessions: store tail failed; retrying', { error: String(error) });
+        }
+        if (!following.signal.aborted) await delay(TAIL_RETRY_MS, undefined, { ref: false }).catch(() => {});
+      }
+    })();
   }
 
   /** Every session in the Sessions view's order (waiting first). */
@@ -146,6 +163,7 @@ export class SessionTracker {
   /** Stops reading; what is being read finishes. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.following?.abort();
     if (this.workTimer) clearTimeout(this.workTimer);
     if (this.settleTimer) clearTimeout(this.settleTimer);
     await this.working;

@@ -153,5 +153,23 @@ describe('sessions against the real daemon', () => {
     } finally {
       await daemon.stop();
     }
+
+    // After a restart the sessions are rebuilt from the stored events, and the transcripts read again.
+    const again = await startDaemon(h);
+    try {
+      const rebuilt = await waitFor(() => {
+        const list = sessionsJson(h);
+        return list.find((session) => session.sessionId === 'sess-failed')?.tokens.output === 300 ? list : null;
+      }, 'the sessions after a restart', 10_000);
+      assert.deepEqual(
+        rebuilt.map((session) => [session.sessionId, session.state, session.toolFailures]),
+        [
+          ['sess-wait', 'waiting', 0],
+          ['sess-failed', 'failed', 1],
+        ],
+      );
+    } finally {
+      await again.stop();
+    }
   });
 });
