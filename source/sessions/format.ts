@@ -13,10 +13,10 @@ export function tokenSum(tokens: TokenTotals): number {
   return tokens.input + tokens.output + tokens.cacheRead + tokens.cacheWrite;
 }
 
-/** `in 1.2k out 340 cache 12k/3.4k`, or its compact form `15k`. */
+/** `in 1.2k out 340 cache read 12k write 3.4k`, or its compact form `15k` (the sum). */
 export function formatTokens(tokens: TokenTotals, compact = false): string {
   if (compact) return tokenSum(tokens) === 0 ? '-' : formatCount(tokenSum(tokens));
-  return `in ${formatCount(tokens.input)} out ${formatCount(tokens.output)} cache ${formatCount(tokens.cacheRead)}r/${formatCount(tokens.cacheWrite)}w`;
+  return `in ${formatCount(tokens.input)} out ${formatCount(tokens.output)} cache read ${formatCount(tokens.cacheRead)} write ${formatCount(tokens.cacheWrite)}`;
 }
 
 /** `$0.42`, `$0.0031`, `-` when unknown. */
