@@ -11,9 +11,9 @@ export function record(value: unknown): Data {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Data) : {};
 }
 
-/** When it happened: the hook's `occurredAt` when the event has one, else when the daemon stored it. */
+/** When it happened: the hook's `occurredAt` (a spooled event keeps it), else when the daemon stored it. */
 export function eventTime(event: MonEvent): string {
-  return text((event as MonEvent & { occurredAt?: unknown }).occurredAt) ?? event.receivedAt;
+  return text(event.occurredAt) ?? event.receivedAt;
 }
 
 /**
@@ -21,7 +21,7 @@ export function eventTime(event: MonEvent): string {
  * SubagentStart and SubagentStop it is the subagent they are about.
  */
 export function agentIdOf(event: MonEvent): string | null {
-  return text((event as MonEvent & { agentId?: unknown }).agentId) ?? text(record(event.data).agent_id);
+  return text(event.agentId) ?? text(record(event.data).agent_id);
 }
 
 /** The tool_use_id that pairs PreToolUse with PostToolUse or PostToolUseFailure, if any. */

@@ -44,12 +44,14 @@ export function eventBuilder(
         seq,
         id: `id-${seq}`,
         receivedAt: new Date(at).toISOString(),
+        occurredAt: new Date(at).toISOString(),
         type: typeof data.hook_event_name === 'string' ? data.hook_event_name : '',
         sessionId: typeof data.session_id === 'string' ? data.session_id : '',
         source: 'hook',
         tool: typeof data.tool_name === 'string' ? data.tool_name : null,
         cwd: typeof data.cwd === 'string' ? data.cwd : null,
         data,
+        ...(typeof data.agent_id === 'string' ? { agentId: data.agent_id } : {}),
       };
     },
     event(type, fields = {}, options = {}) {

@@ -127,8 +127,9 @@ describe('summaries', () => {
 
 describe('tool pairing in the TUI (the session model)', () => {
   test('PreToolUse then PostToolUse with the same tool_use_id gives the duration', () => {
-    const pre = makeEvent('PreToolUse', { seq: 1, receivedAt: '2025-06-01T10:00:00.000Z' });
-    const post = makeEvent('PostToolUse', { seq: 2, receivedAt: '2025-06-01T10:00:02.500Z' });
+    const at = (iso: string) => ({ receivedAt: iso, occurredAt: iso });
+    const pre = makeEvent('PreToolUse', { seq: 1, ...at('2025-06-01T10:00:00.000Z') });
+    const post = makeEvent('PostToolUse', { seq: 2, ...at('2025-06-01T10:00:02.500Z') });
     let state = reduce(createTuiState({ bufferSize: 10 }, 0), { type: 'events', events: [pre], now: 0 });
     assert.equal(toolCallOf(state.sessions, pre)?.status, 'running');
     state = reduce(state, { type: 'events', events: [post], now: 0 });
