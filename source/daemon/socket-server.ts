@@ -85,7 +85,9 @@ export function createSocketServer(
     const error = new Error(refusal.message) as Error & { data?: unknown };
     error.data = { code: refusal.code };
     next(error);
-    socket.conn.close();
+    // Socket.IO queues the refusal after this middleware returns: close once it is queued, and
+    // engine.io's close then waits for it to be written (closing at once lost it: no connect_error).
+    setImmediate(() => socket.conn.close());
   };
 
   const authenticate = (socket: Socket, next: (error?: Error) => void): void => {
