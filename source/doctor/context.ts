@@ -35,7 +35,7 @@ export interface DaemonProbe {
   host: string;
   port: number;
   /** Where host and port came from. */
-  from: 'pid-file' | 'config';
+  from: 'pid-file' | 'config' | 'flags';
   /** The PID a live PID file names, else null. */
   pid: number | null;
   health: ProbeOutcome;
@@ -160,20 +160,24 @@ export function createContext(options: DoctorContextOptions): DoctorContext {
     const pid = await pidFile();
     const live = pid.ok && pid.inspection.state === 'live' && pid.inspection.data ? pid.inspection : null;
     const cfg = await config();
-    const target = live?.data
-      ? { host: live.data.host, port: live.data.port, from: 'pid-file' as const }
-      : {
-          host: cfg.ok ? cfg.resolved.config.host : '127.0.0.1',
-          port: cfg.ok ? cfg.resolved.config.port : 8765,
-          from: 'config' as const,
-        };
+    // `doctor --port 9000` checks port 9000, whatever the PID file says.
+    const asked = cfg.ok && (flags.port !== undefined || flags.host !== undefined);
+    const target =
+      live?.data && !asked
+        ? { host: live.data.host, port: live.data.port, from: 'pid-file' as const }
+        : {
+            host: cfg.ok ? cfg.resolved.config.host : '127.0.0.1',
+            port: cfg.ok ? cfg.resolved.config.port : 8765,
+            from: asked ? ('flags' as const) : ('config' as const),
+          };
+    const ours = live?.data?.port === target.port;
     const [health, status] = await Promise.all([
       probe(target, '/health', { timeoutMs }),
       probe(target, '/status', { timeoutMs }),
     ]);
     return {
       ...target,
-      pid: live?.pid ?? null,
+      pid: ours ? (live?.pid ?? null) : null,
       health,
       status,
       reachable: health.kind === 'answer' && isHealthBody(health.body),
