@@ -110,7 +110,7 @@ export function describeProblem(problem: ArgvProblem, invoke = 'mpm-mon'): strin
     case 'unknown-command':
       return (
         `mpm-mon: unknown command "${problem.command}".` +
-        (problem.suggestion ? ` Did you mean \`${invoke} ${problem.suggestion}\`?` : '') +
+        (problem.suggestion ? ` Did you mean \`${problem.suggestion}\`?` : '') +
         `\nRun \`${invoke} --help\` for the list of commands.`
       );
     case 'unknown-flag':

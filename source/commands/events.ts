@@ -7,6 +7,8 @@
 import { discoverDaemon, type DaemonAddress } from '../client/discover.js';
 import { DashboardClient } from '../client/dashboard-client.js';
 import { homePaths, resolveHome } from '../config/home.js';
+import { localizeCommand } from '../errors/localize.js';
+import { invocation } from '../instance/invocation.js';
 import { DaemonUnreachableError } from '../errors/connection-errors.js';
 import type { MonEvent } from '../protocol/event.js';
 import { eventMatcher, type EventFilter } from '../protocol/event-filter.js';
@@ -150,6 +152,7 @@ async function fromDisk(
   why: string,
 ): Promise<MonEvent[]> {
   const dir = homePaths(resolveHome()).journalDir;
-  err.write(`mpm-mon events: ${why}; reading the journal on disk (${dir}). For live events: mpm-mon start\n`);
+  const start = localizeCommand('mpm-mon start', invocation().command);
+  err.write(`mpm-mon events: ${why}; reading the journal on disk (${dir}). For live events: ${start}\n`);
   return readJournalDir(dir, filter, want);
 }

@@ -1,6 +1,7 @@
 /** Parses the command line (meow) and runs one command, loading only what that command needs. */
 import meow, { type AnyFlags } from 'meow';
 import { presentFailure } from '../errors/present.js';
+import { invocation } from '../instance/invocation.js';
 import { VERSION } from '../protocol/version.js';
 import { describeProblem, readArgv } from './argv.js';
 import { exitQuietlyOnClosedPipe } from './closed-pipe.js';
@@ -60,7 +61,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (shape.problem) {
-    process.stderr.write(`${describeProblem(shape.problem)}\n`);
+    process.stderr.write(`${describeProblem(shape.problem, invocation().command)}\n`);
     return 2;
   }
   if (shape.command === 'help') return help(shape.positionals[1]);
@@ -162,7 +163,10 @@ function help(name: string | undefined): number {
   const spec = commandSpec(name);
   if (!spec) {
     const problem = readArgv([name]).problem;
-    process.stderr.write(`${problem ? describeProblem(problem) : `mpm-mon: unknown command "${name}".`}\n`);
+    const text = problem
+      ? describeProblem(problem, invocation().command)
+      : `mpm-mon: unknown command "${name}".`;
+    process.stderr.write(`${text}\n`);
     return 2;
   }
   process.stdout.write(commandHelp(spec));
@@ -183,7 +187,7 @@ async function daemonAddressFor(
 
 /** Expected failures are structured errors, printed without a stack; anything else is a bug. */
 export function reportFailure(error: unknown, json: boolean, verbose: boolean): number {
-  const failure = presentFailure(error, { verbose });
+  const failure = presentFailure(error, { verbose, invoke: invocation().command });
   process.stderr.write(`${json ? JSON.stringify(failure.json) : failure.text}\n`);
   return failure.exitCode;
 }

@@ -45,7 +45,12 @@ export async function runViewer(options: ViewerOptions): Promise<number> {
     // Nothing to attach to: the guided report says why and what to type, instead of an empty screen.
     const { buildReport, renderReportText } = await import('../errors/report.js');
     const { detectTextStyle } = await import('../errors/text-style.js');
-    const report = buildReport({ platform: currentPlatform(), errors: [error] });
+    const { invocation } = await import('../instance/invocation.js');
+    const report = buildReport({
+      platform: currentPlatform(),
+      errors: [error],
+      invoke: invocation().command,
+    });
     const style = detectTextStyle({
       ascii: options.ascii,
       color: options.color,

@@ -64,11 +64,11 @@ describe('the command line', () => {
     const h = home();
     const command = runCli(h, ['stauts']);
     assert.equal(command.code, 2);
-    assert.match(command.stderr, /unknown command "stauts"\. Did you mean `mpm-mon status`\?/);
+    assert.match(command.stderr, /unknown command "stauts"\. Did you mean `status`\?/);
     const flag = runCli(h, ['events', '--folow']);
     assert.equal(flag.code, 2);
     assert.match(flag.stderr, /unknown option --folow\. Did you mean --follow\?/);
-    assert.match(runCli(h, ['help', 'evnets']).stderr, /Did you mean `mpm-mon events`\?/);
+    assert.match(runCli(h, ['help', 'evnets']).stderr, /Did you mean `events`\?/);
   });
 
   test('--last abc says what is expected, with a valid example', () => {
