@@ -126,6 +126,7 @@ describe('the command line: values', () => {
       seq,
       id: `id${seq}`,
       receivedAt,
+      occurredAt: receivedAt,
       type,
       sessionId,
       source: 'hook',
