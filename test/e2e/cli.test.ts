@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
   CLI,
@@ -199,5 +201,28 @@ describe('the command line', () => {
     } finally {
       await daemon.stop();
     }
+  });
+
+  test('a config file that is not JSON: reported as such, with line and column and what to do', () => {
+    const h = home();
+    writeFileSync(join(h.path, 'config.json'), '{\n  "port": 9000,\n}\n');
+    for (const args of [['--no-start'], ['doctor']]) {
+      const result = runCli(h, args, undefined, { HOME: h.path });
+      const text = (result.stdout + result.stderr).replace(/\s+/g, ' ');
+      assert.equal(result.code, 1, args.join(' '));
+      assert.match(text, /config\.json is not valid JSON \(line 3, column 1\)/, text);
+      assert.match(text, /mv "[^"]+config\.json" "[^"]+config\.json\.broken"/);
+      assert.doesNotMatch(text, /invalid value .* for "\(file\)"|position \d+/);
+    }
+  });
+
+  test('a home that cannot be created is a home error, not UNEXPECTED or a config error', () => {
+    const h = home();
+    const file = join(h.path, 'a-file');
+    writeFileSync(file, '');
+    const result = runCli(h, ['start'], undefined, { MPM_MON_HOME: join(file, 'home') });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /HOME_NOT_WRITABLE/);
+    assert.doesNotMatch(result.stderr, /UNEXPECTED|CONFIG_INVALID|probably a bug/);
   });
 });
