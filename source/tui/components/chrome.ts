@@ -35,21 +35,23 @@ export function headerLines(state: TuiState, theme: Theme, width: number, addres
       Math.max(0, (state.now - Date.parse(hello.startedAt)) / 1000 - hello.uptimeSeconds)
     : null;
   const rate = ratePerSecond(state.rate, state.now);
+  // Away from the daemon its figures are stale: no health, viewer count or ticking uptime until it is back.
+  const live = state.connection.kind === 'connected';
   const segments: Segment[] = [connectionSegment(state, theme, narrow)];
   segments.push({ text: address, dim: true });
-  if (uptime !== null) segments.push({ text: `up ${formatUptime(uptime)}` });
+  if (uptime !== null && live) segments.push({ text: `up ${formatUptime(uptime)}` });
   segments.push({ text: `${rate < 10 ? rate.toFixed(1) : Math.round(rate)} ev/s` });
-  if (state.health)
+  if (state.health && live)
     segments.push({
       text: `${statusSymbol(theme, state.health.status)} ${narrow ? '' : 'health '}${state.health.status}`,
       color: statusColor(state.health.status),
     });
-  if (state.status) {
+  if (state.status && live) {
     const viewers = state.status.clients.viewers;
     segments.push({ text: `${viewers} ${narrow ? 'vw' : viewers === 1 ? 'viewer' : 'viewers'}` });
   }
   const breaker = state.health?.breaker;
-  if (breaker)
+  if (breaker && live)
     segments.push({
       text: `${narrow ? 'brk' : 'breaker'} ${breaker.state}`,
       color: breaker.state === 'closed' ? undefined : breaker.state === 'open' ? 'red' : 'yellow',
