@@ -291,4 +291,13 @@ describe('a header to trust', () => {
     assert.match(text, /reconnecting in 1s, attempt 2/);
     assert.doesNotMatch(text, /health pass|viewers|up \d/);
   });
+
+  test('events pushed out of the buffer are called older and stored, not dropped, and not in alarm colour', () => {
+    const state = withEvents(15, 10);
+    const segments = headerLines(state, makeTheme({ color: true, ascii: false }), 120, 'a').flat();
+    const older = segments.find((segment) => /older/.test(segment.text));
+    assert.equal(older?.text, '5 older than the buffer (stored)');
+    assert.equal(older?.color, undefined);
+    assert.ok(!segments.some((segment) => /dropped/.test(segment.text)));
+  });
 });

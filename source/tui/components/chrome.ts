@@ -79,7 +79,13 @@ export function headerLines(state: TuiState, theme: Theme, width: number, addres
   if (state.ui.filter.terms.length > 0)
     flags.push({ text: narrow ? 'filtered' : `filter: ${state.ui.filter.source}`, color: 'cyan' });
   if (state.buffer.dropped > 0)
-    flags.push({ text: `${narrow ? 'drop' : 'dropped'} ${state.buffer.dropped}`, color: 'yellow' });
+    // Older events scrolled out of this viewer's buffer; they are still stored (not lost): no alarm colour.
+    flags.push({
+      text: narrow
+        ? `${state.buffer.dropped} older`
+        : `${state.buffer.dropped} older than the buffer (stored)`,
+      dim: true,
+    });
   if (state.missed > 0) flags.push({ text: `missed ${state.missed}`, color: 'red' });
   const tabsWidth = tabs.reduce((sum, tab) => sum + tab.text.length, 0);
   const keptFlags = fitSegments(flags, Math.max(0, width - 1 - tabsWidth - 1));
