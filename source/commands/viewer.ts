@@ -65,5 +65,15 @@ export async function runViewer(options: ViewerOptions): Promise<number> {
     return runPlainStream({ ...daemon, json: options.json });
   }
   const { runTui } = await import('../tui/run.js');
-  return runTui({ ...daemon, ascii: options.ascii, color: options.color, bufferSize: TUI_BUFFER_SIZE });
+  const rediscover = () => {
+    const found = discoverDaemon();
+    return found.ok ? found.daemon : null;
+  };
+  return runTui({
+    ...daemon,
+    ascii: options.ascii,
+    color: options.color,
+    bufferSize: TUI_BUFFER_SIZE,
+    rediscover,
+  });
 }
