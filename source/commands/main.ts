@@ -30,6 +30,7 @@ interface ParsedFlags {
   ascii?: boolean;
   start?: boolean;
   mouse: boolean;
+  notify?: boolean;
   logLevel?: string;
   scope?: string;
   dryRun?: boolean;
@@ -110,6 +111,10 @@ export async function main(argv: string[]): Promise<number> {
           type: flags.type,
         });
       }
+      case 'sessions': {
+        const { runSessions } = await import('./sessions.js');
+        return await runSessions({ json, session: flags.session });
+      }
       case 'doctor': {
         const { runDoctor } = await import('./doctor.js');
         return await runDoctor({
@@ -143,7 +148,12 @@ export async function main(argv: string[]): Promise<number> {
       }
       case '': {
         const { runViewer } = await import('./viewer.js');
-        return await runViewer({ ...common, ascii: flags.ascii === true, start: flags.start !== false });
+        return await runViewer({
+          ...common,
+          ascii: flags.ascii === true,
+          start: flags.start !== false,
+          notify: flags.notify === true,
+        });
       }
       default:
         // readArgv refused every other name already.

@@ -40,6 +40,11 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'daemon', type: 'boolean', help: 'run the daemon in the foreground' },
   { name: 'start', type: 'boolean', help: 'start the daemon (--no-start: refuse to)' },
   { name: 'mouse', type: 'boolean', negated: true, help: 'no mouse reporting' },
+  {
+    name: 'notify',
+    type: 'boolean',
+    help: 'ring the bell when a session starts waiting for you (config notify: bell | osc9 | osc777)',
+  },
   { name: 'logLevel', type: 'string', value: 'L', help: 'debug | info | warn | error' },
   { name: 'scope', type: 'string', value: 'S', help: 'user | project | local (default user)' },
   { name: 'dryRun', type: 'boolean', help: 'show what would change, write nothing' },
@@ -68,7 +73,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'live TUI attached to the daemon (starts it in the background if none runs)',
     description:
       'When stdout is not a terminal it prints the live event stream as lines instead (NDJSON with --json).',
-    flags: ['daemon', 'start', 'mouse', 'logLevel'],
+    flags: ['daemon', 'start', 'mouse', 'notify', 'logLevel'],
     examples: ['mpm-mon', 'mpm-mon --no-start --ascii', 'mpm-mon --json | jq .type'],
   },
   {
@@ -115,6 +120,12 @@ export const COMMANDS: readonly CommandSpec[] = [
       'mpm-mon events --session 3f2a --json | jq .tool',
       'mpm-mon events --follow',
     ],
+  },
+  {
+    name: 'sessions',
+    summary: 'one row per Claude Code session (--json: one object per line; --session ID: its detail)',
+    flags: ['session'],
+    examples: ['mpm-mon sessions', 'mpm-mon sessions --json', 'mpm-mon sessions --session 3f2a'],
   },
   {
     name: 'hook',

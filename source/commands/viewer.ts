@@ -16,6 +16,8 @@ export interface ViewerOptions {
   color: boolean;
   ascii: boolean;
   start: boolean;
+  /** `--notify`: tell when a session starts waiting (how: the config key `notify`, else the bell). */
+  notify: boolean;
   configFlags: Record<string, unknown>;
 }
 
@@ -69,11 +71,14 @@ export async function runViewer(options: ViewerOptions): Promise<number> {
     const found = discoverDaemon();
     return found.ok ? found.daemon : null;
   };
+  const configured = loadConfig({ flags: options.configFlags }).config.notify;
+  const notify = options.notify && configured === 'off' ? 'bell' : configured;
   return runTui({
     ...daemon,
     ascii: options.ascii,
     color: options.color,
     bufferSize: TUI_BUFFER_SIZE,
     rediscover,
+    notify,
   });
 }
