@@ -56,6 +56,11 @@ export interface DashboardClientOptions {
   connectTimeoutMs?: number;
   random?: () => number;
   now?: () => number;
+  /**
+   * Asked before each reconnect attempt: where the daemon is now (e.g. the PID file read again), so a
+   * daemon that came back on another port (or with a new token) is found. Null keeps the last address.
+   */
+  rediscover?: () => { host: string; port: number; token: string } | null;
 }
 
 type DashboardSocket = Socket<DashboardServerToClient, DashboardClientToServer>;
@@ -63,7 +68,7 @@ type DashboardSocket = Socket<DashboardServerToClient, DashboardClientToServer>;
 export class DashboardClient {
   private readonly socket: DashboardSocket;
   private readonly handlers: DashboardClientHandlers;
-  private readonly options: DashboardClientOptions;
+  private options: DashboardClientOptions;
   private seq: number;
   private attempt = 0;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -90,6 +95,11 @@ export class DashboardClient {
   /** The last seq delivered (what the next handshake sends as `since`). */
   get lastSeq(): number {
     return this.seq;
+  }
+
+  /** Where it connects now (it follows `rediscover`). */
+  get address(): { host: string; port: number } {
+    return { host: this.options.host, port: this.options.port };
   }
 
   get state(): ConnectionState {
@@ -198,8 +208,20 @@ export class DashboardClient {
       this.retryTimer = null;
       if (this.stopped) return;
       this.setState({ kind: 'reconnecting', attempt: this.attempt, inMs: 0, retryAt: now + inMs, error });
+      this.followDaemon();
       this.socket.connect();
     }, inMs);
+  }
+
+  /** Points the next connect at where `rediscover` says the daemon is now. */
+  private followDaemon(): void {
+    const found = this.options.rediscover?.();
+    if (!found || found.port <= 0) return;
+    const { host, port, token } = found;
+    if (host === this.options.host && port === this.options.port && token === this.options.token) return;
+    this.options = { ...this.options, host, port, token };
+    // socket.io-client's Manager opens its engine on `uri` at each connect.
+    (this.socket.io as unknown as { uri: string }).uri = daemonUrl({ host, port });
   }
 
   private clearRetry(): void {

@@ -4,13 +4,12 @@
  * `--fix` (then: stale PID file, token permissions; with `--start` the spool, with `--hooks` the
  * hooks), after which the checks run again. Exit 0 when nothing failed (warnings allowed), else 1.
  */
-import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { loginServiceHint } from '../errors/platform-commands.js';
 import { buildReport } from '../errors/report.js';
 import { detectTextStyle } from '../errors/text-style.js';
 import { VERSION } from '../protocol/version.js';
+import { cliScriptPath, invocation } from '../instance/invocation.js';
 import { allChecks } from '../doctor/checks/index.js';
 import { createContext } from '../doctor/context.js';
 import { renderDoctorText } from '../doctor/render.js';
@@ -39,15 +38,6 @@ export interface DoctorOptions {
   timeoutMs?: number;
   /** The command that starts the daemon (default: this Node running this installation's `cli.js start`). */
   startCommand?: string[];
-}
-
-/** This installation's entry script (dist/cli.js), when it exists. */
-export function cliScriptPath(): string | null {
-  for (const relative of ['../../cli.js', '../../dist/cli.js']) {
-    const candidate = fileURLToPath(new URL(relative, import.meta.url));
-    if (existsSync(candidate)) return candidate;
-  }
-  return null;
 }
 
 function defaultStartCommand(): string[] | undefined {
@@ -79,6 +69,7 @@ export async function runDoctor(options: DoctorOptions): Promise<number> {
     }
   }
   const summary = summarize(checks);
+  const here = invocation(options.env);
 
   if (options.json) {
     const json: DoctorJson = { checks: checks.map(toCheckJson), summary, ...(repairs ? { repairs } : {}) };
@@ -88,6 +79,7 @@ export async function runDoctor(options: DoctorOptions): Promise<number> {
       platform: ctx.platform,
       checks: checks.map((check) => ({ ...check, name: check.label })),
       logFile: ctx.paths.logFile,
+      invoke: here.command,
     });
     const style = detectTextStyle({
       ascii: options.ascii,
@@ -104,7 +96,18 @@ export async function runDoctor(options: DoctorOptions): Promise<number> {
     const header = `mpm-mon doctor - mpm-mon ${VERSION}, Node.js ${ctx.nodeVersion}, ${ctx.platform}, home ${ctx.paths.home}`;
     stdout.write(
       renderDoctorText(
-        { checks, summary, repairs, report, hint, platform: ctx.platform, header, verbose: options.verbose },
+        {
+          checks,
+          summary,
+          repairs,
+          report,
+          hint,
+          platform: ctx.platform,
+          header,
+          verbose: options.verbose,
+          logFile: ctx.paths.logFile,
+          invocation: here,
+        },
         style,
       ),
     );

@@ -10,7 +10,6 @@
  * never the token itself, and a project file is no place for even that.
  */
 import {
-  accessSync,
   constants,
   copyFileSync,
   existsSync,
@@ -23,11 +22,10 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { homePaths, resolveHome } from '../config/home.js';
+import { cliScriptPath, findOnPath } from '../instance/invocation.js';
 import { isMpmError, renderError, type MpmError } from '../errors/base.js';
-import { diffLines, renderDiff } from '../claude/line-diff.js';
 import { SettingsError } from '../claude/settings-error.js';
 import {
   commandHandler,
@@ -43,6 +41,7 @@ import {
   type HookForm,
   type HookInspection,
   type OurHandler,
+  type Settings,
   type SettingsEdit,
 } from '../claude/settings.js';
 
@@ -103,32 +102,9 @@ export function settingsPath(scope: SettingsScope, location: SettingsLocation = 
   return join(project, scope === 'project' ? 'settings.json' : 'settings.local.json');
 }
 
-function onPath(name: string, env: NodeJS.ProcessEnv): boolean {
-  const names = process.platform === 'win32' ? [`${name}.cmd`, `${name}.exe`] : [name];
-  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    for (const candidate of names) {
-      try {
-        accessSync(join(dir, candidate), constants.X_OK);
-        return true;
-      } catch {
-        // not here
-      }
-    }
-  }
-  return false;
-}
-
-/** This installation's launcher: `dist/mpm-mon.cjs` next to (built) or above (source) this module. */
-export function findCliScript(): string | null {
-  for (const relative of ['../../mpm-mon.cjs', '../../dist/mpm-mon.cjs']) {
-    const candidate = fileURLToPath(new URL(relative, import.meta.url));
-    if (existsSync(candidate)) return candidate;
-  }
-  return null;
-}
-
-export function detectHookCommand(env: NodeJS.ProcessEnv = process.env, cliScript = findCliScript()): string {
-  if (onPath('mpm-mon', env) || cliScript === null) return 'mpm-mon hook';
+/** `mpm-mon hook` whenever an mpm-mon is on PATH: that survives a move of this checkout and upgrades. */
+export function detectHookCommand(env: NodeJS.ProcessEnv = process.env, cliScript = cliScriptPath()): string {
+  if (findOnPath('mpm-mon', env) !== null || cliScript === null) return 'mpm-mon hook';
   return `"${process.execPath}" "${cliScript}" hook`;
 }
 
@@ -161,17 +137,22 @@ function readSettingsText(path: string): string | null {
   }
 }
 
-function timestamp(date: Date): string {
-  return date.toISOString().replace(/[:.]/g, '-');
+/** The one backup: the file as it was before mpm-mon first changed it (never overwritten). */
+export function backupPath(settingsFile: string): string {
+  let target = settingsFile;
+  try {
+    target = realpathSync(settingsFile);
+  } catch {
+    // not there (yet): the path itself
+  }
+  return `${target}.mpm-mon.bak`;
 }
 
-/** Backs up `path` (if it exists) and replaces it atomically with `text`. Returns the backup path. */
-function writeSettingsAtomically(
-  path: string,
-  text: string,
-  before: string | null,
-  now: Date,
-): string | null {
+/**
+ * Backs up `path` (if it exists and has no backup yet) and replaces it atomically with `text`, or
+ * removes it when `text` is null. Returns the backup path when one was made by this call.
+ */
+function writeSettingsAtomically(path: string, text: string | null, before: string | null): string | null {
   try {
     // Write through a symlink (dotfile managers link settings.json) rather than replacing it.
     const target = before === null ? path : realpathSync(path);
@@ -180,9 +161,14 @@ function writeSettingsAtomically(
     let mode = 0o644;
     if (before !== null) {
       mode = statSync(target).mode & 0o777;
-      backup = `${target}.bak-${timestamp(now)}`;
-      for (let n = 1; existsSync(backup); n += 1) backup = `${target}.bak-${timestamp(now)}-${n}`;
-      copyFileSync(target, backup, constants.COPYFILE_EXCL);
+      if (!existsSync(backupPath(path))) {
+        backup = backupPath(path);
+        copyFileSync(target, backup, constants.COPYFILE_EXCL);
+      }
+    }
+    if (text === null) {
+      rmSync(target, { force: true });
+      return backup;
     }
     const tmp = `${target}.tmp-${process.pid}`;
     try {
@@ -254,12 +240,11 @@ function run(action: 'install' | 'uninstall', options: InstallHooksOptions): num
     const edit: SettingsEdit = handler
       ? installHooks(settings, handler, { file: path, knownCommands })
       : uninstallHooks(settings, { file: path, knownCommands });
-    const after = edit.changed ? formatSettings(edit.settings, detectIndent(before ?? '')) : (before ?? '');
+    const after = edit.changed ? settingsAfter(action, path, edit.settings, before) : before;
     const dryRun = options.dryRun === true;
-    const backup =
-      edit.changed && !dryRun
-        ? writeSettingsAtomically(path, after, before, (options.now ?? (() => new Date()))())
-        : null;
+    const backup = edit.changed && !dryRun ? writeSettingsAtomically(path, after, before) : null;
+    if (edit.changed && !dryRun && action === 'uninstall' && (after === null || after === readBackup(path)))
+      rmSync(backupPath(path), { force: true });
     const outcome: Outcome = {
       ok: true,
       action,
@@ -272,7 +257,7 @@ function run(action: 'install' | 'uninstall', options: InstallHooksOptions): num
       changed: edit.changed,
       changes: edit.changes,
       backup,
-      ...(dryRun && edit.changed ? { diff: renderDiff(diffLines(before ?? '', after)) } : {}),
+      ...(dryRun && edit.changed ? { diff: hooksDiff(settings, edit.settings) } : {}),
       notes: notesFor(handler, edit, env),
     };
     out(options.json ? `${JSON.stringify(outcome, null, 2)}\n` : renderOutcome(outcome));
@@ -285,6 +270,59 @@ function run(action: 'install' | 'uninstall', options: InstallHooksOptions): num
     else err(`${renderError(failure)}\n`);
     return 1;
   }
+}
+
+function readBackup(path: string): string | null {
+  try {
+    return readFileSync(backupPath(path), 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The text to write. Uninstalling gives back the original bytes when what is left is what was there
+ * before mpm-mon (the backup), and removes a file mpm-mon created that is left empty; otherwise the
+ * settings in the file's own indentation. Null means: remove the file.
+ */
+function settingsAfter(
+  action: 'install' | 'uninstall',
+  path: string,
+  settings: Settings,
+  before: string | null,
+): string | null {
+  if (action === 'uninstall') {
+    const original = readBackup(path);
+    if (original !== null && sameJson(parseSettings(original, backupPath(path)), settings)) return original;
+    if (original === null && Object.keys(settings).length === 0) return null;
+  }
+  return formatSettings(settings, detectIndent(before ?? ''));
+}
+
+/** The same settings, an empty "hooks" counting as none (uninstalling removes an emptied one). */
+function sameJson(a: Settings, b: Settings): boolean {
+  const normal = (settings: Settings): string => {
+    const { hooks, ...rest } = settings;
+    const empty = hooks !== null && typeof hooks === 'object' && Object.keys(hooks).length === 0;
+    return JSON.stringify(empty || hooks === undefined ? rest : settings);
+  };
+  return normal(a) === normal(b);
+}
+
+/** A short diff of what changes under "hooks": one line per event and handler, not the whole file. */
+function hooksDiff(before: Settings, after: Settings): string {
+  const entries = (settings: Settings): string[] => {
+    const hooks = (settings.hooks ?? {}) as Record<string, unknown>;
+    return Object.entries(hooks).flatMap(([event, groups]) =>
+      (Array.isArray(groups) ? groups : [groups]).map((group) => `hooks.${event}: ${JSON.stringify(group)}`),
+    );
+  };
+  const was = entries(before);
+  const will = entries(after);
+  return [
+    ...was.filter((line) => !will.includes(line)).map((line) => `- ${line}`),
+    ...will.filter((line) => !was.includes(line)).map((line) => `+ ${line}`),
+  ].join('\n');
 }
 
 function notesFor(handler: OurHandler | null, edit: SettingsEdit, env: NodeJS.ProcessEnv): string[] {

@@ -1,89 +1,91 @@
 /** Parses the command line (meow) and runs one command, loading only what that command needs. */
-import meow from 'meow';
+import meow, { type AnyFlags } from 'meow';
 import { presentFailure } from '../errors/present.js';
+import { invocation } from '../instance/invocation.js';
+import { VERSION } from '../protocol/version.js';
+import { describeProblem, readArgv } from './argv.js';
+import { exitQuietlyOnClosedPipe } from './closed-pipe.js';
+import { commandHelp, mainHelp } from './help.js';
+import { FLAGS, commandSpec } from './spec.js';
 
-const HELP = `
-  Usage
-    $ mpm-mon [command] [options]
+/** meow's flag table, from the one in spec.ts. */
+function meowFlags(): AnyFlags {
+  const flags: AnyFlags = {};
+  for (const spec of FLAGS) {
+    const short = spec.short ? { shortFlag: spec.short } : {};
+    flags[spec.name] =
+      spec.type === 'string'
+        ? { type: 'string', ...short }
+        : { type: 'boolean', ...short, ...(spec.negated ? { default: true } : {}) };
+  }
+  return flags;
+}
 
-  Commands
-    (none)            live TUI attached to the daemon (starts it in the background if none runs)
-    --daemon          run the daemon in the foreground (for tmux, SSH, systemd, launchd)
-    start             start the daemon in the background; returns once /health answers
-    stop              stop the daemon gracefully
-    restart           stop, then start
-    status            one-screen summary (exit 0 running, 3 not running)
-    doctor            diagnose why it is not working (--fix repairs what is safe)
-    events            query or follow events (--follow, --since SEQ, --session ID, --type NAME)
-    sessions          one row per Claude Code session (--json one object per line, --session ID detail)
-    hook              the Claude Code hook command (reads one event on stdin)
-    install-hooks     register "mpm-mon hook" in Claude Code's settings.json
-    uninstall-hooks   remove it again
-
-  Options
-    --port N          daemon port (default 8765; MPM_MON_PORT)
-    --host ADDR       daemon address (default 127.0.0.1; MPM_MON_HOST)
-    --json            machine-readable output (NDJSON for streams)
-    --no-color        no colour (also NO_COLOR)
-    --ascii           ASCII-only drawing
-    --no-start        (TUI) do not start a daemon when none runs
-    --notify          (TUI) ring the bell when a session starts waiting for you
-                      (config key notify: bell | osc9 | osc777 picks how)
-    --log-level L     debug | info | warn | error (daemon)
-    --scope S         (install-hooks) user | project | local
-    --dry-run         (install-hooks) show what would change, write nothing
-    --http            (install-hooks) register Claude Code's http hook form (user scope only)
-    --follow, -f      (events) keep streaming
-    --since SEQ       (events) only events after SEQ
-    --last N          (events) the last N events
-    --session ID      (events) only this session; (sessions) this session's detail
-    --type NAME       (events) only this hook event type
-    --fix             (doctor) repair what is safe to repair
-    --start           (doctor --fix) start the daemon to drain a leftover spool
-    --hooks           (doctor --fix) install missing hooks
-    --verbose         more detail (and stack traces)
-    --version, --help
-
-  State lives in $MPM_MON_HOME (default: the platform's state directory for mpm-mon).
-`;
+interface ParsedFlags {
+  daemon?: boolean;
+  port?: string;
+  host?: string;
+  json?: boolean;
+  color: boolean;
+  ascii?: boolean;
+  start?: boolean;
+  mouse: boolean;
+  notify?: boolean;
+  logLevel?: string;
+  scope?: string;
+  dryRun?: boolean;
+  http?: boolean;
+  follow?: boolean;
+  since?: string;
+  until?: string;
+  last?: string;
+  session?: string;
+  type?: string;
+  fix?: boolean;
+  hooks?: boolean;
+  verbose?: boolean;
+  help?: boolean;
+  version?: boolean;
+}
 
 export async function main(argv: string[]): Promise<number> {
-  const cli = meow(HELP, {
+  exitQuietlyOnClosedPipe(process.stdout);
+  const shape = readArgv(argv);
+  const wantsHelp = argv.some((arg) => arg === '--help' || arg === '-h');
+  if (wantsHelp && shape.problem?.kind !== 'unknown-command') {
+    const spec = commandSpec(shape.command === '--daemon' ? '' : shape.command);
+    process.stdout.write(spec && spec.name !== '' ? commandHelp(spec) : mainHelp());
+    return 0;
+  }
+  if (argv.some((arg) => arg === '--version' || arg === '-v')) {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (shape.problem) {
+    process.stderr.write(`${describeProblem(shape.problem, invocation().command)}\n`);
+    return 2;
+  }
+  if (shape.command === 'help') return help(shape.positionals[1]);
+
+  const cli = meow({
     importMeta: import.meta,
     argv,
-    allowUnknownFlags: false,
+    autoHelp: false,
+    autoVersion: false,
+    allowUnknownFlags: true,
     booleanDefault: undefined,
-    flags: {
-      daemon: { type: 'boolean' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      color: { type: 'boolean', default: true },
-      ascii: { type: 'boolean', default: false },
-      start: { type: 'boolean' },
-      logLevel: { type: 'string' },
-      scope: { type: 'string', default: 'user' },
-      dryRun: { type: 'boolean', default: false },
-      http: { type: 'boolean', default: false },
-      follow: { type: 'boolean', shortFlag: 'f', default: false },
-      since: { type: 'string' },
-      last: { type: 'string' },
-      session: { type: 'string' },
-      type: { type: 'string' },
-      fix: { type: 'boolean', default: false },
-      hooks: { type: 'boolean', default: false },
-      verbose: { type: 'boolean', default: false },
-      notify: { type: 'boolean', default: false },
-    },
+    flags: meowFlags(),
   });
-  const flags = cli.flags;
+  const flags = cli.flags as unknown as ParsedFlags;
   const configFlags: Record<string, unknown> = {
     port: flags.port,
     host: flags.host,
     logLevel: flags.logLevel,
   };
-  const command = flags.daemon ? '--daemon' : (cli.input[0] ?? '');
-  const common = { json: flags.json, color: flags.color && !process.env.NO_COLOR, configFlags };
+  const command = shape.command;
+  const json = flags.json === true;
+  const verbose = flags.verbose === true;
+  const common = { json, color: flags.color && !process.env.NO_COLOR, configFlags };
   try {
     switch (command) {
       case '--daemon': {
@@ -101,8 +103,9 @@ export async function main(argv: string[]): Promise<number> {
         const { runEvents } = await import('./events.js');
         return await runEvents({
           ...common,
-          follow: flags.follow,
+          follow: flags.follow === true,
           since: flags.since,
+          until: flags.until,
           last: flags.last,
           session: flags.session,
           type: flags.type,
@@ -110,18 +113,19 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'sessions': {
         const { runSessions } = await import('./sessions.js');
-        return await runSessions({ json: flags.json, session: flags.session });
+        return await runSessions({ json, session: flags.session });
       }
       case 'doctor': {
         const { runDoctor } = await import('./doctor.js');
         return await runDoctor({
-          json: flags.json,
-          fix: flags.fix,
+          json,
+          fix: flags.fix === true,
           start: flags.start === true,
-          hooks: flags.hooks,
-          verbose: flags.verbose,
-          ascii: flags.ascii,
+          hooks: flags.hooks === true,
+          verbose,
+          ascii: flags.ascii === true,
           color: common.color,
+          flags: configFlags,
           env: process.env,
           cwd: process.cwd(),
         });
@@ -131,10 +135,10 @@ export async function main(argv: string[]): Promise<number> {
         const hooks = await import('./install-hooks.js');
         const { host, port } = await daemonAddressFor(configFlags);
         const options = {
-          scope: flags.scope,
-          dryRun: flags.dryRun,
-          http: flags.http,
-          json: flags.json,
+          scope: flags.scope ?? 'user',
+          dryRun: flags.dryRun === true,
+          http: flags.http === true,
+          json,
           host,
           port,
         };
@@ -146,18 +150,37 @@ export async function main(argv: string[]): Promise<number> {
         const { runViewer } = await import('./viewer.js');
         return await runViewer({
           ...common,
-          ascii: flags.ascii,
+          ascii: flags.ascii === true,
           start: flags.start !== false,
-          notify: flags.notify,
+          notify: flags.notify === true,
         });
       }
       default:
-        process.stderr.write(`mpm-mon: unknown command "${command}". Run \`mpm-mon --help\` for the list.\n`);
+        // readArgv refused every other name already.
         return 2;
     }
   } catch (error) {
-    return reportFailure(error, flags.json, flags.verbose);
+    return reportFailure(error, json, verbose);
   }
+}
+
+/** `mpm-mon help [command]`. */
+function help(name: string | undefined): number {
+  if (name === undefined) {
+    process.stdout.write(mainHelp());
+    return 0;
+  }
+  const spec = commandSpec(name);
+  if (!spec) {
+    const problem = readArgv([name]).problem;
+    const text = problem
+      ? describeProblem(problem, invocation().command)
+      : `mpm-mon: unknown command "${name}".`;
+    process.stderr.write(`${text}\n`);
+    return 2;
+  }
+  process.stdout.write(commandHelp(spec));
+  return 0;
 }
 
 /** Where http hooks should post: the running daemon's address, else the configured one. */
@@ -174,7 +197,7 @@ async function daemonAddressFor(
 
 /** Expected failures are structured errors, printed without a stack; anything else is a bug. */
 export function reportFailure(error: unknown, json: boolean, verbose: boolean): number {
-  const failure = presentFailure(error, { verbose });
+  const failure = presentFailure(error, { verbose, invoke: invocation().command });
   process.stderr.write(`${json ? JSON.stringify(failure.json) : failure.text}\n`);
   return failure.exitCode;
 }

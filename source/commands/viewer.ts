@@ -47,7 +47,12 @@ export async function runViewer(options: ViewerOptions): Promise<number> {
     // Nothing to attach to: the guided report says why and what to type, instead of an empty screen.
     const { buildReport, renderReportText } = await import('../errors/report.js');
     const { detectTextStyle } = await import('../errors/text-style.js');
-    const report = buildReport({ platform: currentPlatform(), errors: [error] });
+    const { invocation } = await import('../instance/invocation.js');
+    const report = buildReport({
+      platform: currentPlatform(),
+      errors: [error],
+      invoke: invocation().command,
+    });
     const style = detectTextStyle({
       ascii: options.ascii,
       color: options.color,
@@ -62,6 +67,10 @@ export async function runViewer(options: ViewerOptions): Promise<number> {
     return runPlainStream({ ...daemon, json: options.json });
   }
   const { runTui } = await import('../tui/run.js');
+  const rediscover = () => {
+    const found = discoverDaemon();
+    return found.ok ? found.daemon : null;
+  };
   const configured = loadConfig({ flags: options.configFlags }).config.notify;
   const notify = options.notify && configured === 'off' ? 'bell' : configured;
   return runTui({
@@ -69,6 +78,7 @@ export async function runViewer(options: ViewerOptions): Promise<number> {
     ascii: options.ascii,
     color: options.color,
     bufferSize: TUI_BUFFER_SIZE,
+    rediscover,
     notify,
   });
 }

@@ -35,3 +35,12 @@ export function homePaths(home: string = resolveHome()): HomePaths {
     configFile: join(home, 'config.json'),
   };
 }
+
+/** Where conf keeps the config file when MPM_MON_HOME is not set (env-paths with no suffix). */
+export function confFilePath(env: NodeJS.ProcessEnv, homeDir: string, platform: NodeJS.Platform): string {
+  if (env.MPM_MON_HOME) return homePaths(env.MPM_MON_HOME).configFile;
+  if (platform === 'darwin') return join(homeDir, 'Library', 'Preferences', 'mpm-mon', 'config.json');
+  if (platform === 'win32')
+    return join(env.APPDATA ?? join(homeDir, 'AppData', 'Roaming'), 'mpm-mon', 'Config', 'config.json');
+  return join(env.XDG_CONFIG_HOME ?? join(homeDir, '.config'), 'mpm-mon', 'config.json');
+}

@@ -1,8 +1,12 @@
 /** The I/O shell around resolve.ts: reads the config file through conf. */
 import { dirname, basename } from 'node:path';
 import Conf from 'conf';
-import { ConfigError } from '../errors/config-error.js';
-import { homePaths } from './home.js';
+import { readFileSync } from 'node:fs';
+import { errorCodeOf, type MpmError } from '../errors/base.js';
+import { ConfigError, ConfigFileError } from '../errors/config-error.js';
+import { HomeNotWritableError } from '../errors/home-error.js';
+import { homedir } from 'node:os';
+import { confFilePath, homePaths } from './home.js';
 import { resolveConfig, type ResolvedConfig } from './resolve.js';
 
 export interface LoadOptions {
@@ -20,14 +24,38 @@ export function openConfigStore(env: NodeJS.ProcessEnv = process.env): Conf<Reco
       ...(file ? { cwd: dirname(file), configName: basename(file, '.json') } : {}),
     });
   } catch (error) {
-    throw new ConfigError({
-      key: '(file)',
-      value: file ?? 'config.json',
-      expected: `a readable JSON object (${error instanceof Error ? error.message : String(error)})`,
-      source: 'file',
-      where: file,
-    });
+    throw (
+      configFileProblem(error, file ?? confFilePath(env, homedir(), process.platform), env) ??
+      new ConfigError({
+        key: '(file)',
+        value: file ?? 'config.json',
+        expected: `a readable JSON object (${error instanceof Error ? error.message : String(error)})`,
+        source: 'file',
+        where: file,
+      })
+    );
   }
+}
+
+/** What conf's failure means: a file that is not JSON, or a home that cannot be written; else null. */
+function configFileProblem(error: unknown, file: string, env: NodeJS.ProcessEnv): MpmError | null {
+  if (error instanceof SyntaxError) {
+    let text = '';
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      // the message alone, then
+    }
+    return ConfigFileError.fromParse(file, text, error);
+  }
+  const code = errorCodeOf(error);
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR')
+    return new HomeNotWritableError({
+      home: env.MPM_MON_HOME ?? dirname(file),
+      problem: code === 'ENOTDIR' ? 'missing' : 'not-writable',
+      detail: error instanceof Error ? error.message : String(error),
+    });
+  return null;
 }
 
 export function loadConfig(options: LoadOptions = {}): ResolvedConfig & { file: string } {

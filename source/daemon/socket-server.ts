@@ -19,6 +19,7 @@ import {
   type SessionsAnswer,
 } from '../protocol/messages.js';
 import type { MonEvent } from '../protocol/event.js';
+import { eventMatcher } from '../protocol/event-filter.js';
 import type { Broadcaster, TailSource } from './broadcaster.js';
 import type { Logger } from '../instance/logger-types.js';
 import { ProducerIdentities } from './producer-identity.js';
@@ -216,11 +217,13 @@ async function history(deps: SocketDeps, request: HistoryRequest): Promise<Histo
       error: { code: 'invalid_request', message: '"before" must be a positive integer seq' },
     };
   }
-  const { sessionId, type } = request;
-  const filter =
-    sessionId || type
-      ? (event: MonEvent) => (!sessionId || event.sessionId === sessionId) && (!type || event.type === type)
-      : undefined;
+  const filter = eventMatcher({
+    sessionId: text(request.sessionId),
+    type: text(request.type),
+    after: Number.isInteger(request.after) ? request.after : undefined,
+    sinceTime: text(request.sinceTime),
+    untilTime: text(request.untilTime),
+  });
   try {
     return { ok: true, events: await deps.store.readBefore(before, limit, filter) };
   } catch (error) {
@@ -231,3 +234,7 @@ async function history(deps: SocketDeps, request: HistoryRequest): Promise<Histo
     };
   }
 }
+
+/** A request's string field, or undefined for anything else (the request comes from the network). */
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;

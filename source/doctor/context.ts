@@ -4,12 +4,11 @@
  * the config file is read with fs).
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { homePaths, resolveHome, type HomePaths } from '../config/home.js';
+import { confFilePath, homePaths, resolveHome, type HomePaths } from '../config/home.js';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
 import { inspectPidFile, type PidFileInspection } from '../instance/pidfile.js';
 import { readToken } from '../instance/token.js';
-import { ConfigError } from '../errors/config-error.js';
+import { ConfigError, ConfigFileError } from '../errors/config-error.js';
 import { isMpmError, type MpmError, type Platform } from '../errors/base.js';
 import { isHealthBody, probe, type ProbeOutcome } from './http-probe.js';
 
@@ -35,7 +34,7 @@ export interface DaemonProbe {
   host: string;
   port: number;
   /** Where host and port came from. */
-  from: 'pid-file' | 'config';
+  from: 'pid-file' | 'config' | 'flags';
   /** The PID a live PID file names, else null. */
   pid: number | null;
   health: ProbeOutcome;
@@ -69,14 +68,7 @@ function once<T>(compute: () => Promise<T>): () => Promise<T> {
   return () => (memo ??= compute());
 }
 
-/** Where conf keeps the config file when MPM_MON_HOME is not set (env-paths with no suffix). */
-export function confFilePath(env: NodeJS.ProcessEnv, homeDir: string, platform: NodeJS.Platform): string {
-  if (env.MPM_MON_HOME) return homePaths(env.MPM_MON_HOME).configFile;
-  if (platform === 'darwin') return join(homeDir, 'Library', 'Preferences', 'mpm-mon', 'config.json');
-  if (platform === 'win32')
-    return join(env.APPDATA ?? join(homeDir, 'AppData', 'Roaming'), 'mpm-mon', 'Config', 'config.json');
-  return join(env.XDG_CONFIG_HOME ?? join(homeDir, '.config'), 'mpm-mon', 'config.json');
-}
+export { confFilePath } from '../config/home.js';
 
 export function readConfig(
   env: NodeJS.ProcessEnv,
@@ -112,18 +104,7 @@ export function readConfig(
         throw new Error('not a JSON object');
       content = parsed as Record<string, unknown>;
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      return {
-        ok: false,
-        file,
-        error: new ConfigError({
-          key: '(file)',
-          value: file,
-          expected: `a JSON object (${reason})`,
-          source: 'file',
-          where: file,
-        }),
-      };
+      return { ok: false, file, error: ConfigFileError.fromParse(file, text, error) };
     }
   }
   try {
@@ -160,20 +141,24 @@ export function createContext(options: DoctorContextOptions): DoctorContext {
     const pid = await pidFile();
     const live = pid.ok && pid.inspection.state === 'live' && pid.inspection.data ? pid.inspection : null;
     const cfg = await config();
-    const target = live?.data
-      ? { host: live.data.host, port: live.data.port, from: 'pid-file' as const }
-      : {
-          host: cfg.ok ? cfg.resolved.config.host : '127.0.0.1',
-          port: cfg.ok ? cfg.resolved.config.port : 8765,
-          from: 'config' as const,
-        };
+    // `doctor --port 9000` checks port 9000, whatever the PID file says.
+    const asked = cfg.ok && (flags.port !== undefined || flags.host !== undefined);
+    const target =
+      live?.data && !asked
+        ? { host: live.data.host, port: live.data.port, from: 'pid-file' as const }
+        : {
+            host: cfg.ok ? cfg.resolved.config.host : '127.0.0.1',
+            port: cfg.ok ? cfg.resolved.config.port : 8765,
+            from: asked ? ('flags' as const) : ('config' as const),
+          };
+    const ours = live?.data?.port === target.port;
     const [health, status] = await Promise.all([
       probe(target, '/health', { timeoutMs }),
       probe(target, '/status', { timeoutMs }),
     ]);
     return {
       ...target,
-      pid: live?.pid ?? null,
+      pid: ours ? (live?.pid ?? null) : null,
       health,
       status,
       reachable: health.kind === 'answer' && isHealthBody(health.body),

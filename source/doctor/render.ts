@@ -2,7 +2,9 @@
 import type { Platform } from '../errors/base.js';
 import type { LoginServiceHint } from '../errors/platform-commands.js';
 import { renderReportText, type TroubleshootingReport } from '../errors/report.js';
-import { bold, dim, mark, toAscii, wrap, type TextStyle } from '../errors/text-style.js';
+import { localizeCommand } from '../errors/localize.js';
+import { bold, dim, mark, paint, toAscii, wrap, type TextStyle } from '../errors/text-style.js';
+import type { Invocation } from '../instance/invocation.js';
 import type { CheckOutcome, DoctorJson, RepairReport } from './types.js';
 
 export interface DoctorTextInput {
@@ -14,6 +16,17 @@ export interface DoctorTextInput {
   platform: Platform;
   header: string;
   verbose: boolean;
+  /** The daemon's log file. */
+  logFile: string;
+  /** How mpm-mon runs here, and how to put it on PATH when it is not (instance/invocation.ts). */
+  invocation: Invocation;
+}
+
+/** A check that could not run is neither a pass nor a problem: it gets a neutral mark, not a ✓. */
+function checkMark(check: CheckOutcome, style: TextStyle): string {
+  if (check.status === 'pass' && check.details?.skipped === true)
+    return paint(style.ascii ? '-' : '·', 2, style);
+  return mark(check.status, style);
 }
 
 function detailLines(details: Record<string, unknown>, width: number): string[] {
@@ -33,7 +46,22 @@ export function renderDoctorText(input: DoctorTextInput, style: TextStyle): stri
   const { width } = style;
   const plain = (text: string) => (style.ascii ? toAscii(text) : text);
   const labelWidth = Math.min(24, Math.max(...input.checks.map((check) => check.label.length)) + 2);
-  const out: string[] = [bold(plain(input.header), style), ''];
+  const out: string[] = [bold(plain(input.header), style), plain(`log: ${input.logFile}`)];
+  const { invocation } = input;
+  if (!invocation.onPath) {
+    out.push(
+      ...wrap(
+        plain(
+          `mpm-mon is not on PATH: run it here as \`${invocation.command}\`` +
+            (invocation.putOnPath ? `, or put it on PATH with \`${invocation.putOnPath}\`` : ''),
+        ),
+        width,
+        '',
+        '  ',
+      ),
+    );
+  }
+  out.push('');
 
   if (input.repairs && input.repairs.length > 0) {
     out.push('Repairs:');
@@ -58,15 +86,22 @@ export function renderDoctorText(input: DoctorTextInput, style: TextStyle): stri
       ' '.repeat(2 + labelWidth),
       ' '.repeat(2 + labelWidth),
     );
-    out.push(`${mark(check.status, style)} ${label}${head.slice(2 + labelWidth)}`, ...tail);
+    out.push(`${checkMark(check, style)} ${label}${head.slice(2 + labelWidth)}`, ...tail);
     if (check.status !== 'pass' && check.fix)
-      out.push(...wrap(plain(`fix: ${check.fix}`), width, '    ', '         '));
+      out.push(
+        ...wrap(plain(`fix: ${localizeCommand(check.fix, invocation.command)}`), width, '    ', '         '),
+      );
     if (input.verbose && check.details) out.push(...detailLines(check.details, width).map(plain));
   }
-  const { pass, warn, fail } = input.summary;
+  const { warn, fail } = input.summary;
+  const skipped = input.checks.filter(
+    (check) => check.status === 'pass' && check.details?.skipped === true,
+  ).length;
+  const pass = input.summary.pass - skipped;
   out.push(
     '',
-    `${pass} passed, ${warn} warning${warn === 1 ? '' : 's'}, ${fail} failure${fail === 1 ? '' : 's'}`,
+    `${pass} passed, ${warn} warning${warn === 1 ? '' : 's'}, ${fail} failure${fail === 1 ? '' : 's'}` +
+      (skipped > 0 ? `, ${skipped} not checked` : ''),
   );
 
   if (input.report.items.length > 0)
@@ -83,7 +118,10 @@ export function renderDoctorText(input: DoctorTextInput, style: TextStyle): stri
           .split('\n')
           .map((line) => `    ${plain(line)}`),
       );
-    } else out.push(`  write ${hint.file.path} (its text: mpm-mon doctor --verbose), then:`);
+    } else
+      out.push(
+        `  write ${hint.file.path} (its text: ${localizeCommand('mpm-mon doctor --verbose', invocation.command)}), then:`,
+      );
   }
   for (const command of hint.commands.slice(0, input.verbose ? undefined : 2))
     out.push(`    $ ${plain(command)}`);

@@ -2,6 +2,8 @@
  * Structured errors: every expected failure a user can meet is one of these, so that the CLI, the
  * troubleshooting report and `doctor` can all say what happened, why, and what to type.
  */
+import { localizeCommand } from './localize.js';
+
 export type Platform = 'linux' | 'darwin' | 'win32';
 export const PLATFORMS: readonly Platform[] = ['linux', 'darwin', 'win32'];
 
@@ -82,7 +84,11 @@ export function isMpmError(error: unknown): error is MpmError {
 }
 
 /** Plain-text rendering for a terminal: message, facts, numbered steps, commands for `platform`. */
-export function renderError(error: MpmError, platform: Platform = currentPlatform()): string {
+export function renderError(
+  error: MpmError,
+  platform: Platform = currentPlatform(),
+  invoke = 'mpm-mon',
+): string {
   const lines = [`error [${error.code}]: ${error.message}`];
   const facts = Object.entries(error.context).filter(([, value]) => value !== undefined && value !== null);
   if (facts.length > 0) {
@@ -94,10 +100,18 @@ export function renderError(error: MpmError, platform: Platform = currentPlatfor
     );
   }
   if (error.steps.length > 0) {
-    lines.push('', 'To resolve:', ...error.steps.map((step, index) => `  ${index + 1}. ${step}`));
+    lines.push(
+      '',
+      'To resolve:',
+      ...error.steps.map((step, index) => `  ${index + 1}. ${localizeCommand(step, invoke)}`),
+    );
   }
   const commands = error.commandsFor(platform);
   if (commands.length > 0)
-    lines.push('', `Commands (${platform}):`, ...commands.map((command) => `  $ ${command}`));
+    lines.push(
+      '',
+      `Commands (${platform}):`,
+      ...commands.map((command) => `  $ ${localizeCommand(command, invoke)}`),
+    );
   return lines.join('\n');
 }

@@ -37,3 +37,33 @@ export class ConfigError extends MpmError {
     );
   }
 }
+
+/** The config file is there but is not a JSON object: where it breaks, and what to do. */
+export class ConfigFileError extends MpmError {
+  constructor(input: { file: string; reason: string; line?: number; column?: number }) {
+    const { file, line, column } = input;
+    const at = line !== undefined ? ` (line ${line}${column !== undefined ? `, column ${column}` : ''})` : '';
+    super('CONFIG_FILE_INVALID', `the config file ${file} is not valid JSON${at}: ${input.reason}`, {
+      context: { file, line, column },
+      steps: [
+        `Fix the JSON in ${file}${line !== undefined ? ` near line ${line}` : ''}: it must be one JSON object, e.g. {"port": 8765}.`,
+        `Or move it away to run on the defaults: mv "${file}" "${file}.broken"`,
+        'Run `mpm-mon doctor` to check every configuration source.',
+      ],
+    });
+  }
+
+  /** From JSON.parse's message on the file's text (Node 20+ says "at position N"). */
+  static fromParse(file: string, text: string, error: unknown): ConfigFileError {
+    const reason = error instanceof Error ? error.message : String(error);
+    const match = /position (\d+)/.exec(reason);
+    if (!match) return new ConfigFileError({ file, reason });
+    const before = text.slice(0, Number(match[1])).split('\n');
+    return new ConfigFileError({
+      file,
+      reason: reason.replace(/ in JSON at position \d+.*$/, ''),
+      line: before.length,
+      column: (before.at(-1) ?? '').length + 1,
+    });
+  }
+}

@@ -9,6 +9,8 @@ export interface FailureOptions {
   platform?: Platform;
   verbose?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** How `mpm-mon` is run here (instance/invocation.ts). */
+  invoke?: string;
 }
 
 export interface PresentedFailure {
@@ -27,7 +29,7 @@ export function presentFailure(error: unknown, options: FailureOptions = {}): Pr
   const stack = wantsStackTraces(options) && error instanceof Error && error.stack ? error.stack : undefined;
   if (isMpmError(error)) {
     return {
-      text: stack ? `${renderError(error, platform)}\n\n${stack}` : renderError(error, platform),
+      text: `${renderError(error, platform, options.invoke)}${stack ? `\n\n${stack}` : ''}`,
       exitCode: error.exitCode,
       json: { error: error.toJSON() },
     };

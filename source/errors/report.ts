@@ -9,6 +9,7 @@ import type { CheckResult, RecoveryEntry } from '../protocol/health.js';
 import { isMpmError, type MpmError, type Platform } from './base.js';
 import { explanationOf, severityOf } from './guidance.js';
 import { RecoveryFailedError } from './health-errors.js';
+import { localizeCommand } from './localize.js';
 import { viewLogsCommands } from './platform-commands.js';
 import { HealthThresholdError } from './threshold-error.js';
 import { bold, dim, mark, toAscii, wrap, type TextStyle } from './text-style.js';
@@ -85,6 +86,8 @@ export interface ReportInput {
   recoveries?: RecoveryEntry[];
   /** Log file to point at in health and recovery items. */
   logFile?: string;
+  /** How `mpm-mon` is run here (instance/invocation.ts): every command and step is said that way. */
+  invoke?: string;
 }
 
 const CODE_TOPICS: Array<[RegExp, Topic]> = [
@@ -386,7 +389,7 @@ export function buildReport(input: ReportInput): TroubleshootingReport {
         TOPICS.indexOf(a.topic) - TOPICS.indexOf(b.topic) ||
         a.order - b.order,
     )
-    .map(({ item }) => item);
+    .map(({ item }) => localizeItem(item, input.invoke ?? 'mpm-mon'));
 
   const status: ReportSeverity = items.some((item) => item.severity === 'fail')
     ? 'fail'
@@ -394,6 +397,16 @@ export function buildReport(input: ReportInput): TroubleshootingReport {
       ? 'warn'
       : 'pass';
   return { generatedAt: input.generatedAt ?? new Date().toISOString(), platform, status, items, fine };
+}
+
+function localizeItem(item: ReportItem, invoke: string): ReportItem {
+  if (invoke === 'mpm-mon') return item;
+  return {
+    ...item,
+    explanation: localizeCommand(item.explanation, invoke),
+    steps: item.steps.map((step) => localizeCommand(step, invoke)),
+    commands: item.commands.map((command) => localizeCommand(command, invoke)),
+  };
 }
 
 /** Keeps one finding per problem: the worst one, or the first among equals. */

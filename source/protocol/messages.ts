@@ -1,5 +1,6 @@
 /** Socket.IO namespaces and messages (DESIGN.md §1 "Socket.IO"). */
 import type { IngestAck, MonEvent } from './event.js';
+import type { EventFilter } from './event-filter.js';
 import type { HealthReport, RecoveryEntry } from './health.js';
 import type { Session, ToolStat } from './session.js';
 
@@ -33,11 +34,10 @@ export interface DashboardAuth {
   last?: number;
 }
 
-export interface HistoryRequest {
+/** The newest `limit` stored events with seq < before that pass the filter (see event-filter.ts). */
+export interface HistoryRequest extends Omit<EventFilter, 'before'> {
   before?: number;
   limit: number;
-  sessionId?: string;
-  type?: string;
 }
 
 export type HistoryAck =

@@ -1,6 +1,7 @@
 /** When stdout is not a terminal: the live stream as readable lines (or NDJSON), no Ink, no React. */
 import { DashboardClient, type ConnectionState } from '../client/dashboard-client.js';
 import type { MonEvent } from '../protocol/event.js';
+import { exitCodeForSignal } from '../instance/signals.js';
 import { summarize } from './state/summary.js';
 
 export interface PlainStreamOptions {
@@ -14,7 +15,9 @@ export interface PlainStreamOptions {
   out?: NodeJS.WritableStream;
   /** Connection notices go here, so stdout stays pure data. */
   err?: NodeJS.WritableStream;
-  /** Aborting ends the stream with exit code 0 (as do SIGINT and SIGTERM). */
+  /** Only these events are printed (`events --follow --type …`). */
+  filter?: (event: MonEvent) => boolean;
+  /** Aborting ends the stream with exit code 0; SIGINT with 130 and SIGTERM with 143, as shells expect. */
   signal?: AbortSignal;
 }
 
@@ -56,7 +59,9 @@ export function runPlainStream(options: PlainStreamOptions): Promise<number> {
         last: options.last,
       },
       {
-        onEvents: (events) => {
+        onEvents: (batch) => {
+          const events = options.filter ? batch.filter(options.filter) : batch;
+          if (events.length === 0) return;
           const text = events
             .map((event) => (options.json ? JSON.stringify(event) : formatEventLine(event)))
             .join('\n');
@@ -79,7 +84,7 @@ export function runPlainStream(options: PlainStreamOptions): Promise<number> {
       client.stop();
       resolve(code);
     };
-    const onSignal = () => finish(0);
+    const onSignal = (signal: NodeJS.Signals) => finish(exitCodeForSignal(signal));
     const onAbort = () => finish(0);
     // A closed pipe (`| head`) is a normal end, not a crash.
     const onOutError = (error: NodeJS.ErrnoException) => finish(error.code === 'EPIPE' ? 0 : 1);

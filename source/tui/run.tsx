@@ -33,6 +33,8 @@ export interface RunTuiOptions {
   alternateScreen?: boolean;
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
+  /** Where the daemon is now (the PID file read again), asked before each reconnect. */
+  rediscover?: () => { host: string; port: number; token: string } | null;
 }
 
 const ENTER_ALT_SCREEN = '\u001b[?1049h';
@@ -44,10 +46,17 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
   // One render per 200 ms of events: Ink lays out the whole screen on every render (~25 ms at 120×40),
   // so this is what keeps a flood under a quarter of a core. Keys still apply at once.
   const store = createTuiStore({ bufferSize: options.bufferSize, batchMs: 200 });
-  const status = pollStatus(store, options);
+  let client: DashboardClient | null = null;
+  const status = pollStatus(store, options, () => client?.address ?? options);
   const handlers = feedStore(store);
-  const client = new DashboardClient(
-    { host: options.host, port: options.port, token: options.token, last: options.bufferSize },
+  client = new DashboardClient(
+    {
+      host: options.host,
+      port: options.port,
+      token: options.token,
+      last: options.bufferSize,
+      rediscover: options.rediscover,
+    },
     {
       ...handlers,
       // Ask /status again once attached, so the header counts this viewer at once, not 5 s later.
@@ -118,12 +127,16 @@ export function feedStore(store: TuiStore): DashboardClientHandlers {
   };
 }
 
-function pollStatus(store: TuiStore, options: RunTuiOptions): { now: () => void; stop: () => void } {
+function pollStatus(
+  store: TuiStore,
+  options: RunTuiOptions,
+  address: () => { host: string; port: number },
+): { now: () => void; stop: () => void } {
   const interval = options.statusIntervalMs ?? 5000;
   if (interval <= 0) return { now: () => {}, stop: () => {} };
   const poll = async () => {
     try {
-      const answer = await httpJson(`${daemonUrl(options)}/status`, { timeoutMs: 2000 });
+      const answer = await httpJson(`${daemonUrl(address())}/status`, { timeoutMs: 2000 });
       if (answer.status === 200 && answer.body && typeof answer.body === 'object')
         store.dispatch({ type: 'status', status: answer.body as StatusResponse });
     } catch {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { checkNodeVersion } from '../../source/doctor/checks/environment.js';
+import { invocation } from '../../source/instance/invocation.js';
 import { HOOK_EVENT_NAMES } from '../../source/protocol/event.js';
 import { encodeSpoolFile, spoolFileName } from '../../source/store/spool.js';
 import {
@@ -68,8 +69,22 @@ describe('doctor on a fresh machine', () => {
     assert.match(run.output, /\n✓ Node\.js {2,}v\d+/);
     assert.match(
       run.output,
-      /\n! daemon reachable {2,}not running \(nothing listens on 127\.0\.0\.1:\d+\)\n {4}fix: mpm-mon start\n/,
+      /\n! daemon reachable {2,}not running \(nothing listens on 127\.0\.0\.1:\d+\)\n {4}fix: /,
     );
+    // Every hint says how mpm-mon runs here (not on this PATH: node and the real path).
+    const here = invocation(box.env);
+    assert.ok(run.output.includes(`\n    fix: ${here.command} start\n`), run.output);
+    const flat = run.output.replace(/\s+/g, ' ');
+    if (!here.onPath) assert.ok(flat.includes(`put it on PATH with \`${here.putOnPath}\``), run.output);
+    assert.ok(
+      !/\bmpm-mon (start|doctor|install-hooks)/.test(flat.replace(/\$ mpm-mon|mpm-mon doctor -/g, '')),
+      flat,
+    );
+    assert.match(run.output, /\n\d+ passed, 2 warnings, 0 failures, \d+ not checked\n/);
+    assert.match(run.output, /\nlog: .*daemon\.log\n/);
+    // A check that could not run is not a green pass.
+    assert.match(run.output, /\n· [^\n]*not checked/);
+    assert.doesNotMatch(run.output, /\n✓ [^\n]*not checked/);
     assert.match(run.output, /\nTroubleshooting: 2 warnings\n/);
     assert.match(run.output, /systemctl --user daemon-reload && systemctl --user enable --now mpm-mon/);
     assert.ok(!run.output.includes('[Service]'), 'the unit text only with --verbose');

@@ -58,7 +58,9 @@ const userFile = (): string => path.join(home, '.claude', 'settings.json');
 const readJson = (file: string): Record<string, unknown> =>
   JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
 const backups = (file: string): string[] =>
-  fs.readdirSync(path.dirname(file)).filter((name) => name.startsWith(`${path.basename(file)}.bak-`));
+  fs
+    .readdirSync(path.dirname(file))
+    .filter((name) => name.startsWith(`${path.basename(file)}.`) && name.includes('bak'));
 
 describe('install-hooks', () => {
   test('creates the user settings file with every event, 2-space JSON, no backup of nothing', () => {
@@ -98,14 +100,21 @@ describe('install-hooks', () => {
     assert.equal(backups(userFile()).length, 1);
   });
 
-  test('--dry-run prints the diff and writes nothing', () => {
+  test('--dry-run prints a short diff of the hooks it adds (one line per event) and writes nothing', () => {
     freshDirs();
+    fs.mkdirSync(path.join(project, '.claude'));
+    const file = path.join(project, '.claude', 'settings.json');
+    const original = `${JSON.stringify({ model: 'opus', permissions: { allow: Array.from({ length: 30 }, (_, n) => `Bash(cmd${n})`) } }, null, 2)}\n`;
+    fs.writeFileSync(file, original);
     const result = call(runInstallHooks, { scope: 'project', dryRun: true });
     assert.equal(result.code, 0);
     assert.match(result.out, /dry run: .*would be installed/);
-    assert.match(result.out, /^\+ {3}"hooks": \{$/m);
-    assert.match(result.out, /^\+ .*"command": "mpm-mon hook"/m);
-    assert.equal(fs.existsSync(path.join(project, '.claude')), false);
+    const diff = result.out.split('\n').filter((line) => /^[+-] /.test(line));
+    assert.equal(diff.length, HOOK_EVENT_NAMES.length, result.out);
+    assert.match(result.out, /^\+ hooks\.PreToolUse: .*"command":"mpm-mon hook"/m);
+    assert.doesNotMatch(result.out, /permissions|cmd12/, 'not the whole file');
+    assert.equal(fs.readFileSync(file, 'utf8'), original);
+    assert.deepEqual(backups(file), []);
   });
 
   test('project and local scopes write into the project directory', () => {
@@ -220,6 +229,29 @@ describe('uninstall-hooks', () => {
     assert.deepEqual(readJson(userFile()), original);
     const again = call(runUninstallHooks);
     assert.match(again.out, /nothing to change/);
+  });
+
+  test('gives back the original bytes (indentation, key order) and keeps one backup across runs', () => {
+    freshDirs();
+    fs.mkdirSync(path.dirname(userFile()));
+    const original = `{\n\t"model": "opus",   "hooks": {}\n}\n`;
+    fs.writeFileSync(userFile(), original);
+    for (let run = 0; run < 3; run += 1) {
+      assert.equal(call(runInstallHooks).code, 0);
+      assert.equal(backups(userFile()).length, 1, `run ${run}: ${backups(userFile()).join(', ')}`);
+      assert.equal(call(runUninstallHooks).code, 0);
+      assert.equal(fs.readFileSync(userFile(), 'utf8'), original, `run ${run}`);
+    }
+    assert.deepEqual(backups(userFile()), [], 'the backup goes once the original is back');
+  });
+
+  test('a settings file that did not exist before install is removed again', () => {
+    freshDirs();
+    assert.equal(call(runInstallHooks).code, 0);
+    assert.ok(fs.existsSync(userFile()));
+    assert.equal(call(runUninstallHooks).code, 0);
+    assert.equal(fs.existsSync(userFile()), false);
+    assert.deepEqual(backups(userFile()), []);
   });
 
   test('on a missing file does nothing and creates nothing', () => {

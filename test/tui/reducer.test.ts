@@ -9,6 +9,9 @@ import {
   type TuiAction,
   type TuiState,
 } from '../../source/tui/state/tui-state.js';
+import { headerLines } from '../../source/tui/components/chrome.js';
+import { ratePerSecond } from '../../source/tui/state/rate.js';
+import { makeTheme } from '../../source/tui/theme.js';
 import { healthReport, makeEvent, SESSION } from './helpers.js';
 
 const NOW = Date.parse('2025-06-01T10:00:00.000Z');
@@ -228,5 +231,76 @@ describe('recovery entries', () => {
         [8, 'pending'],
       ],
     );
+  });
+});
+
+describe('a header to trust', () => {
+  const hello = (lastSeq: number) => ({
+    type: 'hello' as const,
+    hello: {
+      version: '0.1.0',
+      pid: 1,
+      host: '127.0.0.1',
+      port: 1,
+      startedAt: new Date(NOW - 60_000).toISOString(),
+      uptimeSeconds: 60,
+      lastSeq,
+      replay: { fromSeq: 0, count: lastSeq },
+      health: healthReport('pass', 100),
+    },
+  });
+  const header = (state: TuiState) =>
+    headerLines(state, makeTheme({ color: false, ascii: false }), 120, '127.0.0.1:1')
+      .map((line) => line.map((segment) => segment.text).join(''))
+      .join('\n');
+
+  test('replayed history does not count as live ev/s; events after the replay do', () => {
+    let state = reduce(createTuiState({ bufferSize: 1000 }, NOW), hello(500));
+    const replay = Array.from({ length: 500 }, (_, index) => makeEvent('Stop', { seq: index + 1 }));
+    state = reduce(state, { type: 'events', events: replay, now: NOW });
+    assert.equal(ratePerSecond(state.rate, NOW + 1000), 0);
+    const live = Array.from({ length: 50 }, (_, index) => makeEvent('Stop', { seq: 501 + index }));
+    state = reduce(state, { type: 'events', events: live, now: NOW });
+    assert.equal(ratePerSecond(state.rate, NOW + 1000), 10);
+  });
+
+  test('while reconnecting: no health pass, no viewer count, no uptime; the reconnecting state instead', () => {
+    let state = reduce(createTuiState({ bufferSize: 10 }, NOW), hello(0));
+    state = run(
+      state,
+      { type: 'connection', state: { kind: 'connected', since: 0 } },
+      {
+        type: 'status',
+        status: {
+          status: 'pass',
+          pid: 1,
+          port: 1,
+          host: '127.0.0.1',
+          version: '0.1.0',
+          uptimeSeconds: 60,
+          clients: { viewers: 2, producers: 0 },
+          events: { total: 0, perSecond: 0, lastSeq: 0 },
+        },
+      },
+    );
+    assert.match(header(state), /health pass/);
+    assert.match(header(state), /2 viewers/);
+    assert.match(header(state), /up 1m/);
+    state = reduce(state, {
+      type: 'connection',
+      state: { kind: 'reconnecting', attempt: 2, inMs: 1000, retryAt: NOW + 1000, error: 'refused' },
+    });
+    const text = header(state);
+    assert.match(text, /reconnecting in 1s, attempt 2/);
+    assert.doesNotMatch(text, /health pass|viewers|up \d/);
+  });
+
+  test('events pushed out of the buffer are called older and stored, not dropped, and not in alarm colour', () => {
+    const state = withEvents(15, 10);
+    const segments = headerLines(state, makeTheme({ color: true, ascii: false }), 120, 'a').flat();
+    const older = segments.find((segment) => /older/.test(segment.text));
+    assert.equal(older?.text, '5 older than the buffer (stored)');
+    assert.equal(older?.color, undefined);
+    assert.ok(!segments.some((segment) => /dropped/.test(segment.text)));
   });
 });

@@ -235,7 +235,15 @@ describe('rate and window', () => {
     for (let second = 0; second < 10; second += 1) rate = recordArrivals(rate, 100, second * 1000 + 10);
     assert.equal(ratePerSecond(rate, 10_000), 100);
     assert.equal(ratePerSecond(rate, 30_000), 0);
-    assert.ok(rate.buckets.length <= 5);
+    assert.ok(rate.buckets.length <= 6);
+  });
+
+  test('a steady 1,000 ev/s reads 1,000 while it flows (not 800: the oldest complete second is kept)', () => {
+    let rate = EMPTY_RATE;
+    for (let ms = 0; ms < 20_000; ms += 100) {
+      rate = recordArrivals(rate, 100, ms);
+      if (ms >= 6_000) assert.equal(ratePerSecond(rate, ms), 1000, `at ${ms} ms`);
+    }
   });
 
   test('the window keeps the selection visible and moves as little as possible', () => {

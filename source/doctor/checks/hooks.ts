@@ -78,7 +78,7 @@ export function checkHooks(ctx: DoctorContext): Promise<CheckOutcome> {
       installed.size === 0
         ? 'not installed in any Claude Code settings file'
         : `missing for ${missing.join(', ')} (installed in ${scopes.join(', ')})`,
-    fix: 'mpm-mon install-hooks (or mpm-mon doctor --fix --hooks)',
+    fix: 'mpm-mon install-hooks (or `mpm-mon doctor --fix --hooks`)',
     error,
     details,
     repair,

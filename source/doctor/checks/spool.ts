@@ -82,7 +82,7 @@ export async function checkSpool(ctx: DoctorContext, startCommand?: string[]): P
     ...base,
     status,
     message: `${waiting}; no daemon is running to drain them${bad}`,
-    fix: 'mpm-mon start (or mpm-mon doctor --fix --start)',
+    fix: 'mpm-mon start (or `mpm-mon doctor --fix --start`)',
     details,
     ...(repair ? { repair } : {}),
   };

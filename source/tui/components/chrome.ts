@@ -36,24 +36,26 @@ export function headerLines(state: TuiState, theme: Theme, width: number, addres
       Math.max(0, (state.now - Date.parse(hello.startedAt)) / 1000 - hello.uptimeSeconds)
     : null;
   const rate = ratePerSecond(state.rate, state.now);
+  // Away from the daemon its figures are stale: no health, viewer count or ticking uptime until it is back.
+  const live = state.connection.kind === 'connected';
   const segments: Segment[] = [connectionSegment(state, theme, narrow)];
   const waiting = waitingCount(state.sessions);
   if (waiting > 0)
     segments.push({ text: `${theme.symbols.warn} ${waiting} waiting`, color: 'yellow', bold: true });
   segments.push({ text: address, dim: true });
-  if (uptime !== null) segments.push({ text: `up ${formatUptime(uptime)}` });
+  if (uptime !== null && live) segments.push({ text: `up ${formatUptime(uptime)}` });
   segments.push({ text: `${rate < 10 ? rate.toFixed(1) : Math.round(rate)} ev/s` });
-  if (state.health)
+  if (state.health && live)
     segments.push({
       text: `${statusSymbol(theme, state.health.status)} ${narrow ? '' : 'health '}${state.health.status}`,
       color: statusColor(state.health.status),
     });
-  if (state.status) {
+  if (state.status && live) {
     const viewers = state.status.clients.viewers;
     segments.push({ text: `${viewers} ${narrow ? 'vw' : viewers === 1 ? 'viewer' : 'viewers'}` });
   }
   const breaker = state.health?.breaker;
-  if (breaker)
+  if (breaker && live)
     segments.push({
       text: `${narrow ? 'brk' : 'breaker'} ${breaker.state}`,
       color: breaker.state === 'closed' ? undefined : breaker.state === 'open' ? 'red' : 'yellow',
@@ -81,7 +83,13 @@ export function headerLines(state: TuiState, theme: Theme, width: number, addres
   if (state.ui.filter.terms.length > 0)
     flags.push({ text: narrow ? 'filtered' : `filter: ${state.ui.filter.source}`, color: 'cyan' });
   if (state.buffer.dropped > 0)
-    flags.push({ text: `${narrow ? 'drop' : 'dropped'} ${state.buffer.dropped}`, color: 'yellow' });
+    // Older events scrolled out of this viewer's buffer; they are still stored (not lost): no alarm colour.
+    flags.push({
+      text: narrow
+        ? `${state.buffer.dropped} older`
+        : `${state.buffer.dropped} older than the buffer (stored)`,
+      dim: true,
+    });
   if (state.missed > 0) flags.push({ text: `missed ${state.missed}`, color: 'red' });
   const tabsWidth = tabs.reduce((sum, tab) => sum + tab.text.length, 0);
   const keptFlags = fitSegments(flags, Math.max(0, width - 1 - tabsWidth - 1));

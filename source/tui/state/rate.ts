@@ -10,7 +10,8 @@ export const EMPTY_RATE: RateState = { buckets: [] };
 
 export function recordArrivals(rate: RateState, count: number, nowMs: number): RateState {
   const second = Math.floor(nowMs / 1000);
-  const recent = rate.buckets.filter(([bucket]) => bucket > second - WINDOW_SECONDS);
+  // Keep the current second and the WINDOW_SECONDS complete ones before it (what ratePerSecond reads).
+  const recent = rate.buckets.filter(([bucket]) => bucket >= second - WINDOW_SECONDS);
   const last = recent.at(-1);
   if (last && last[0] === second) recent[recent.length - 1] = [second, last[1] + count];
   else recent.push([second, count]);

@@ -234,7 +234,12 @@ function receiveEvents(
     ...state,
     buffer,
     sessions: applyEvents(state.sessions, fresh),
-    rate: recordArrivals(state.rate, fresh.length, now),
+    // Replayed history (at or below the seq the daemon had when we attached) is not live traffic.
+    rate: recordArrivals(
+      state.rate,
+      fresh.filter((event) => event.seq > (state.hello?.lastSeq ?? 0)).length,
+      now,
+    ),
     now,
     ui: state.ui.paused
       ? { ...state.ui, arrivedWhilePaused: state.ui.arrivedWhilePaused + fresh.length }

@@ -1,0 +1,37 @@
+/** `mpm-mon events` with the daemon down: the journal's segments read straight from disk, read-only. */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { errorCodeOf } from '../errors/base.js';
+import type { MonEvent } from '../protocol/event.js';
+import { eventMatcher, type EventFilter } from '../protocol/event-filter.js';
+import { parseEventLine } from '../store/event-line.js';
+import { readLines } from '../store/lines.js';
+import { segmentBases, segmentName } from '../store/segments.js';
+
+/** The newest `want` events in `dir` that pass the filter, oldest first (each seq once). */
+export async function readJournalDir(dir: string, filter: EventFilter, want: number): Promise<MonEvent[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    if (errorCodeOf(error) === 'ENOENT') return [];
+    throw error;
+  }
+  const matches = eventMatcher(filter) ?? (() => true);
+  const kept: MonEvent[] = [];
+  let highest = 0;
+  for (const base of segmentBases(names)) {
+    if (filter.before !== undefined && base >= filter.before) break;
+    for await (const line of readLines(join(dir, segmentName(base)))) {
+      const event = line.terminated ? parseEventLine(line.text) : null;
+      if (!event || event.seq <= highest) continue;
+      highest = event.seq;
+      if (!matches(event)) continue;
+      kept.push(event);
+      // Bounded memory for --last N: drop the oldest in chunks rather than one shift per event.
+      if (kept.length > want * 2 && kept.length > 1024) kept.splice(0, kept.length - want);
+    }
+  }
+  if (want === 0) return [];
+  return Number.isFinite(want) ? kept.slice(-want) : kept;
+}
