@@ -14,6 +14,7 @@ import type { HelloMessage, StatusResponse } from '../protocol/messages.js';
 import type { PidFileData } from '../protocol/pidfile.js';
 import { VERSION } from '../protocol/version.js';
 import { Ingestor } from '../pipeline/ingest.js';
+import { scrub } from '../pipeline/scrub.js';
 import { openJournalStore } from '../store/journal-store.js';
 import type { EventStore } from '../store/types.js';
 import { drainSpool, spoolStats } from '../store/spool.js';
@@ -27,6 +28,11 @@ import { readProcessStartTime } from '../instance/process-info.js';
 import { allowedHosts } from './request-guard.js';
 import { ensureToken } from '../instance/token.js';
 import { DaemonHealth } from './daemon-health.js';
+
+/** Logs and /diagnostics go through the event scrubber: what a producer sent may hide in both. */
+function scrubbed<T>(value: T): T {
+  return scrub(value).value;
+}
 
 /** How many of the newest stored events seed the dedupe window at start. */
 const DEDUPE_REBUILD_EVENTS = 10_000;
@@ -92,6 +98,7 @@ export class Daemon {
       level: config.logLevel,
       stderr: this.options.stderrLog,
       redact: [this.token],
+      scrub: scrubbed,
     });
     const startTime = await readProcessStartTime(process.pid);
     const pidData: PidFileData = {
@@ -259,7 +266,7 @@ export class Daemon {
         maxBodyBytes: config.events.maxRequestBytes,
         health: () => this.health.latest(),
         status: () => this.status(),
-        diagnostics: () => this.health.diagnostics(),
+        diagnostics: () => this.health.diagnostics().then(scrubbed),
         metrics: () => this.health.metrics(),
         ingestBody: (body, producer, source, provenance) =>
           this.ingestor.ingestBody(body, producer, source, provenance),
@@ -274,7 +281,7 @@ export class Daemon {
         store: this.store,
         hello: (replayFrom) => this.hello(replayFrom),
         latestHealth: (): HealthReport | null => this.health.latest(),
-        diagnostics: () => this.health.diagnostics(),
+        diagnostics: () => this.health.diagnostics().then(scrubbed),
         onRefused,
         onProducersChanged: (count) => (this.producers = count),
         logger: this.logger,
