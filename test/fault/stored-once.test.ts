@@ -4,14 +4,14 @@
  * SIGTERM under load acknowledges every event it journaled before it closes. Real daemons, real hook.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import type { MonEvent } from '../../source/protocol/event.js';
 import {
   connectProducer,
   get,
   hookPayload,
+  journalEvents,
   homesRemovedAfter,
   postEvents,
   runCli,
@@ -33,15 +33,6 @@ async function daemonOn(h: Home): Promise<DaemonProcess> {
   return daemon;
 }
 
-function journal(h: Home): MonEvent[] {
-  const dir = join(h.path, 'journal');
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.ndjson') || /^\d/.test(name))
-    .flatMap((name) => readFileSync(join(dir, name), 'utf8').split('\n'))
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as MonEvent);
-}
-
 const GHP = 'ghp' + '_StoredOnceT0k3nV4lu3F0rT3st1ng0000';
 
 test('a spooled copy, a late live copy and a retry after a restart are one event', async () => {
@@ -56,7 +47,7 @@ test('a spooled copy, a late live copy and a retry after a restart are one event
 
   const first = await daemonOn(h);
   const spooled = await waitFor(
-    () => journal(h).find((event) => event.sessionId === 'sess-once'),
+    () => journalEvents(h).find((event) => event.sessionId === 'sess-once'),
     'the drain',
   );
   assert.equal(spooled.source, 'spool');
@@ -76,8 +67,8 @@ test('a spooled copy, a late live copy and a retry after a restart are one event
   assert.equal(retry.status, 202, retry.text);
   assert.deepEqual(retry.body.seqs, [spooled.seq]);
   assert.equal(retry.body.duplicates, 1);
-  assert.equal(journal(h).filter((event) => event.sessionId === 'sess-once').length, 1, 'stored once');
-  assert.ok(!JSON.stringify(journal(h)).includes(GHP));
+  assert.equal(journalEvents(h).filter((event) => event.sessionId === 'sess-once').length, 1, 'stored once');
+  assert.ok(!JSON.stringify(journalEvents(h)).includes(GHP));
   await second.stop();
 });
 
@@ -121,7 +112,7 @@ test('SIGTERM under load: every event the daemon journaled was acknowledged', as
   await waitFor(() => inFlight === 0, 'every send to settle', 30_000);
   await Promise.all(sends);
   socket.disconnect();
-  const journaled = journal(h).map((event) => event.data.tool_use_id as string);
+  const journaled = journalEvents(h).map((event) => event.data.tool_use_id as string);
   const unacked = journaled.filter((id) => !acked.has(id));
   assert.ok(journaled.length >= stopAfter);
   assert.deepEqual(unacked, [], `${unacked.length} of ${journaled.length} journaled events were never acked`);
