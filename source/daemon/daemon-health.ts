@@ -4,7 +4,7 @@
  */
 import { createStandardChecks } from '../health/checks/index.js';
 import { createHealthMonitor, type HealthMonitor } from '../health/monitor.js';
-import type { DaemonFacts, ProbeResult, ServiceCounters } from '../health/types.js';
+import type { ClientLoad, DaemonFacts, ProbeResult, ServiceCounters } from '../health/types.js';
 import { createMetrics, type Metrics } from '../metrics/registry.js';
 import type { HealthReport } from '../protocol/health.js';
 import { DASHBOARD_NAMESPACE } from '../protocol/messages.js';
@@ -50,7 +50,9 @@ export class DaemonHealth implements DaemonFacts {
       onCheckError: (error) =>
         daemon.logger.warn('health check failed', { check: error.context.check, error: error.message }),
     });
-    this.metricsRegistry = createMetrics(this, this.monitor, this.recovery);
+    this.metricsRegistry = createMetrics(this, this.monitor, this.recovery, () =>
+      daemon.sessions.modelTotals(),
+    );
   }
 
   get homeDir(): string {
@@ -97,6 +99,20 @@ export class DaemonHealth implements DaemonFacts {
 
   maxViewerBacklog(): number {
     return this.daemon.listener.broadcaster.maxBacklog();
+  }
+
+  clientLoad(): ClientLoad {
+    const { listener, replays, config } = this.daemon;
+    const { connections, pending } = listener.connectionFigures();
+    return {
+      connections,
+      pendingConnections: pending,
+      maxConnections: config.limits.maxConnections,
+      replaysActive: replays.active,
+      replaysQueued: replays.queued,
+      replaysStarted: replays.started,
+      replaysPeak: replays.peak,
+    };
   }
 
   storeStats(): StoreStats {
@@ -171,9 +187,11 @@ export class DaemonHealth implements DaemonFacts {
       },
       viewers: daemon.listener.broadcaster.viewersInfo(),
       producers: daemon.producerCount,
+      load: this.clientLoad(),
       journal: daemon.store.stats(),
       spool: await daemon.spoolFigures(),
       refusals: { byReason: daemon.counters.refusedByReason, recent: daemon.counters.recentRefusals() },
+      sessions: daemon.sessions.diagnostics(),
     };
   }
 

@@ -5,7 +5,7 @@
  * Stop is the reverse, bounded in time.
  */
 import { mkdirSync } from 'node:fs';
-import type { Server as HttpServer } from 'node:http';
+import type { Server as NetServer } from 'node:net';
 import type { Config } from '../config/schema.js';
 import { homePaths, type HomePaths } from '../config/home.js';
 import type { RefusalCode } from '../protocol/event.js';
@@ -14,20 +14,25 @@ import type { HelloMessage, StatusResponse } from '../protocol/messages.js';
 import type { PidFileData } from '../protocol/pidfile.js';
 import { VERSION } from '../protocol/version.js';
 import { Ingestor } from '../pipeline/ingest.js';
-import { scrub } from '../pipeline/scrub.js';
+import { scrub, scrubString } from '../pipeline/scrub.js';
 import { openJournalStore } from '../store/journal-store.js';
 import type { EventStore } from '../store/types.js';
 import { drainSpool, spoolStats } from '../store/spool.js';
 import { Counters } from './counters.js';
 import { Listener } from './listener.js';
 import { createLogger } from '../instance/logger.js';
-import type { Logger } from '../instance/logger-types.js';
+import { silentLogger, type Logger } from '../instance/logger-types.js';
+import { secureHome } from '../instance/secure-home.js';
 import { acquirePidFile, type PidFileLock } from '../instance/pidfile.js';
 import { listen } from '../instance/port.js';
 import { readProcessStartTime } from '../instance/process-info.js';
 import { allowedHosts } from './request-guard.js';
 import { ensureToken } from '../instance/token.js';
 import { DaemonHealth } from './daemon-health.js';
+import { SessionTracker } from './session-tracker.js';
+import { claudeProjectsDir } from '../claude/transcript-reader.js';
+import { priceTable } from '../claude/prices.js';
+import { ReplayGate } from './replay-gate.js';
 
 /** Logs and /diagnostics go through the event scrubber: what a producer sent may hide in both. */
 function scrubbed<T>(value: T): T {
@@ -71,14 +76,18 @@ export class Daemon {
   listener!: Listener;
   ingestor!: Ingestor;
   health!: DaemonHealth;
+  sessions!: SessionTracker;
   private pidLock: PidFileLock | null = null;
   private stopping: Promise<void> | null = null;
   private producers = 0;
   private spoolTimer: NodeJS.Timeout | null = null;
   private draining = false;
+  /** Replays served at once, across listener restarts. */
+  readonly replays: ReplayGate;
 
   constructor(readonly options: DaemonOptions) {
     this.paths = homePaths(options.home);
+    this.replays = new ReplayGate(options.config.limits);
   }
 
   get config(): Config {
@@ -92,6 +101,12 @@ export class Daemon {
   async start(): Promise<void> {
     const { config } = this;
     mkdirSync(this.paths.home, { recursive: true, mode: 0o700 });
+    // Refused (another user's home, a link) or tightened before any file in it is opened.
+    const startupLines: Array<[string, Record<string, unknown>]> = [];
+    secureHome(this.paths.home, {
+      ...silentLogger,
+      warn: (message, fields) => startupLines.push([message, fields ?? {}]),
+    });
     this.token = await ensureToken(this.paths.tokenFile);
     this.logger = createLogger({
       file: this.paths.logFile,
@@ -100,6 +115,7 @@ export class Daemon {
       redact: [this.token],
       scrub: scrubbed,
     });
+    for (const [message, fields] of startupLines) this.logger.warn(message, fields);
     const startTime = await readProcessStartTime(process.pid);
     const pidData: PidFileData = {
       pid: process.pid,
@@ -120,6 +136,12 @@ export class Daemon {
         maxBytes: config.journal.maxBytes,
         logger: this.logger,
       });
+      this.sessions = new SessionTracker({
+        root: claudeProjectsDir(),
+        prices: priceTable(config.prices),
+        logger: this.logger,
+      });
+      this.sessions.follow(this.store, Math.max(0, this.store.lastSeq - config.events.ringSize));
       this.listener = this.createListener();
       this.ingestor = new Ingestor({
         store: this.store,
@@ -225,7 +247,7 @@ export class Daemon {
           if (answer.ok) return 'ok';
           return RETRY_LATER.has(answer.error.code) ? 'retry' : 'reject';
         },
-        { logger: this.logger },
+        { logger: this.logger, scrub: (text) => scrubString(text).value },
       );
       if (result.remaining > 0)
         this.logger.warn('spool drain paused; will retry', { remaining: result.remaining });
@@ -244,17 +266,19 @@ export class Daemon {
       this.logger.debug('refused', { code, message, source });
     };
     return new Listener({
-      bind: (server: HttpServer, samePort?: number) =>
+      bind: (server: NetServer) =>
         listen(
           server,
           {
             host: config.host,
-            port: samePort ?? config.port,
-            explicit: samePort !== undefined || this.options.explicitPort,
+            port: config.port,
+            explicit: this.options.explicitPort,
             range: config.portRange,
           },
           this.logger,
         ),
+      limits: config.limits,
+      onLoadRefused: (code, message) => onRefused(code, message, 'tcp'),
       broadcaster: {
         batchMs: config.viewers.batchMs,
         maxBacklog: config.viewers.maxBacklog,
@@ -268,6 +292,7 @@ export class Daemon {
         status: () => this.status(),
         diagnostics: () => this.health.diagnostics().then(scrubbed),
         metrics: () => this.health.metrics(),
+        sessions: () => this.sessions.answer(),
         ingestBody: (body, producer, source, provenance) =>
           this.ingestor.ingestBody(body, producer, source, provenance),
         onRefused,
@@ -277,11 +302,14 @@ export class Daemon {
         token: this.token,
         maxEventBytes: config.events.maxRequestBytes,
         allowedHosts: hosts,
+        limits: config.limits,
+        replays: this.replays,
         ingestOne: (payload, producer) => this.ingestor.ingestOne(payload, producer, 'socket'),
         store: this.store,
         hello: (replayFrom) => this.hello(replayFrom),
         latestHealth: (): HealthReport | null => this.health.latest(),
         diagnostics: () => this.health.diagnostics().then(scrubbed),
+        sessions: () => this.sessions.answer(),
         onRefused,
         onProducersChanged: (count) => (this.producers = count),
         logger: this.logger,
@@ -299,6 +327,7 @@ export class Daemon {
       this.ingestor?.refuseNew();
       this.listener?.announceShutdown(reason, restarting);
       await this.ingestor?.settled();
+      await this.sessions?.stop();
       await this.listener?.close(Math.min(250, budget / 4));
       this.listener?.broadcaster.unfollow();
       await this.store?.close();

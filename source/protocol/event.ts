@@ -73,10 +73,26 @@ export type RefusalCode =
   | 'forbidden_origin'
   | 'forbidden_host'
   | 'not_found'
+  | 'too_many_connections'
+  | 'handshake_timeout'
+  | 'forbidden_namespace'
+  | 'too_many_replays'
   | 'journal_unavailable'
   | 'store_unavailable'
   | 'shutting_down'
   | 'internal';
+
+/**
+ * Refusals past a limit on what clients may hold (connections, handshakes, replays, rate): the
+ * clients' load, counted and shown in health as a warning with the cause, never acted on by recovery.
+ */
+export const LOAD_REFUSALS: readonly RefusalCode[] = [
+  'too_many_connections',
+  'handshake_timeout',
+  'forbidden_namespace',
+  'too_many_replays',
+  'rate_limited',
+];
 
 /** HTTP status for each refusal code. */
 export const REFUSAL_STATUS: Record<RefusalCode, number> = {
@@ -89,6 +105,10 @@ export const REFUSAL_STATUS: Record<RefusalCode, number> = {
   forbidden_origin: 403,
   forbidden_host: 403,
   not_found: 404,
+  too_many_connections: 503,
+  handshake_timeout: 408,
+  forbidden_namespace: 404,
+  too_many_replays: 429,
   journal_unavailable: 503,
   store_unavailable: 503,
   shutting_down: 503,

@@ -18,7 +18,8 @@
  * - `bad/`: files the drain could not use (not JSON, wrong shape, `.tmp` left by a crash), kept for
  *   inspection rather than deleted.
  */
-import { promises as fsp } from 'node:fs';
+import { constants as fsConstants, promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../instance/logger-types.js';
 
@@ -234,6 +235,57 @@ async function moveToBad(dir: string, name: string): Promise<boolean> {
   }
 }
 
+type SpoolRead = { kind: 'text'; text: string } | { kind: 'missing' } | { kind: 'not-a-file'; what: string };
+
+/** Reads a spool file without following a link nor blocking on a FIFO; only a regular file is read. */
+async function readSpoolFile(path: string): Promise<SpoolRead> {
+  const { O_RDONLY, O_NOFOLLOW = 0, O_NONBLOCK = 0 } = fsConstants;
+  let handle: FileHandle;
+  try {
+    handle = await fsp.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'ENOENT') return { kind: 'missing' };
+    if (code === 'ELOOP') return { kind: 'not-a-file', what: 'symbolic link' };
+    if (code === 'ENXIO') return { kind: 'not-a-file', what: 'socket or device' };
+    throw error;
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile())
+      return { kind: 'not-a-file', what: stat.isDirectory() ? 'folder' : 'not a regular file' };
+    return { kind: 'text', text: await handle.readFile('utf8') };
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Garbage goes to `bad/` scrubbed (the drain's `scrub`, the pipeline's scrubber in the daemon), or
+ * as its size only: whatever it holds, no secret stays on disk verbatim.
+ */
+async function setAsideGarbage(
+  dir: string,
+  name: string,
+  text: string,
+  scrub: ((text: string) => string) | undefined,
+): Promise<boolean> {
+  const badDir = join(dir, BAD_DIR);
+  await fsp.mkdir(badDir, { recursive: true, mode: 0o700 });
+  const target = join(badDir, `${name}.${process.hrtime.bigint()}`);
+  const kept = scrub
+    ? scrub(text)
+    : `${Buffer.byteLength(text, 'utf8')} bytes of garbage; content not kept\n`;
+  await fsp.writeFile(target, kept, { flag: 'wx', mode: 0o600 });
+  try {
+    await fsp.rm(join(dir, name));
+    return true;
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return false;
+    throw error;
+  }
+}
+
 /** `.tmp` files older than STALE_TMP_MS: a writer crashed between write and rename. */
 async function setAsideStaleTmp(dir: string, names: string[], nowMs: number): Promise<number> {
   let moved = 0;
@@ -246,6 +298,8 @@ async function setAsideStaleTmp(dir: string, names: string[], nowMs: number): Pr
 
 export interface DrainOptions {
   logger?: Logger;
+  /** Scrubs garbage before it is kept in `bad/`; without it only its size is kept. */
+  scrub?: (text: string) => string;
   now?: () => number;
 }
 
@@ -262,16 +316,19 @@ async function drainOnce(
   result.garbage += await setAsideStaleTmp(dir, names, now());
   const entries = entriesFromNames(dir, names);
   for (const [index, entry] of entries.entries()) {
-    let text: string;
-    try {
-      text = await fsp.readFile(entry.path, 'utf8');
-    } catch (error) {
-      if (errorCode(error) === 'ENOENT') continue;
-      throw error;
+    const read = await readSpoolFile(entry.path);
+    if (read.kind === 'missing') continue;
+    if (read.kind === 'not-a-file') {
+      // A FIFO, a folder or a link under a spool name: never opened for reading, set aside by rename.
+      if (await moveToBad(dir, entry.name)) result.garbage += 1;
+      logger?.warn('spool entry set aside', { file: entry.name, reason: read.what });
+      await recordSpoolError(dir, { reason: 'not_a_file', file: entry.name }, now);
+      continue;
     }
+    const { text } = read;
     const decoded = decodeSpoolFile(text);
     if (!decoded.ok) {
-      if (await moveToBad(dir, entry.name)) result.garbage += 1;
+      if (await setAsideGarbage(dir, entry.name, text, options.scrub)) result.garbage += 1;
       logger?.warn('spool file set aside', { file: entry.name, reason: decoded.reason });
       await recordSpoolError(dir, { reason: 'garbage', size: entry.bytes, file: entry.name }, now);
       continue;

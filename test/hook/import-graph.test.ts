@@ -14,6 +14,7 @@ const ALLOWED_OWN = [
   /^source\/client\/discover\.ts$/,
   /^source\/protocol\/pidfile\.ts$/,
   /^source\/protocol\/event\.ts$/,
+  /^source\/instance\/(safe-file|listener-owner)\.ts$/,
   /^source\/commands\/hook\.ts$/,
 ];
 
