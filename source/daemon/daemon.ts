@@ -14,7 +14,7 @@ import type { HelloMessage, StatusResponse } from '../protocol/messages.js';
 import type { PidFileData } from '../protocol/pidfile.js';
 import { VERSION } from '../protocol/version.js';
 import { Ingestor } from '../pipeline/ingest.js';
-import { scrubString } from '../pipeline/scrub.js';
+import { scrub, scrubString } from '../pipeline/scrub.js';
 import { openJournalStore } from '../store/journal-store.js';
 import type { EventStore } from '../store/types.js';
 import { drainSpool, spoolStats } from '../store/spool.js';
@@ -34,6 +34,11 @@ import { claudeProjectsDir } from '../claude/transcript-reader.js';
 import { priceTable } from '../claude/prices.js';
 import { ReplayGate } from './replay-gate.js';
 import { installedHttpHookPort } from '../claude/hook-port.js';
+
+/** Logs and /diagnostics go through the event scrubber: what a producer sent may hide in both. */
+function scrubbed<T>(value: T): T {
+  return scrub(value).value;
+}
 
 /** How many of the newest stored events seed the dedupe window at start. */
 const DEDUPE_REBUILD_EVENTS = 10_000;
@@ -109,6 +114,7 @@ export class Daemon {
       level: config.logLevel,
       stderr: this.options.stderrLog,
       redact: [this.token],
+      scrub: scrubbed,
     });
     for (const [message, fields] of startupLines) this.logger.warn(message, fields);
     const startTime = await readProcessStartTime(process.pid);
@@ -285,7 +291,7 @@ export class Daemon {
         maxBodyBytes: config.events.maxRequestBytes,
         health: () => this.health.latest(),
         status: () => this.status(),
-        diagnostics: () => this.health.diagnostics(),
+        diagnostics: () => this.health.diagnostics().then(scrubbed),
         metrics: () => this.health.metrics(),
         sessions: () => this.sessions.answer(),
         ingestBody: (body, producer, source, provenance) =>
@@ -303,7 +309,7 @@ export class Daemon {
         store: this.store,
         hello: (replayFrom) => this.hello(replayFrom),
         latestHealth: (): HealthReport | null => this.health.latest(),
-        diagnostics: () => this.health.diagnostics(),
+        diagnostics: () => this.health.diagnostics().then(scrubbed),
         sessions: () => this.sessions.answer(),
         onRefused,
         onProducersChanged: (count) => (this.producers = count),

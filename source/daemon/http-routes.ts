@@ -14,7 +14,7 @@ import type { BodyOutcome } from '../pipeline/ingest.js';
 import type { HealthReport } from '../protocol/health.js';
 import type { SessionsAnswer, StatusResponse } from '../protocol/messages.js';
 import type { Logger } from '../instance/logger-types.js';
-import { readBody } from './read-body.js';
+import { drainRequest, readBody } from './read-body.js';
 import { bearerToken, checkHost, checkOrigin, checkToken, type GuardRefusal } from './request-guard.js';
 
 export interface HttpIngestResult {
@@ -120,6 +120,7 @@ async function ingest(deps: RouteDeps, request: IncomingMessage, response: Serve
       message: `request body of ${result.received} bytes is over the limit of ${deps.maxBodyBytes} bytes (events.maxRequestBytes); send fewer or smaller events per request`,
     };
     deps.onRefused(error.code, error.message, source);
+    await drainRequest(request, 2 * deps.maxBodyBytes);
     response.setHeader('Connection', 'close');
     return sendError(response, error);
   }

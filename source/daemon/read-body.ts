@@ -32,3 +32,30 @@ export function readBody(request: IncomingMessage, limit: number): Promise<BodyR
     });
   });
 }
+
+/**
+ * Lets the rest of a refused body arrive (discarded) before the answer is sent, so the client reads a
+ * 413 instead of a broken pipe; bounded in bytes and time, past which the answer goes out anyway.
+ */
+export function drainRequest(request: IncomingMessage, maxBytes: number, timeoutMs = 2000): Promise<void> {
+  if (request.readableEnded || request.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let seen = 0;
+    const done = (): void => {
+      clearTimeout(timer);
+      request.off('data', onData);
+      request.off('end', done);
+      request.off('error', done);
+      resolve();
+    };
+    const onData = (chunk: Buffer): void => {
+      seen += chunk.length;
+      if (seen > maxBytes) done();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    request.on('data', onData);
+    request.once('end', done);
+    request.once('error', done);
+    request.resume();
+  });
+}

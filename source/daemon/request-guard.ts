@@ -5,6 +5,7 @@
  */
 import type { RefusalCode } from '../protocol/event.js';
 import { tokensEqual } from '../instance/token.js';
+import { scrubString } from '../pipeline/scrub.js';
 
 export interface GuardRefusal {
   code: Extract<RefusalCode, 'forbidden_origin' | 'forbidden_host' | 'unauthorized'>;
@@ -23,7 +24,7 @@ export function checkOrigin(headers: { origin?: string | string[] | undefined })
   if (origin === undefined || origin === '') return null;
   return {
     code: 'forbidden_origin',
-    message: `requests from browsers are refused (Origin: ${String(origin).slice(0, 100)}); mpm-mon accepts only local programs`,
+    message: `requests from browsers are refused (Origin: ${shown(String(origin))}); mpm-mon accepts only local programs`,
   };
 }
 
@@ -31,8 +32,13 @@ export function checkHost(hostHeader: string | undefined, allowed: Set<string>):
   if (hostHeader !== undefined && allowed.has(hostHeader.toLowerCase())) return null;
   return {
     code: 'forbidden_host',
-    message: `Host ${hostHeader === undefined ? '(missing)' : JSON.stringify(hostHeader.slice(0, 100))} is not this daemon; expected one of ${[...allowed].join(', ')}`,
+    message: `Host ${hostHeader === undefined ? '(missing)' : JSON.stringify(shown(hostHeader))} is not this daemon; expected one of ${[...allowed].join(', ')}`,
   };
+}
+
+/** A header value for a message (logs, /diagnostics): scrubbed whole, then shortened, never a query. */
+function shown(value: string): string {
+  return scrubString(value.split('?')[0]!).value.slice(0, 100);
 }
 
 export function bearerToken(authorization: string | undefined): string | undefined {

@@ -1,7 +1,12 @@
 import { MpmError, errorCodeOf, type PlatformCommands } from './base.js';
 
 export type JournalErrorCode =
-  'JOURNAL_DISK_FULL' | 'JOURNAL_UNWRITABLE' | 'JOURNAL_UNREADABLE' | 'JOURNAL_CORRUPT' | 'JOURNAL_CLOSED';
+  | 'JOURNAL_DISK_FULL'
+  | 'JOURNAL_UNWRITABLE'
+  | 'JOURNAL_UNREADABLE'
+  | 'JOURNAL_CORRUPT'
+  | 'JOURNAL_CLOSED'
+  | 'JOURNAL_SEQ_EXHAUSTED';
 
 /** What is known about where a journal failure happened. */
 export interface JournalErrorFacts {
@@ -103,6 +108,19 @@ export class JournalError extends MpmError {
         'A torn last line after a crash or power loss is expected and harmless: only that event, which was never acknowledged, is missing.',
         'Lines damaged in the middle of a segment point at disk trouble: check the disk and the system log.',
         `The skipped lines stay in ${facts.dir} for inspection; the journal keeps working.`,
+      ],
+    );
+  }
+
+  /** Seqs must stay exact integers in JSON and JavaScript: a journal this close to 2^53 is refused. */
+  static seqExhausted(dir: string, lastSeq: number, limit: number): JournalError {
+    return new JournalError(
+      'JOURNAL_SEQ_EXHAUSTED',
+      `the event journal in ${dir} has reached seq ${lastSeq}; seqs above ${limit} would no longer be exact integers, so no more events can be numbered`,
+      { dir },
+      [
+        `Move the journal aside (e.g. \`mv ${dir} ${dir}.full\`) and restart the daemon: numbering starts again at 1.`,
+        'Viewers that resume by seq must then start from 0 (restart them).',
       ],
     );
   }

@@ -26,6 +26,8 @@ export interface LoggerOptions {
   maxFiles?: number;
   /** Strings that must never appear in the log (the token). */
   redact?: string[];
+  /** The event scrubber, applied to every message and field (the daemon passes pipeline/scrub). */
+  scrub?: <T>(value: T) => T;
   now?: () => Date;
   /** Where readable lines go when `stderr` is true (tests pass their own). */
   stderrWrite?: (line: string) => void;
@@ -189,8 +191,9 @@ export function createLogger(options: LoggerOptions): DaemonLogger {
     if (LEVEL_RANK[level] < threshold) return;
     try {
       const time = now();
-      const msg = redactText(String(message), secrets);
-      const safeFields = (redactValue(fields ?? {}, secrets) ?? {}) as Record<string, unknown>;
+      const scrub = options.scrub ?? (<T>(value: T): T => value);
+      const msg = scrub(redactText(String(message), secrets));
+      const safeFields = scrub((redactValue(fields ?? {}, secrets) ?? {}) as Record<string, unknown>);
       // time/level/msg come first and a field of the same name cannot overwrite them.
       const { time: _time, level: _level, msg: _msg, ...rest } = safeFields;
       const record = { time: time.toISOString(), level, msg, ...rest };

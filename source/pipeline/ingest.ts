@@ -76,11 +76,30 @@ export class Ingestor {
   }
 
   /** One event from Socket.IO or the spool (a parsed value or raw JSON text). */
-  async ingestOne(
+  ingestOne(
     input: unknown,
     producer: string,
     source: EventSource,
     provenance: Provenance = {},
+  ): Promise<IngestAck> {
+    return this.answering(this.one(input, producer, source, provenance));
+  }
+
+  /** A POST /events body: one event or an array of them. */
+  ingestBody(
+    body: Buffer,
+    producer: string,
+    source: EventSource,
+    provenance: Provenance = {},
+  ): Promise<BodyOutcome> {
+    return this.answering(this.body(body, producer, source, provenance));
+  }
+
+  private async one(
+    input: unknown,
+    producer: string,
+    source: EventSource,
+    provenance: Provenance,
   ): Promise<IngestAck> {
     const refusal = this.gate(producer, 1, source);
     if (refusal) return { ok: false, error: refusal };
@@ -89,12 +108,11 @@ export class Ingestor {
     return ack!;
   }
 
-  /** A POST /events body: one event or an array of them. */
-  async ingestBody(
+  private async body(
     body: Buffer,
     producer: string,
     source: EventSource,
-    provenance: Provenance = {},
+    provenance: Provenance,
   ): Promise<BodyOutcome> {
     const parsed = validateBody(body, this.limits);
     if (!parsed.ok) {
@@ -117,9 +135,21 @@ export class Ingestor {
     this.accepting = false;
   }
 
-  /** Resolves when every accepted event has been written (or failed). */
+  /**
+   * Resolves when every accepted event has been written (or failed) AND answered: the transports'
+   * callbacks on an ingest call run before this resumes (they were attached first), so a stop that
+   * waits for it closes no connection before the acks of what was journaled went out.
+   */
   async settled(): Promise<void> {
     while (this.pendingWrites.size > 0) await Promise.allSettled([...this.pendingWrites]);
+    // One turn of the event loop: the acks just emitted reach the sockets before they are closed.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+
+  /** Tracks an ingest call until its answer is out (see settled). */
+  private answering<T>(answer: Promise<T>): Promise<T> {
+    this.track(answer);
+    return answer;
   }
 
   private gate(producer: string, count: number, source: EventSource): WireError | null {

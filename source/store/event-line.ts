@@ -6,9 +6,10 @@ export function serializeEvent(event: MonEvent): string {
 }
 
 /**
- * The event a journal line holds, or null when the line is not a JSON object with a positive integer
- * seq (torn write, disk damage, a stray edit). Only the seq is checked: it is what ordering and
- * replay depend on; the rest was validated before it was written.
+ * The event a journal line holds, or null when the line is not a whole event (torn write, disk damage,
+ * a stray edit such as `{"seq":1}`): a positive safe-integer seq and the fields every reader relies on
+ * (id, receivedAt, type, sessionId as strings, data an object). Every reader skips what this refuses,
+ * and recovery counts it. A line written before `occurredAt` existed gets its receivedAt.
  */
 export function parseEventLine(text: string): MonEvent | null {
   let value: unknown;
@@ -18,9 +19,15 @@ export function parseEventLine(text: string): MonEvent | null {
     return null;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
-  const seq = (value as { seq?: unknown }).seq;
+  const event = value as Partial<Record<keyof MonEvent, unknown>>;
+  const { seq } = event;
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return null;
-  return value as MonEvent;
+  for (const key of ['id', 'receivedAt', 'type', 'sessionId'] as const)
+    if (typeof event[key] !== 'string') return null;
+  const { data } = event;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
+  if (typeof event.occurredAt !== 'string') event.occurredAt = event.receivedAt;
+  return event as MonEvent;
 }
 
 /** Blank lines (a newline written to close a torn line) are not events and not corruption. */

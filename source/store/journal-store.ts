@@ -7,6 +7,12 @@ import { EventRing } from './ring.js';
 import { Fanout, tailFrom } from './tail.js';
 import type { EventDraft, EventStore, StoreStats } from './types.js';
 
+/**
+ * The highest seq this store hands out: a billion below Number.MAX_SAFE_INTEGER, so seqs stay exact
+ * everywhere (JSON, JavaScript, `since` arithmetic) and a journal near the edge is refused at start.
+ */
+export const SEQ_LIMIT = Number.MAX_SAFE_INTEGER - 1_000_000_000;
+
 export interface JournalStoreOptions {
   /** Directory of the segments (created if missing). */
   dir: string;
@@ -57,6 +63,10 @@ export async function openJournalStore(options: JournalStoreOptions): Promise<Jo
       fanout.emit(events);
     },
   });
+  if (recovery.lastSeq > SEQ_LIMIT) {
+    await journal.close();
+    throw JournalError.seqExhausted(options.dir, recovery.lastSeq, SEQ_LIMIT);
+  }
   ring.restore(recovery.newest, recovery.floor);
   options.logger.info('journal: recovered', {
     dir: options.dir,
@@ -88,6 +98,8 @@ class RingJournalStore implements JournalStore {
 
   append(drafts: readonly EventDraft[]): Promise<MonEvent[]> {
     if (this.closed) return Promise.reject(JournalError.closed(this.journal.dir));
+    if (this.nextSeq + drafts.length - 1 > SEQ_LIMIT)
+      return Promise.reject(JournalError.seqExhausted(this.journal.dir, this.lastSeq, SEQ_LIMIT));
     // Numbered now, synchronously, in call order; a failed write burns these seqs for good.
     const events = drafts.map((draft) => numbered(draft, this.nextSeq++));
     return this.journal.append(events).then(() => events);

@@ -1,4 +1,5 @@
 /** When stdout is not a terminal: the live stream as readable lines (or NDJSON), no Ink, no React. */
+import { terminalSafe } from '../protocol/terminal-text.js';
 import { DashboardClient, type ConnectionState } from '../client/dashboard-client.js';
 import type { MonEvent } from '../protocol/event.js';
 import { exitCodeForSignal } from '../instance/signals.js';
@@ -21,13 +22,15 @@ export interface PlainStreamOptions {
   signal?: AbortSignal;
 }
 
+/** One readable line; when it happened (a spooled event keeps its time); producer text made terminal-safe. */
 export function formatEventLine(event: MonEvent): string {
-  const time = event.receivedAt.slice(11, 23) || event.receivedAt;
+  const at = event.occurredAt ?? event.receivedAt;
+  const time = at.slice(11, 23) || at;
   const parts = [time, `#${event.seq}`, event.type, event.sessionId.slice(0, 8)];
   if (event.tool) parts.push(event.tool);
   const summary = summarize(event);
   if (summary) parts.push(summary);
-  return parts.join('  ');
+  return terminalSafe(parts.join('  ')).replace(/[\n\t]/g, ' ');
 }
 
 export function describeConnection(state: ConnectionState): string | null {

@@ -3,6 +3,7 @@
  * `batchMs` (one state change and one React render per batch, never one per event); everything else is
  * applied at once. Read it with `useSyncExternalStore(store.subscribe, store.getSnapshot)`.
  */
+import { terminalSafeValue } from '../protocol/terminal-text.js';
 import type { MonEvent } from '../protocol/event.js';
 import { createTuiState, reduce, type TuiAction, type TuiLimits, type TuiState } from './state/tui-state.js';
 
@@ -72,7 +73,8 @@ export function createTuiStore(options: TuiStoreOptions): TuiStore {
     },
     dispatch: apply,
     pushEvents(events) {
-      for (const event of events) pending.push(event);
+      // Producer text never reaches the terminal as escape sequences (protocol/terminal-text).
+      for (const event of events) pending.push(terminalSafeValue(event));
       // Never hold more than the buffer could keep: older queued events would be dropped anyway.
       if (pending.length > options.bufferSize) {
         pendingDropped += pending.length - options.bufferSize;

@@ -2,14 +2,13 @@
 // 8 MiB) a 1.4 MB Write reaches the journal cut to fit, with `truncated`, through the real hook, POST
 // /events and Socket.IO /ingest; 9 MB is refused with 413 / an error ack and the producer stays connected.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { MonEvent } from '../../source/protocol/event.js';
 import {
   connectProducer,
   connectViewer,
   hookPayload,
+  journalEvents,
   makeHome,
   postEvents,
   runCli,
@@ -28,14 +27,6 @@ function bigWrite(n: number): Record<string, unknown> {
     tool_name: 'Write',
     tool_input: { file_path: `/work/project/big-${n}.ts`, content: CONTENT },
   });
-}
-
-function journalEvents(home: Home): MonEvent[] {
-  const dir = join(home.path, 'journal');
-  return readdirSync(dir)
-    .flatMap((name) => readFileSync(join(dir, name), 'utf8').split('\n'))
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as MonEvent);
 }
 
 function assertCut(event: MonEvent | undefined, n: number): void {
@@ -75,10 +66,8 @@ describe('events bigger than events.maxBytes', () => {
     assert.equal(result.code, 0);
     await waitFor(() => stored(1), 'the hook event at the viewer', 10_000);
     assertCut(stored(1), 1);
-    assert.equal(stored(1)!.source, 'hook');
-    assert.ok(
-      !readdirSync(join(home.path)).includes('spool') || readdirSync(join(home.path, 'spool')).length === 0,
-    );
+    // From the hook: posted, or (on a loaded machine, past the hook's timeout) spooled and drained.
+    assert.ok(['hook', 'spool'].includes(stored(1)!.source), stored(1)!.source);
   });
 
   test('1.4 MB through POST /events is stored cut; 9 MB is 413', async () => {

@@ -4,7 +4,7 @@
  * here is stopped by its own pid.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -266,4 +266,19 @@ export function hookPayload(
 
 export function seqsOf(events: MonEvent[]): number[] {
   return events.map((event) => event.seq);
+}
+
+/** Every event line in the home's journal segments, as written (a torn last line is skipped). */
+export function journalEvents(home: Home): MonEvent[] {
+  const dir = join(home.path, 'journal');
+  return readdirSync(dir)
+    .flatMap((name) => readFileSync(join(dir, name), 'utf8').split('\n'))
+    .filter((line) => line.trim() !== '')
+    .flatMap((line) => {
+      try {
+        return [JSON.parse(line) as MonEvent];
+      } catch {
+        return [];
+      }
+    });
 }
