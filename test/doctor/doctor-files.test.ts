@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { checkNodeVersion } from '../../source/doctor/checks/environment.js';
-import { HOOK_EVENT_NAMES } from '../../source/protocol/event.js';
+import { HOOK_EVENT_NAMES } from '../../source/claude/hook-events.js';
+import { editHooks } from '../../source/claude/hook-install.js';
+import { readProcessStartTime } from '../../source/instance/process-info.js';
 import { encodeSpoolFile, spoolFileName } from '../../source/store/spool.js';
 import {
   assertDoctorJsonShape,
@@ -11,7 +13,9 @@ import {
   deadPid,
   doctor,
   freePort,
+  killChild,
   makeSandbox,
+  spawnIdleChild,
   writePidFile,
   type Sandbox,
 } from './sandbox.js';
@@ -202,7 +206,10 @@ describe('Claude Code hooks', () => {
     writeUserSettings(hookSettings(HOOK_EVENT_NAMES));
     const hooks = check(await doctor(box), 'hooks');
     assert.equal(hooks.status, 'pass', hooks.message);
-    assert.match(hooks.message, /^installed for all 9 events in user \(command\)/);
+    assert.match(
+      hooks.message,
+      new RegExp(`^installed for all ${HOOK_EVENT_NAMES.length} events in user \\(command\\)`),
+    );
   });
 
   test('some events missing: a warning naming them', async () => {
@@ -241,6 +248,65 @@ describe('Claude Code hooks', () => {
     const hooks = check(await doctor(box), 'hooks');
     assert.equal(hooks.status, 'warn');
     assert.ok(hooks.message.includes(path), hooks.message);
+  });
+});
+
+describe('Claude Code http hooks', () => {
+  const TOKEN = 'ab'.repeat(32);
+  function installHttp(port: number): void {
+    editHooks('install', { http: true, port, home: box.home, cwd: box.project, env: box.env });
+  }
+  function writeToken(): void {
+    fs.mkdirSync(box.state, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(join(box.state, 'token'), `${TOKEN}\n`, { mode: 0o600 });
+  }
+
+  test('not used: pass', async () => {
+    assert.equal(check(await doctor(box), 'hooks-http').status, 'pass');
+  });
+
+  test('installed, but $MPM_MON_TOKEN is not set where doctor runs: a warning saying every POST is refused', async () => {
+    installHttp(9123);
+    writeToken();
+    const run = await doctor(box);
+    assert.equal(check(run, 'hooks').status, 'pass', check(run, 'hooks').message);
+    const http = check(run, 'hooks-http');
+    assert.equal(http.status, 'warn');
+    assert.match(http.message, /\$MPM_MON_TOKEN is not set.*401/);
+    assert.match(http.fix ?? '', /export MPM_MON_TOKEN=/);
+    assert.doesNotMatch(run.output, new RegExp(TOKEN));
+  });
+
+  test("a token variable that is not the daemon's token: a warning", async () => {
+    installHttp(9123);
+    writeToken();
+    box.env.MPM_MON_TOKEN = 'cd'.repeat(32);
+    const http = check(await doctor(box), 'hooks-http');
+    assert.equal(http.status, 'warn');
+    assert.match(http.message, /not the daemon's token/);
+  });
+
+  test('the hooks post to one port, the running daemon listens on another: a warning naming both', async () => {
+    const child = await spawnIdleChild();
+    try {
+      const daemonPort = await freePort();
+      writePidFile(box.state, {
+        pid: child.pid!,
+        port: daemonPort,
+        processStartTime: await readProcessStartTime(child.pid!),
+      });
+      writeToken();
+      box.env.MPM_MON_TOKEN = TOKEN;
+      installHttp(daemonPort === 9123 ? 9124 : 9123);
+      const http = check(await doctor(box), 'hooks-http');
+      assert.equal(http.status, 'warn');
+      assert.match(http.message, new RegExp(`daemon listens on port ${daemonPort}`));
+      installHttp(daemonPort);
+      const fixed = check(await doctor(box), 'hooks-http');
+      assert.equal(fixed.status, 'pass', fixed.message);
+    } finally {
+      killChild(child);
+    }
   });
 });
 

@@ -100,6 +100,19 @@ describe('ingest through the real daemon', () => {
     assert.deepEqual(many.body.seqs, [one.body.seqs[0] + 1, one.body.seqs[0] + 2]);
   });
 
+  test('POST /events?from=claude-code (the http hook) is answered with {} that Claude Code accepts, refusals unchanged', async () => {
+    const path = '/events?from=claude-code';
+    const body = JSON.stringify(hookPayload(1100));
+    const answer = await http(daemon.port, 'POST', path, { token: daemon.token, body });
+    assert.equal(answer.status, 202);
+    assert.deepEqual(answer.body, {});
+    const again = await postEvents(daemon.port, daemon.token, body);
+    assert.equal(again.body.duplicates, 1, 'the first POST was stored');
+    const refused = await http(daemon.port, 'POST', path, { token: 'wrong', body });
+    assert.equal(refused.status, 401);
+    assert.equal(refused.body.error.code, 'unauthorized');
+  });
+
   test('a catalogue of malformed inputs: each refused with its reason, the daemon healthy after', async () => {
     const cases: Array<[string, string | Buffer, number, string]> = [
       ['not JSON', '{"session_id": ', 400, 'invalid_json'],
