@@ -18,7 +18,7 @@ import { waitFor } from '../instance/helpers.js';
 export { waitFor };
 
 export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
-export const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/claude-hooks/', import.meta.url));
+export const FIXTURES = fileURLToPath(new URL('../fixtures/claude-hooks/', import.meta.url));
 
 export function fixture(name: string): string {
   return readFileSync(join(FIXTURES, name), 'utf8');

@@ -13,7 +13,7 @@ import { runHook } from '../../source/commands/hook.js';
 import { drainSpool } from '../../source/store/spool.js';
 
 const childScript = fileFromHere('run-hook-child.ts');
-const fixturesDir = new URL('../../../shared/fixtures/claude-hooks/', import.meta.url);
+const fixturesDir = new URL('../fixtures/claude-hooks/', import.meta.url);
 const TOKEN = 'test-token-0123456789abcdef';
 
 function fileFromHere(name: string): string {

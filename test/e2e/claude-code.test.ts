@@ -1,0 +1,133 @@
+/**
+ * The real Claude Code (the pinned npm package, installed into a cache when missing) drives whole
+ * sessions against the Messages stand-in, with mpm-mon's hooks installed by `mpm-mon install-hooks`
+ * into its temp HOME and a real daemon: every event it fires is stored once, in order, with the right
+ * type, session, tool and agent; a stalled daemon costs a session little. Command and http form.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { assertStoredAsFired } from '../claude-code/assert-stored.js';
+import { startStandIn, type Scenario, type StandIn } from '../claude-code/messages-standin.js';
+import { API_ERROR, BIG_WRITE, FAILING_TOOL, FIRES, SUBAGENT, TOOLS } from '../claude-code/scenarios.js';
+import {
+  claudeHomeWithHooks,
+  findClaudeCode,
+  runScenario,
+  storedEvents,
+  type ClaudeHome,
+  type HookForm,
+  type ScenarioRun,
+} from '../claude-code/session.js';
+import { freePort } from '../doctor/sandbox.js';
+import { get, makeHome, startDaemon, waitFor, type DaemonProcess, type Home } from './harness.js';
+
+const claude = findClaudeCode();
+const skip = claude.ok ? false : `the real Claude Code is not available: ${claude.reason}`;
+
+/** Words Claude Code prints when it does not like a hook's answer. */
+const HOOK_COMPLAINTS = /unrecognized keys|hook error|Hook JSON output validation failed/i;
+
+for (const form of ['command', 'http'] as const satisfies readonly HookForm[]) {
+  describe(`the real Claude Code with ${form} hooks`, { skip }, () => {
+    let standIn: StandIn;
+    let home: Home;
+    let daemon: DaemonProcess;
+    let claudeHome: ClaudeHome;
+    const binary = claude.ok ? claude.path : '';
+
+    before(async () => {
+      standIn = await startStandIn();
+      home = makeHome();
+      // The http form needs a fixed port (its URL is written into the settings).
+      daemon = await startDaemon(home, ['--port', form === 'http' ? String(await freePort()) : '0']);
+      claudeHome = claudeHomeWithHooks(home, form, daemon.token);
+    });
+    after(async () => {
+      process.kill(daemon.pid, 'SIGCONT');
+      await daemon.stop();
+      await standIn.close();
+      claudeHome.remove();
+      home.remove();
+    });
+
+    async function session(scenario: Scenario, mayBeMissing?: ReadonlySet<string>): Promise<ScenarioRun> {
+      const run = await runScenario(binary, claudeHome, standIn, scenario);
+      const fired = FIRES[scenario.name]!;
+      const minimum = fired.length - (mayBeMissing?.size ?? 0);
+      const stored = await waitFor(
+        () => {
+          const events = storedEvents(home, run.sessionId);
+          return events.length >= minimum && events.some((event) => event.type === 'SessionEnd')
+            ? events
+            : null;
+        },
+        `${scenario.name}: ${minimum} events stored`,
+        15_000,
+      );
+      assertStoredAsFired(stored, fired, { sessionId: run.sessionId, cwd: run.cwd, mayBeMissing });
+      if (form === 'http') assert.doesNotMatch(run.stdout + run.stderr, HOOK_COMPLAINTS);
+      return run;
+    }
+
+    test('a session with several tools: every event stored once, in order', async () => {
+      const run = await session(TOOLS);
+      assert.equal(run.code, 0, run.stderr);
+    });
+
+    test('a failing tool: PostToolUseFailure arrives with the error', async () => {
+      const run = await session(FAILING_TOOL);
+      const failure = storedEvents(home, run.sessionId).find((event) => event.type === 'PostToolUseFailure');
+      assert.equal(typeof failure?.data.error, 'string');
+      assert.equal(typeof failure?.data.tool_use_id, 'string');
+    });
+
+    test('an API error: StopFailure arrives, no Stop', async () => {
+      const run = await session(API_ERROR);
+      assert.notEqual(run.code, 0);
+      const types = storedEvents(home, run.sessionId).map((event) => event.type);
+      assert.ok(types.includes('StopFailure') && !types.includes('Stop'), types.join(' '));
+    });
+
+    test("a subagent: its events carry its agent_id, the main session's do not", async () => {
+      const run = await session(SUBAGENT);
+      const events = storedEvents(home, run.sessionId);
+      const start = events.find((event) => event.type === 'SubagentStart');
+      const stop = events.find((event) => event.type === 'SubagentStop');
+      assert.equal(typeof start?.data.agent_id, 'string');
+      assert.equal(stop?.data.agent_id, start?.data.agent_id);
+      assert.equal(stop?.data.agent_type, 'general-purpose');
+      assert.equal(events.find((event) => event.tool === 'Bash')?.data.agent_id, start?.data.agent_id);
+      assert.equal(events.find((event) => event.tool === 'Agent')?.data.agent_id, undefined);
+      const roles = standIn.requests.map((request) => request.role);
+      assert.ok(roles.includes('subagent'), 'the subagent asked the stand-in itself');
+    });
+
+    test('a 1.4 MB Write: the session neither hangs nor fails, the daemon stays healthy', async () => {
+      // Over events.maxBytes today: the Write's Pre/Post and the batch may be missing until the hook
+      // and the daemon cut big payloads to fit (then they are stored, truncated).
+      const big = new Set(['PreToolUse:Write', 'PostToolUse:Write', 'PostToolBatch']);
+      const run = await session(BIG_WRITE, big);
+      assert.equal(run.code, 0, run.stderr);
+      assert.ok(run.ms < 20_000, `${Math.round(run.ms)} ms`);
+      assert.equal((await get(daemon.port, '/health')).status, 200);
+    });
+
+    test('a stalled daemon costs the session little (it accepts connections and never answers)', async (t) => {
+      // Back to back, so that both see the same load on the machine.
+      const healthy = await runScenario(binary, claudeHome, standIn, TOOLS);
+      process.kill(daemon.pid, 'SIGSTOP');
+      let stalled: ScenarioRun;
+      try {
+        stalled = await runScenario(binary, claudeHome, standIn, TOOLS);
+      } finally {
+        process.kill(daemon.pid, 'SIGCONT');
+      }
+      assert.equal(stalled.code, 0, stalled.stderr);
+      const extra = stalled.ms - healthy.ms;
+      t.diagnostic(
+        `${form}: healthy ${Math.round(healthy.ms)} ms, stalled ${Math.round(stalled.ms)} ms, +${Math.round(extra)} ms`,
+      );
+      assert.ok(extra < 6000, `a stalled daemon added ${Math.round(extra)} ms to a session`);
+    });
+  });
+}
