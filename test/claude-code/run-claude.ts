@@ -3,8 +3,8 @@
  * whose `project/` folder is the working directory. Async (the stand-in answers from this process).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 
 export interface ClaudeRun {
   code: number | null;
@@ -13,6 +13,8 @@ export interface ClaudeRun {
   ms: number;
   /** The stream-json lines Claude Code printed. */
   messages: Array<Record<string, unknown>>;
+  /** Claude Code's debug log (with `debug: true`): where it reports hook answers it does not accept. */
+  debugLog: string;
 }
 
 export interface ClaudeRunOptions {
@@ -25,6 +27,8 @@ export interface ClaudeRunOptions {
   prompt: string;
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
+  /** Write Claude Code's debug log (costs a little time: leave off where time is measured). */
+  debug?: boolean;
 }
 
 export function projectDir(home: string): string {
@@ -55,10 +59,19 @@ export function claudeEnv(home: string, baseUrl: string, extra: NodeJS.ProcessEn
 export function runClaude(options: ClaudeRunOptions): Promise<ClaudeRun> {
   const cwd = options.cwd ?? projectDir(options.home);
   mkdirSync(cwd, { recursive: true });
+  const debugFile = join(cwd, '..', `${basename(cwd)}.debug.log`);
   const started = performance.now();
   const child = spawn(
     options.binary,
-    ['-p', options.prompt, '--dangerously-skip-permissions', '--output-format', 'stream-json', '--verbose'],
+    [
+      '-p',
+      options.prompt,
+      '--dangerously-skip-permissions',
+      '--output-format',
+      'stream-json',
+      '--verbose',
+      ...(options.debug ? ['--debug-file', debugFile] : []),
+    ],
     { cwd, env: claudeEnv(options.home, options.baseUrl, options.env), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';
@@ -77,7 +90,17 @@ export function runClaude(options: ClaudeRunOptions): Promise<ClaudeRun> {
         .split('\n')
         .filter((line) => line.startsWith('{'))
         .map((line) => JSON.parse(line) as Record<string, unknown>);
-      resolve({ code, stdout, stderr, ms: performance.now() - started, messages });
+      const ms = performance.now() - started;
+      const debugLog = options.debug ? readTextOrEmpty(debugFile) : '';
+      resolve({ code, stdout, stderr, ms, messages, debugLog });
     });
   });
+}
+
+function readTextOrEmpty(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
 }

@@ -77,6 +77,7 @@ export async function runScenario(
   home: { path: string; env: NodeJS.ProcessEnv },
   standIn: StandIn,
   scenario: Scenario,
+  options: { debug?: boolean } = {},
 ): Promise<ScenarioRun> {
   runs += 1;
   const cwd = join(home.path, `project-${runs}`);
@@ -88,6 +89,7 @@ export async function runScenario(
     baseUrl: standIn.url,
     prompt: scenario.prompt,
     env: home.env,
+    debug: options.debug,
   });
   const init = run.messages.find((message) => message.type === 'system' && message.subtype === 'init');
   const sessionId = typeof init?.session_id === 'string' ? init.session_id : '';
