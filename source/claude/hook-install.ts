@@ -3,7 +3,7 @@
  * `dryRun` writes nothing. The `install-hooks` command renders the outcome; doctor reads the status.
  *
  * Which command gets registered: `mpm-mon hook` when an `mpm-mon` executable is on PATH (survives
- * upgrades and reinstalls); otherwise the absolute `"<node>" "<…/dist/cli.js>" hook` of this
+ * upgrades and reinstalls); otherwise the absolute `"<node>" "<…/dist/mpm-mon.cjs>" hook` of this
  * installation, so hooks work from a checkout or an npx cache too. The http form (no process per
  * event) is user scope only: the header names `$MPM_MON_TOKEN`, never the token itself, and a project
  * file is no place for even that; the events Claude Code never sends over http get the command form.
@@ -87,9 +87,9 @@ function onPath(name: string, env: NodeJS.ProcessEnv): boolean {
   return false;
 }
 
-/** This installation's built entry: `dist/cli.js` next to (built) or above (source) this module. */
+/** This installation's launcher: `dist/mpm-mon.cjs` next to (built) or above (source) this module. */
 export function findCliScript(): string | null {
-  for (const relative of ['../../cli.js', '../../dist/cli.js']) {
+  for (const relative of ['../../mpm-mon.cjs', '../../dist/mpm-mon.cjs']) {
     const candidate = fileURLToPath(new URL(relative, import.meta.url));
     if (existsSync(candidate)) return candidate;
   }

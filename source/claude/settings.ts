@@ -9,7 +9,7 @@
  *
  * Our entries are recognised by what they do, not by an extra marker key (Claude Code validates
  * settings, and a foreign key could get the whole file rejected):
- * - command form: a command running `mpm-mon hook` (the bin, or `node …mpm-mon…/cli.js hook`), or
+ * - command form: a command running `mpm-mon hook` (the bin, or `node …mpm-mon…/mpm-mon.cjs hook`), or
  *   exactly the command this installation would register;
  * - http form: a POST to `…/events` whose Authorization header uses `$MPM_MON_TOKEN`.
  * Everything else in the file is someone else's and is left exactly as it was.
@@ -73,7 +73,7 @@ export function httpFormChoice(http: HttpHandler, command: CommandHandler): Hand
 }
 
 const BIN_COMMAND = /(?:^|[\s/\\"'])mpm-mon(?:\.cmd|\.exe)?["']?\s+hook\s*$/;
-const SCRIPT_COMMAND = /mpm-mon.*[/\\]cli\.js["']?\s+hook\s*$/;
+const SCRIPT_COMMAND = /mpm-mon.*[/\\](?:cli\.js|mpm-mon\.cjs)["']?\s+hook\s*$/;
 const EVENTS_URL = /\/events\/?(?:\?[^#]*)?$/;
 const TOKEN_HEADER = new RegExp(`\\$\\{?${TOKEN_ENV}\\}?`);
 

@@ -1,6 +1,16 @@
 /** The HTTP surface (DESIGN.md "Network surface"): a thin router over the daemon's parts. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { REFUSAL_STATUS, type IngestResponse, type RefusalCode, type WireError } from '../protocol/event.js';
+import {
+  OCCURRED_AT_HEADER,
+  REFUSAL_STATUS,
+  TRUNCATED_HEADER,
+  type IngestAck,
+  type IngestResponse,
+  type RefusalCode,
+  type WireError,
+} from '../protocol/event.js';
+import type { Provenance } from '../pipeline/enrich.js';
+import type { BodyOutcome } from '../pipeline/ingest.js';
 import type { HealthReport } from '../protocol/health.js';
 import type { StatusResponse } from '../protocol/messages.js';
 import type { Logger } from '../instance/logger-types.js';
@@ -21,7 +31,12 @@ export interface RouteDeps {
   status: () => StatusResponse;
   diagnostics: () => Promise<unknown>;
   metrics: () => Promise<{ contentType: string; body: string }>;
-  ingestBody: (body: Buffer, producer: string, source: 'hook' | 'http') => Promise<HttpIngestResult>;
+  ingestBody: (
+    body: Buffer,
+    producer: string,
+    source: 'hook' | 'http',
+    provenance: Provenance,
+  ) => Promise<BodyOutcome>;
   onRefused: (code: RefusalCode, message: string, source: string) => void;
   logger: Logger;
 }
@@ -31,7 +46,7 @@ export function createRequestHandler(
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     handle(deps, request, response).catch((error: unknown) => {
-      deps.logger.error('request failed', { url: request.url, error: String(error) });
+      deps.logger.error('request failed', { path: pathOf(request), error: String(error) });
       if (!response.headersSent)
         sendError(response, { code: 'internal', message: 'internal error; see the daemon log' });
       else response.destroy();
@@ -42,7 +57,7 @@ export function createRequestHandler(
 async function handle(deps: RouteDeps, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const refusal = checkOrigin(request.headers) ?? checkHost(request.headers.host, deps.allowedHosts());
   if (refusal) return refuse(deps, response, refusal, request);
-  const path = (request.url ?? '/').split('?')[0];
+  const path = pathOf(request);
   const method = request.method ?? 'GET';
   const route = `${method} ${path}`;
   switch (route) {
@@ -92,14 +107,14 @@ async function ingest(deps: RouteDeps, request: IncomingMessage, response: Serve
   if (!result.ok) {
     const error: WireError = {
       code: 'too_large',
-      message: `request body of ${result.received} bytes is over the limit of ${deps.maxBodyBytes} bytes`,
+      message: `request body of ${result.received} bytes is over the limit of ${deps.maxBodyBytes} bytes (events.maxRequestBytes); send fewer or smaller events per request`,
     };
     deps.onRefused(error.code, error.message, source);
     response.setHeader('Connection', 'close');
     return sendError(response, error);
   }
   const producer = `${source}:${request.socket.remoteAddress ?? 'unknown'}`;
-  const answer = await deps.ingestBody(result.body, producer, source);
+  const answer = httpAnswer(await deps.ingestBody(result.body, producer, source, provenanceOf(request)));
   if (answer.retryAfterSeconds !== undefined)
     response.setHeader('Retry-After', String(answer.retryAfterSeconds));
   // Claude Code reads an http hook's answer as hook output and reports keys it does not know.
@@ -113,15 +128,74 @@ function isFromClaudeCode(url: string | undefined): boolean {
   return query !== undefined && new URLSearchParams(query).get('from') === 'claude-code';
 }
 
+/**
+ * The HTTP answer to an ingested body: 202 with the seqs when anything was accepted, else the status of
+ * the (first) refusal, with Retry-After for a rate limit.
+ */
+export function httpAnswer(outcome: BodyOutcome): HttpIngestResult {
+  if (!outcome.ok) return refusal(outcome.error);
+  const { acks } = outcome;
+  const accepted = acks.filter((ack): ack is Extract<IngestAck, { ok: true }> => ack.ok);
+  const failures = acks.flatMap((ack, index) => (ack.ok ? [] : [{ index, error: ack.error }]));
+  if (!outcome.array) {
+    const ack = acks[0]!;
+    return ack.ok
+      ? { status: 202, body: { accepted: 1, seqs: [ack.seq], ...(ack.duplicate ? { duplicates: 1 } : {}) } }
+      : refusal(ack.error);
+  }
+  if (accepted.length === 0 && failures.length > 0) {
+    const first = failures[0]!.error;
+    return { status: REFUSAL_STATUS[first.code], body: { error: first, errors: failures } as never };
+  }
+  const duplicates = accepted.filter((ack) => ack.duplicate).length;
+  return {
+    status: 202,
+    body: {
+      accepted: accepted.length,
+      seqs: accepted.map((ack) => ack.seq),
+      ...(duplicates > 0 ? { duplicates } : {}),
+      ...(failures.length > 0 ? { errors: failures } : {}),
+    },
+  };
+}
+
+function refusal(error: WireError): HttpIngestResult {
+  return {
+    status: REFUSAL_STATUS[error.code],
+    body: { error },
+    retryAfterSeconds:
+      error.retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(error.retryAfterMs / 1000)),
+  };
+}
+
 function refuse(
   deps: RouteDeps,
   response: ServerResponse,
   refusal: GuardRefusal,
   request: IncomingMessage,
 ): void {
-  deps.onRefused(refusal.code, refusal.message, `http ${request.method ?? ''} ${request.url ?? ''}`);
+  deps.onRefused(refusal.code, refusal.message, `http ${request.method ?? ''} ${pathOf(request)}`);
   if (refusal.code === 'unauthorized') response.setHeader('WWW-Authenticate', 'Bearer realm="mpm-mon"');
   sendError(response, refusal);
+}
+
+/** The request's path: a query string may carry a token (`?token=`), so it is never logged or echoed. */
+export function pathOf(request: IncomingMessage): string {
+  return (request.url ?? '/').split('?')[0]!.slice(0, 200);
+}
+
+/** What the hook says besides the payload: when it read it, and what it cut (headers; junk is ignored). */
+function provenanceOf(request: IncomingMessage): Provenance {
+  const header = request.headers[TRUNCATED_HEADER];
+  let truncated: unknown;
+  if (typeof header === 'string' && header.length <= 64 * 1024) {
+    try {
+      truncated = JSON.parse(header);
+    } catch {
+      truncated = undefined;
+    }
+  }
+  return { occurredAt: request.headers[OCCURRED_AT_HEADER], truncated };
 }
 
 export function sendError(response: ServerResponse, error: WireError | GuardRefusal): void {

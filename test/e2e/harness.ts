@@ -137,6 +137,31 @@ export function runCli(
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
+/**
+ * `runCli` without blocking this process: a test holding a Socket.IO viewer must keep answering the
+ * server's heartbeat (a long run of blocking calls on a busy machine gets the viewer dropped).
+ */
+export function runCliAsync(
+  home: Home,
+  args: string[],
+  input?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: home.env, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+    child.stdin.end(input);
+  });
+}
+
 export interface HttpAnswer {
   status: number;
   body: any;
@@ -223,10 +248,10 @@ export function connectViewer(port: number, auth: Record<string, unknown>): Prom
 }
 
 /** A real Socket.IO producer on /ingest, connected (no reconnection: tests decide what a drop means). */
-export async function connectProducer(port: number, token: string): Promise<Socket> {
+export async function connectProducer(port: number, token: string, producer?: string): Promise<Socket> {
   const socket = io(`http://127.0.0.1:${port}/ingest`, {
     transports: ['websocket'],
-    auth: { token },
+    auth: producer === undefined ? { token } : { token, producer },
     reconnection: false,
     forceNew: true,
   });
