@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import {
-  fixture,
+  storyFixture,
   makeHome,
   postEvents,
   startDaemon,
@@ -28,7 +28,7 @@ const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 type Payload = Record<string, unknown>;
 
 function base(name: string, session: Session, patch: Payload = {}): Payload {
-  const payload = JSON.parse(fixture(`${name}.json`)) as Payload;
+  const payload = JSON.parse(storyFixture(`${name}.json`)) as Payload;
   return {
     ...payload,
     session_id: session.id,

@@ -24,6 +24,14 @@ export function fixture(name: string): string {
   return readFileSync(join(FIXTURES, name), 'utf8');
 }
 
+/**
+ * A hand-written session (a payment-client fix in `/home/dev/shop`) in the older payload shape: what
+ * the TUI tests and the README's screenshots show. Real captured payloads are in FIXTURES.
+ */
+export function storyFixture(name: string): string {
+  return readFileSync(join(FIXTURES, 'story', name), 'utf8');
+}
+
 export interface Home {
   path: string;
   env: NodeJS.ProcessEnv;
