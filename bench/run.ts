@@ -5,7 +5,7 @@
  *   npm run bench                     the whole set (about 4 minutes on 2 cores)
  *   npm run bench -- --quick          shorter runs (under a minute); results as <name>.quick.json
  *   npm run bench -- --only NAME      one benchmark: hook, throughput, latency, http, replay, memory, soak, tui,
- *                                     claude-hooks
+ *                                     transcript, claude-hooks
  */
 import { benchClaudeHooks } from './claude-hooks.js';
 import { benchHook } from './hook.js';
@@ -16,6 +16,7 @@ import { nowMs, round, tableOf, type BenchOptions, type BenchResult } from './li
 import { benchReplay } from './replay.js';
 import { benchSoak } from './soak.js';
 import { benchThroughput } from './throughput.js';
+import { benchTranscript } from './transcript.js';
 import { benchTui } from './tui.js';
 
 const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<BenchResult>> = {
@@ -27,6 +28,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<BenchResult>
   memory: benchMemory,
   soak: (options) => benchSoak({ ...options, seconds: options.quick ? 15 : 30, rate: 1000 }),
   tui: benchTui,
+  transcript: benchTranscript,
   'claude-hooks': benchClaudeHooks,
 };
 

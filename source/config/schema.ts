@@ -2,8 +2,13 @@
  * Every configuration key: its default, how a text value (flag, env) is parsed, and what is allowed.
  * Pure: load.ts does the I/O.
  */
+import type { ModelPrice, PriceTable } from '../claude/prices.js';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+/** How the TUI tells that a session started waiting for the user. */
+export type NotifyMode = 'off' | 'bell' | 'osc9' | 'osc777';
+export const NOTIFY_MODES: readonly NotifyMode[] = ['off', 'bell', 'osc9', 'osc777'];
 
 /** Per-check thresholds; a higher observed value is worse for each of them. */
 export const THRESHOLD_DEFAULTS = {
@@ -52,6 +57,9 @@ export interface Config {
   journal: { maxBytes: number; segmentBytes: number };
   viewers: { maxBacklog: number; batchMs: number };
   shutdown: { timeoutMs: number };
+  /** Model prices (USD per million tokens) over the built-in dated table. */
+  prices: PriceTable;
+  notify: NotifyMode;
   /** What clients may hold: refusals past these are counted and reported, never a daemon fault. */
   limits: {
     maxConnections: number;
@@ -63,7 +71,7 @@ export interface Config {
   };
 }
 
-type Kind = 'int' | 'number' | 'boolean' | 'string' | 'enum' | 'range';
+type Kind = 'int' | 'number' | 'boolean' | 'string' | 'enum' | 'range' | 'prices';
 export interface KeySpec {
   key: string;
   kind: Kind;
@@ -240,6 +248,20 @@ export const KEYS: readonly KeySpec[] = [
     description: 'graceful shutdown budget before a forced exit',
   },
   {
+    key: 'prices',
+    kind: 'prices',
+    default: {},
+    description:
+      'model prices over the built-in table: {"model-or-prefix": {input, output, cacheRead, cacheWrite, contextWindow?}}',
+  },
+  {
+    key: 'notify',
+    kind: 'enum',
+    default: 'off',
+    values: NOTIFY_MODES,
+    description: 'TUI: tell when a session starts waiting for the user (bell, OSC 9 or OSC 777)',
+  },
+  {
     key: 'limits.maxConnections',
     kind: 'int',
     default: 512,
@@ -316,7 +338,45 @@ export function describeExpected(spec: KeySpec): string {
       return `two ports [low, high] with ${spec.min ?? 1} <= low <= high <= ${spec.max ?? 65535} (text: "low-high")`;
     case 'string':
       return 'a non-empty string';
+    case 'prices':
+      return 'an object of model id (or prefix) to {"input", "output", "cacheRead", "cacheWrite"} in USD per million tokens (numbers >= 0) and an optional "contextWindow" (tokens), e.g. {"claude-x": {"input": 3, "output": 15, "cacheRead": 0.3, "cacheWrite": 3.75}}';
   }
+}
+
+const PRICE_FIELDS = ['input', 'output', 'cacheRead', 'cacheWrite'] as const;
+
+/** A `prices` value (an object, or its JSON text from an env variable); undefined when malformed. */
+function coercePrices(raw: unknown): PriceTable | undefined {
+  let value = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const table: Record<string, ModelPrice> = {};
+  for (const [model, entry] of Object.entries(value as Record<string, unknown>)) {
+    if (model.trim() === '' || typeof entry !== 'object' || entry === null || Array.isArray(entry))
+      return undefined;
+    const fields = entry as Record<string, unknown>;
+    const known = new Set<string>([...PRICE_FIELDS, 'contextWindow']);
+    if (Object.keys(fields).some((name) => !known.has(name))) return undefined;
+    const price: Partial<ModelPrice> = {};
+    for (const name of PRICE_FIELDS) {
+      const number = fields[name];
+      if (typeof number !== 'number' || !Number.isFinite(number) || number < 0) return undefined;
+      price[name] = number;
+    }
+    const window = fields.contextWindow;
+    if (window !== undefined) {
+      if (typeof window !== 'number' || !Number.isInteger(window) || window < 1) return undefined;
+      price.contextWindow = window;
+    }
+    table[model] = price as ModelPrice;
+  }
+  return table;
 }
 
 /** Parses a value (text from a flag or env, or JSON from the file); undefined when it is not allowed. */
@@ -339,6 +399,8 @@ export function coerce(spec: KeySpec, raw: unknown): unknown {
       return typeof raw === 'string' && spec.values?.includes(raw) ? raw : undefined;
     case 'string':
       return typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : undefined;
+    case 'prices':
+      return coercePrices(raw);
     case 'range': {
       const pair = typeof raw === 'string' ? raw.split(/[-,:]/).map((part) => Number(part.trim())) : raw;
       if (!Array.isArray(pair) || pair.length !== 2) return undefined;
