@@ -4,8 +4,10 @@
  *
  *   npm run bench                     the whole set (about 4 minutes on 2 cores)
  *   npm run bench -- --quick          shorter runs (under a minute); results as <name>.quick.json
- *   npm run bench -- --only NAME      one benchmark: hook, throughput, latency, http, replay, memory, soak, tui, transcript
+ *   npm run bench -- --only NAME      one benchmark: hook, throughput, latency, http, replay, memory, soak, tui,
+ *                                     transcript, claude-hooks
  */
+import { benchClaudeHooks } from './claude-hooks.js';
 import { benchHook } from './hook.js';
 import { benchHttp } from './http.js';
 import { benchLatency } from './latency.js';
@@ -27,6 +29,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<BenchResult>
   soak: (options) => benchSoak({ ...options, seconds: options.quick ? 15 : 30, rate: 1000 }),
   tui: benchTui,
   transcript: benchTranscript,
+  'claude-hooks': benchClaudeHooks,
 };
 
 function parseArgs(argv: string[]): { quick: boolean; only: string[] } {

@@ -10,7 +10,7 @@ import { assistantLines, jsonl, userLine } from '../test/helpers/transcripts.js'
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import {
-  fixture,
+  storyFixture,
   makeHome,
   postEvents,
   startDaemon,
@@ -33,7 +33,7 @@ let projects = '/home/dev/.claude/projects';
 const transcriptOf = (session: Session): string => join(projects, `${session.id}.jsonl`);
 
 function base(name: string, session: Session, patch: Payload = {}): Payload {
-  const payload = JSON.parse(fixture(`${name}.json`)) as Payload;
+  const payload = JSON.parse(storyFixture(`${name}.json`)) as Payload;
   return {
     ...payload,
     session_id: session.id,

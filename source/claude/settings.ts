@@ -2,17 +2,19 @@
  * Claude Code's settings.json and mpm-mon's place in it, as pure functions over plain objects.
  *
  * Shape: `{"hooks": {"<Event>": [{"matcher": "*", "hooks": [{"type": "command", "command": "…"}]}]}}`.
- * Tool events (PreToolUse, PostToolUse) take a `matcher`; we register `"*"`. The others match
- * everything when the matcher is left out, so ours has none.
+ * Tool events (TOOL_EVENTS) take a `matcher`; we register `"*"`. The others match everything when
+ * the matcher is left out, so ours has none. The http form posts to `/events?from=claude-code` (the
+ * daemon answers Claude Code in a shape it accepts), except for the events Claude Code never sends
+ * over http (NOT_OVER_HTTP), which get the command form.
  *
  * Our entries are recognised by what they do, not by an extra marker key (Claude Code validates
  * settings, and a foreign key could get the whole file rejected):
- * - command form: a command running `mpm-mon hook` (the bin, or `node …mpm-mon…/cli.js hook`), or
+ * - command form: a command running `mpm-mon hook` (the bin, or `node …mpm-mon…/mpm-mon.cjs hook`), or
  *   exactly the command this installation would register;
  * - http form: a POST to `…/events` whose Authorization header uses `$MPM_MON_TOKEN`.
  * Everything else in the file is someone else's and is left exactly as it was.
  */
-import { HOOK_EVENT_NAMES, type HookEventName } from '../protocol/event.js';
+import { HOOK_EVENT_NAMES, NOT_OVER_HTTP, TOOL_EVENTS, type HookEventName } from './hook-events.js';
 import { SettingsError, jsonErrorOffset, lineColumn } from './settings-error.js';
 
 export type Settings = Record<string, unknown>;
@@ -37,26 +39,42 @@ export type OurHandler = CommandHandler | HttpHandler;
 
 /** Environment variable Claude Code interpolates into the http hook's Authorization header. */
 export const TOKEN_ENV = 'MPM_MON_TOKEN';
-export const TOOL_EVENTS: ReadonlySet<HookEventName> = new Set(['PreToolUse', 'PostToolUse']);
-const HANDLER_TIMEOUT_SECONDS = 5;
+const COMMAND_TIMEOUT_SECONDS = 5;
+/**
+ * Claude Code waits out each hook's timeout in turn: a stalled daemon costs this much per event, and a
+ * 4-tool turn fires about 15 (measured with Claude Code 2.1.197: 0.1 s → +1.2 s per session, 0.5 s →
+ * +6.5 s, 1 s → +14.5 s). A healthy local daemon answers in a few milliseconds.
+ */
+export const HTTP_TIMEOUT_SECONDS = 0.1;
+/** The query that tells the daemon a POST comes from Claude Code itself (it answers `{}`). */
+export const CLAUDE_CODE_QUERY = 'from=claude-code';
 
 export function commandHandler(command: string): CommandHandler {
-  return { type: 'command', command, timeout: HANDLER_TIMEOUT_SECONDS };
+  return { type: 'command', command, timeout: COMMAND_TIMEOUT_SECONDS };
 }
 
 export function httpHandler(host: string, port: number): HttpHandler {
   const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   return {
     type: 'http',
-    url: `http://${urlHost}:${port}/events`,
+    url: `http://${urlHost}:${port}/events?${CLAUDE_CODE_QUERY}`,
     headers: { Authorization: `Bearer $${TOKEN_ENV}` },
     allowedEnvVars: [TOKEN_ENV],
-    timeout: HANDLER_TIMEOUT_SECONDS,
+    timeout: HTTP_TIMEOUT_SECONDS,
   };
 }
 
+/** What to register for each event: one handler everywhere, or a choice per event. */
+export type HandlerChoice = OurHandler | ((event: HookEventName) => OurHandler);
+
+/** The http form where Claude Code sends it, the command form where it does not. */
+export function httpFormChoice(http: HttpHandler, command: CommandHandler): HandlerChoice {
+  return (event) => (NOT_OVER_HTTP.has(event) ? command : http);
+}
+
 const BIN_COMMAND = /(?:^|[\s/\\"'])mpm-mon(?:\.cmd|\.exe)?["']?\s+hook\s*$/;
-const SCRIPT_COMMAND = /mpm-mon.*[/\\]cli\.js["']?\s+hook\s*$/;
+const SCRIPT_COMMAND = /mpm-mon.*[/\\](?:cli\.js|mpm-mon\.cjs)["']?\s+hook\s*$/;
+const EVENTS_URL = /\/events\/?(?:\?[^#]*)?$/;
 const TOKEN_HEADER = new RegExp(`\\$\\{?${TOKEN_ENV}\\}?`);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -72,7 +90,7 @@ export function ourHandlerForm(handler: unknown, knownCommands: readonly string[
       ? 'command'
       : null;
   }
-  if (handler.type === 'http' && typeof handler.url === 'string' && /\/events\/?$/.test(handler.url)) {
+  if (handler.type === 'http' && typeof handler.url === 'string' && EVENTS_URL.test(handler.url)) {
     const headers = isRecord(handler.headers) ? handler.headers : {};
     const auth = Object.entries(headers).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
     return typeof auth === 'string' && TOKEN_HEADER.test(auth) ? 'http' : null;
@@ -200,14 +218,17 @@ export interface EditOptions {
  */
 export function installHooks(
   settings: Settings,
-  handler: OurHandler,
+  choice: HandlerChoice,
   options: EditOptions = {},
 ): SettingsEdit {
   const file = options.file ?? 'settings.json';
-  const known = [...(options.knownCommands ?? []), ...(handler.type === 'command' ? [handler.command] : [])];
+  const handlerFor = typeof choice === 'function' ? choice : () => choice;
+  const commands = HOOK_EVENT_NAMES.map(handlerFor).flatMap((h) => (h.type === 'command' ? [h.command] : []));
+  const known = [...(options.knownCommands ?? []), ...commands];
   const hooks = { ...(hooksOf(settings, file) ?? {}) };
   const changes: HookChange[] = [];
   for (const event of HOOK_EVENT_NAMES) {
+    const handler = handlerFor(event);
     const groups = (hooks[event] as unknown[] | undefined) ?? [];
     const ours = locateOurs(groups, known);
     const first = ours[0];
@@ -271,10 +292,18 @@ export function uninstallHooks(settings: Settings, options: EditOptions = {}): S
 }
 
 export interface HookInspection {
+  /** Events Claude Code will deliver to us (an http entry on an event it never sends over http does not count). */
   installed: HookEventName[];
   missing: HookEventName[];
-  /** The form of our entries; `mixed` when both forms are present. */
+  /** Events whose only entry of ours is an http one that Claude Code skips (NOT_OVER_HTTP). */
+  skippedHttp: HookEventName[];
+  /**
+   * The form of our entries where Claude Code allows both (the http form's command hooks on
+   * NOT_OVER_HTTP events do not make it `mixed`); `mixed` when both forms are present there.
+   */
   form: HookForm | 'mixed' | null;
+  /** The URLs our http entries post to (one, unless the file was edited by hand). */
+  httpUrls: string[];
   /** `disableAllHooks: true` in this file turns every hook off, ours included. */
   disabled: boolean;
 }
@@ -283,27 +312,39 @@ export interface HookInspection {
 export function inspectHooks(settings: unknown, knownCommands: readonly string[] = []): HookInspection {
   const hooks = isRecord(settings) && isRecord(settings.hooks) ? settings.hooks : {};
   const forms = new Set<HookForm>();
+  const urls = new Set<string>();
   const installed: HookEventName[] = [];
+  const skippedHttp: HookEventName[] = [];
   for (const event of HOOK_EVENT_NAMES) {
     const groups = hooks[event];
     if (!Array.isArray(groups)) continue;
-    let found = false;
+    const found = new Set<HookForm>();
     for (const group of groups) {
       if (!isRecord(group) || !Array.isArray(group.hooks)) continue;
       for (const handler of group.hooks) {
         const form = ourHandlerForm(handler, knownCommands);
-        if (form) {
-          forms.add(form);
-          found = true;
-        }
+        if (form) found.add(form);
+        if (form === 'http' && isRecord(handler) && typeof handler.url === 'string') urls.add(handler.url);
       }
     }
-    if (found) installed.push(event);
+    const skipsHttp = NOT_OVER_HTTP.has(event);
+    if (!skipsHttp) for (const form of found) forms.add(form);
+    if (found.has('command') || (found.has('http') && !skipsHttp)) installed.push(event);
+    else if (found.has('http')) skippedHttp.push(event);
   }
   return {
     installed,
     missing: HOOK_EVENT_NAMES.filter((event) => !installed.includes(event)),
-    form: forms.size === 0 ? null : forms.size === 2 ? 'mixed' : [...forms][0]!,
+    skippedHttp,
+    form:
+      forms.size === 0
+        ? installed.length > 0
+          ? 'command'
+          : null
+        : forms.size === 2
+          ? 'mixed'
+          : [...forms][0]!,
+    httpUrls: [...urls],
     disabled: isRecord(settings) && settings.disableAllHooks === true,
   };
 }

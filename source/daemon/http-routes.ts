@@ -128,7 +128,15 @@ async function ingest(deps: RouteDeps, request: IncomingMessage, response: Serve
   const answer = httpAnswer(await deps.ingestBody(result.body, producer, source, provenanceOf(request)));
   if (answer.retryAfterSeconds !== undefined)
     response.setHeader('Retry-After', String(answer.retryAfterSeconds));
-  sendJson(response, answer.status, answer.body);
+  // Claude Code reads an http hook's answer as hook output and reports keys it does not know.
+  const fromClaudeCode = answer.status < 300 && isFromClaudeCode(request.url);
+  sendJson(response, answer.status, fromClaudeCode ? {} : answer.body);
+}
+
+/** `install-hooks --http` writes `/events?from=claude-code` (CLAUDE_CODE_QUERY in claude/settings). */
+function isFromClaudeCode(url: string | undefined): boolean {
+  const query = (url ?? '').split('?')[1];
+  return query !== undefined && new URLSearchParams(query).get('from') === 'claude-code';
 }
 
 /**

@@ -41,20 +41,6 @@ export const TRUNCATED_HEADER = 'x-mpm-mon-truncated';
 
 export type EventSource = 'hook' | 'http' | 'socket' | 'spool' | 'probe';
 
-/** Every Claude Code hook event mpm-mon registers for. */
-export const HOOK_EVENT_NAMES = [
-  'SessionStart',
-  'SessionEnd',
-  'UserPromptSubmit',
-  'PreToolUse',
-  'PostToolUse',
-  'Notification',
-  'Stop',
-  'SubagentStop',
-  'PreCompact',
-] as const;
-export type HookEventName = (typeof HOOK_EVENT_NAMES)[number];
-
 /** A refusal, on HTTP (`{error}` body) and in acks (`{ok: false, error}`). */
 export interface WireError {
   code: RefusalCode;

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { HOOK_EVENT_NAMES } from '../../source/protocol/event.js';
+import { HOOK_EVENT_NAMES, NOT_OVER_HTTP } from '../../source/claude/hook-events.js';
 import { SettingsError } from '../../source/claude/settings-error.js';
 import {
   commandHandler,
   detectIndent,
+  httpFormChoice,
   httpHandler,
   inspectHooks,
   installHooks,
@@ -43,12 +44,38 @@ describe('installHooks', () => {
     assert.deepEqual(hooks.PreToolUse, [{ matcher: '*', hooks: [ours] }]);
     assert.deepEqual(hooks.PostToolUse, [{ matcher: '*', hooks: [ours] }]);
     assert.deepEqual(hooks.SessionStart, [{ hooks: [ours] }]);
+    assert.deepEqual(hooks.PostToolUseFailure, [{ matcher: '*', hooks: [ours] }]);
     assert.deepEqual(inspectHooks(settings), {
       installed: [...HOOK_EVENT_NAMES],
       missing: [],
+      skippedHttp: [],
       form: 'command',
+      httpUrls: [],
       disabled: false,
     });
+  });
+
+  test('the http form: command hooks where Claude Code sends nothing over http, http hooks elsewhere', () => {
+    const http = httpHandler('127.0.0.1', 9123);
+    const { settings } = installHooks({}, httpFormChoice(http, ours));
+    const hooks = settings.hooks as Record<string, Array<{ hooks: unknown[] }>>;
+    for (const event of HOOK_EVENT_NAMES)
+      assert.deepEqual(hooks[event]![0]!.hooks, [NOT_OVER_HTTP.has(event) ? ours : http], event);
+    assert.equal(http.url, 'http://127.0.0.1:9123/events?from=claude-code');
+    assert.ok(http.timeout <= 0.2, `a stalled daemon costs ${http.timeout} s per event`);
+    assert.deepEqual(inspectHooks(settings), {
+      installed: [...HOOK_EVENT_NAMES],
+      missing: [],
+      skippedHttp: [],
+      form: 'http',
+      httpUrls: [http.url],
+      disabled: false,
+    });
+    // Installing again changes nothing; the command form replaces the http entries.
+    assert.equal(installHooks(settings, httpFormChoice(http, ours)).changed, false);
+    const back = installHooks(settings, ours);
+    assert.equal(inspectHooks(back.settings).form, 'command');
+    assert.deepEqual(inspectHooks(back.settings).httpUrls, []);
   });
 
   test('keeps other settings keys and other hooks exactly, and does not mutate its input', () => {
@@ -208,16 +235,29 @@ describe('inspectHooks', () => {
       },
     };
     const inspection = inspectHooks(settings);
-    assert.deepEqual(inspection.installed, ['SessionEnd', 'Stop']);
+    assert.deepEqual(inspection.installed, ['Stop', 'SessionEnd']);
     assert.equal(inspection.missing.length, HOOK_EVENT_NAMES.length - 2);
     assert.equal(inspection.form, 'mixed');
     assert.equal(inspection.disabled, true);
     assert.deepEqual(inspectHooks(42), {
       installed: [],
       missing: [...HOOK_EVENT_NAMES],
+      skippedHttp: [],
       form: null,
+      httpUrls: [],
       disabled: false,
     });
+  });
+
+  test('an http hook on an event Claude Code never sends over http does not count as installed', () => {
+    const http = httpHandler('127.0.0.1', 8765);
+    const inspection = inspectHooks({
+      hooks: { SessionStart: [{ hooks: [http] }], Stop: [{ hooks: [http] }] },
+    });
+    assert.deepEqual(inspection.installed, ['Stop']);
+    assert.deepEqual(inspection.skippedHttp, ['SessionStart']);
+    assert.ok(inspection.missing.includes('SessionStart'));
+    assert.equal(inspection.form, 'http');
   });
 });
 

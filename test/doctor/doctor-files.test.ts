@@ -4,7 +4,9 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { checkNodeVersion } from '../../source/doctor/checks/environment.js';
 import { invocation } from '../../source/instance/invocation.js';
-import { HOOK_EVENT_NAMES } from '../../source/protocol/event.js';
+import { HOOK_EVENT_NAMES } from '../../source/claude/hook-events.js';
+import { editHooks } from '../../source/claude/hook-install.js';
+import { readProcessStartTime } from '../../source/instance/process-info.js';
 import { encodeSpoolFile, spoolFileName } from '../../source/store/spool.js';
 import {
   assertDoctorJsonShape,
@@ -12,7 +14,9 @@ import {
   deadPid,
   doctor,
   freePort,
+  killChild,
   makeSandbox,
+  spawnIdleChild,
   writePidFile,
   type Sandbox,
 } from './sandbox.js';
@@ -176,7 +180,15 @@ describe('journal', () => {
   test('a line damaged inside a segment is counted; a torn last line is harmless', async () => {
     const dir = join(box.state, 'journal');
     fs.mkdirSync(dir, { recursive: true });
-    const event = (seq: number) => JSON.stringify({ seq, id: `e${seq}`, type: 'Stop', data: {} });
+    const event = (seq: number) =>
+      JSON.stringify({
+        seq,
+        id: `e${seq}`,
+        receivedAt: '2025-01-01T00:00:00.000Z',
+        type: 'Stop',
+        sessionId: 's1',
+        data: {},
+      });
     fs.writeFileSync(
       join(dir, '00000000000000000001.ndjson'),
       `${event(1)}\n{"seq": 2, "id": "e2", "ty\n${event(3)}\n\n${event(4)}\n{"seq":5,"i`,
@@ -195,7 +207,15 @@ describe('journal', () => {
   test('a healthy journal with only a torn tail passes', async () => {
     const dir = join(box.state, 'journal');
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(join(dir, '00000000000000000001.ndjson'), `${JSON.stringify({ seq: 1 })}\n{"seq":2,`);
+    const whole = {
+      seq: 1,
+      id: 'e1',
+      receivedAt: '2025-01-01T00:00:00.000Z',
+      type: 'Stop',
+      sessionId: 's1',
+      data: {},
+    };
+    fs.writeFileSync(join(dir, '00000000000000000001.ndjson'), `${JSON.stringify(whole)}\n{"seq":2,`);
     const journal = check(await doctor(box), 'journal');
     assert.equal(journal.status, 'pass');
     assert.match(journal.message, /1 torn last line/);
@@ -217,7 +237,10 @@ describe('Claude Code hooks', () => {
     writeUserSettings(hookSettings(HOOK_EVENT_NAMES));
     const hooks = check(await doctor(box), 'hooks');
     assert.equal(hooks.status, 'pass', hooks.message);
-    assert.match(hooks.message, /^installed for all 9 events in user \(command\)/);
+    assert.match(
+      hooks.message,
+      new RegExp(`^installed for all ${HOOK_EVENT_NAMES.length} events in user \\(command\\)`),
+    );
   });
 
   test('some events missing: a warning naming them', async () => {
@@ -256,6 +279,65 @@ describe('Claude Code hooks', () => {
     const hooks = check(await doctor(box), 'hooks');
     assert.equal(hooks.status, 'warn');
     assert.ok(hooks.message.includes(path), hooks.message);
+  });
+});
+
+describe('Claude Code http hooks', () => {
+  const TOKEN = 'ab'.repeat(32);
+  function installHttp(port: number): void {
+    editHooks('install', { http: true, port, home: box.home, cwd: box.project, env: box.env });
+  }
+  function writeToken(): void {
+    fs.mkdirSync(box.state, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(join(box.state, 'token'), `${TOKEN}\n`, { mode: 0o600 });
+  }
+
+  test('not used: pass', async () => {
+    assert.equal(check(await doctor(box), 'hooks-http').status, 'pass');
+  });
+
+  test('installed, but $MPM_MON_TOKEN is not set where doctor runs: a warning saying every POST is refused', async () => {
+    installHttp(9123);
+    writeToken();
+    const run = await doctor(box);
+    assert.equal(check(run, 'hooks').status, 'pass', check(run, 'hooks').message);
+    const http = check(run, 'hooks-http');
+    assert.equal(http.status, 'warn');
+    assert.match(http.message, /\$MPM_MON_TOKEN is not set.*401/);
+    assert.match(http.fix ?? '', /export MPM_MON_TOKEN=/);
+    assert.doesNotMatch(run.output, new RegExp(TOKEN));
+  });
+
+  test("a token variable that is not the daemon's token: a warning", async () => {
+    installHttp(9123);
+    writeToken();
+    box.env.MPM_MON_TOKEN = 'cd'.repeat(32);
+    const http = check(await doctor(box), 'hooks-http');
+    assert.equal(http.status, 'warn');
+    assert.match(http.message, /not the daemon's token/);
+  });
+
+  test('the hooks post to one port, the running daemon listens on another: a warning naming both', async () => {
+    const child = await spawnIdleChild();
+    try {
+      const daemonPort = await freePort();
+      writePidFile(box.state, {
+        pid: child.pid!,
+        port: daemonPort,
+        processStartTime: await readProcessStartTime(child.pid!),
+      });
+      writeToken();
+      box.env.MPM_MON_TOKEN = TOKEN;
+      installHttp(daemonPort === 9123 ? 9124 : 9123);
+      const http = check(await doctor(box), 'hooks-http');
+      assert.equal(http.status, 'warn');
+      assert.match(http.message, new RegExp(`daemon listens on port ${daemonPort}`));
+      installHttp(daemonPort);
+      const fixed = check(await doctor(box), 'hooks-http');
+      assert.equal(fixed.status, 'pass', fixed.message);
+    } finally {
+      killChild(child);
+    }
   });
 });
 

@@ -18,10 +18,18 @@ import { waitFor } from '../instance/helpers.js';
 export { waitFor };
 
 export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
-export const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/claude-hooks/', import.meta.url));
+export const FIXTURES = fileURLToPath(new URL('../fixtures/claude-hooks/', import.meta.url));
 
 export function fixture(name: string): string {
   return readFileSync(join(FIXTURES, name), 'utf8');
+}
+
+/**
+ * A hand-written session (a payment-client fix in `/home/dev/shop`) in the older payload shape: what
+ * the TUI tests and the README's screenshots show. Real captured payloads are in FIXTURES.
+ */
+export function storyFixture(name: string): string {
+  return readFileSync(join(FIXTURES, 'story', name), 'utf8');
 }
 
 export interface Home {
@@ -135,6 +143,31 @@ export function runCli(
     timeout: 30_000,
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * `runCli` without blocking this process: a test holding a Socket.IO viewer must keep answering the
+ * server's heartbeat (a long run of blocking calls on a busy machine gets the viewer dropped).
+ */
+export function runCliAsync(
+  home: Home,
+  args: string[],
+  input?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: home.env, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+    child.stdin.end(input);
+  });
 }
 
 export interface HttpAnswer {

@@ -12,7 +12,7 @@ import {
   http,
   makeHome,
   postEvents,
-  runCli,
+  runCliAsync,
   seqsOf,
   startDaemon,
   waitFor,
@@ -51,7 +51,7 @@ describe('ingest through the real daemon', () => {
       .filter((name) => name.endsWith('.json'))
       .sort();
     for (const name of names) {
-      const result = runCli(home, ['hook'], fixture(name));
+      const result = await runCliAsync(home, ['hook'], fixture(name));
       assert.equal(result.code, 0);
       assert.equal(result.stdout, '', 'the hook prints nothing on stdout');
     }
@@ -98,6 +98,19 @@ describe('ingest through the real daemon', () => {
     assert.equal(many.status, 202);
     assert.equal(many.body.accepted, 2);
     assert.deepEqual(many.body.seqs, [one.body.seqs[0] + 1, one.body.seqs[0] + 2]);
+  });
+
+  test('POST /events?from=claude-code (the http hook) is answered with {} that Claude Code accepts, refusals unchanged', async () => {
+    const path = '/events?from=claude-code';
+    const body = JSON.stringify(hookPayload(1100));
+    const answer = await http(daemon.port, 'POST', path, { token: daemon.token, body });
+    assert.equal(answer.status, 202);
+    assert.deepEqual(answer.body, {});
+    const again = await postEvents(daemon.port, daemon.token, body);
+    assert.equal(again.body.duplicates, 1, 'the first POST was stored');
+    const refused = await http(daemon.port, 'POST', path, { token: 'wrong', body });
+    assert.equal(refused.status, 401);
+    assert.equal(refused.body.error.code, 'unauthorized');
   });
 
   test('a catalogue of malformed inputs: each refused with its reason, the daemon healthy after', async () => {

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { Children, collectStdout, exited } from '../instance/helpers.js';
 import {
   CLI,
-  fixture,
+  storyFixture,
   homesRemovedAfter,
   postEvents,
   runCli,
@@ -23,7 +23,7 @@ import { lineWith, Tmux } from './tmux.js';
 const home = homesRemovedAfter();
 
 function payload(name: string, patch: Record<string, unknown> = {}): Record<string, unknown> {
-  return { ...(JSON.parse(fixture(`${name}.json`)) as Record<string, unknown>), ...patch };
+  return { ...(JSON.parse(storyFixture(`${name}.json`)) as Record<string, unknown>), ...patch };
 }
 
 /** A PreToolUse unlike any other (the daemon stores a repeated payload once). */
@@ -102,7 +102,7 @@ describe('the TUI in a terminal', () => {
   });
 
   test('events appear live, each with its type and summary, in order', async () => {
-    const hook = runCli(h, ['hook'], fixture('SessionStart.json'));
+    const hook = runCli(h, ['hook'], storyFixture('SessionStart.json'));
     assert.equal(hook.code, 0, hook.stderr);
     await post(daemon, [
       payload('UserPromptSubmit'),

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import type { Socket } from 'socket.io-client';
-import { HOOK_EVENT_NAMES, REFUSAL_STATUS, type WireError } from '../../source/protocol/event.js';
+import { HOOK_EVENT_NAMES } from '../../source/claude/hook-events.js';
+import { REFUSAL_STATUS, type WireError } from '../../source/protocol/event.js';
 import {
   connectProducer,
   connectViewer,

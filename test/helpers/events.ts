@@ -1,11 +1,12 @@
 /**
- * Builds stored events (MonEvent) from Claude Code hook payloads: the real ones captured in
- * test/fixtures/claude-hooks/, or small ones for the events a fixture does not cover yet.
+ * Builds stored events (MonEvent) from Claude Code hook payloads: the hand-written payment-client
+ * session in test/fixtures/claude-hooks/story/ (the captured ones sit one folder up), or small ones
+ * for the events a fixture does not cover yet.
  */
 import { readFileSync } from 'node:fs';
 import type { MonEvent } from '../../source/protocol/event.js';
 
-export const FIXTURES_DIR = new URL('../fixtures/claude-hooks/', import.meta.url);
+export const FIXTURES_DIR = new URL('../fixtures/claude-hooks/story/', import.meta.url);
 
 export type Payload = Record<string, unknown>;
 

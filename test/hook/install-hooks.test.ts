@@ -3,15 +3,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { HOOK_EVENT_NAMES } from '../../source/protocol/event.js';
+import { HOOK_EVENT_NAMES } from '../../source/claude/hook-events.js';
 import {
-  detectHookCommand,
-  readHookStatus,
   runInstallHooks,
   runUninstallHooks,
-  settingsPath,
   type InstallHooksOptions,
 } from '../../source/commands/install-hooks.js';
+import { detectHookCommand, readHookStatus } from '../../source/claude/hook-install.js';
+import { settingsPath } from '../../source/claude/settings-file.js';
 import { inspectHooks } from '../../source/claude/settings.js';
 
 let root: string;
@@ -46,7 +45,6 @@ function call(run: typeof runInstallHooks, options: InstallHooksOptions = {}): C
     cwd: project,
     env: { PATH: '', MPM_MON_HOME: path.join(root, 'state') },
     command: 'mpm-mon hook',
-    now: () => new Date('2025-01-02T03:04:05.678Z'),
     stdout: (text) => (out += text),
     stderr: (text) => (err += text),
     ...options,
@@ -154,16 +152,19 @@ describe('install-hooks', () => {
     assert.equal(result.code, 0, result.err);
     const text = fs.readFileSync(userFile(), 'utf8');
     assert.doesNotMatch(text, /super-secret/);
-    const stop = (readJson(userFile()).hooks as Record<string, Array<{ hooks: unknown[] }>>).Stop![0]!
-      .hooks[0];
-    assert.deepEqual(stop, {
+    const hooks = readJson(userFile()).hooks as Record<string, Array<{ hooks: unknown[] }>>;
+    assert.deepEqual(hooks.Stop![0]!.hooks[0], {
       type: 'http',
-      url: 'http://127.0.0.1:9123/events',
+      url: 'http://127.0.0.1:9123/events?from=claude-code',
       headers: { Authorization: 'Bearer $MPM_MON_TOKEN' },
       allowedEnvVars: ['MPM_MON_TOKEN'],
-      timeout: 5,
+      timeout: 0.1,
     });
+    // Claude Code never sends these over http: the command form covers them.
+    for (const event of ['SessionStart', 'Setup'])
+      assert.equal((hooks[event]![0]!.hooks[0] as { type: string }).type, 'command', event);
     assert.match(result.out, /MPM_MON_TOKEN/);
+    assert.match(result.out, /cannot spool/);
   });
 
   test('invalid JSON in the settings file: clear error with position, file untouched, no backup', () => {

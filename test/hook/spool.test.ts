@@ -13,7 +13,7 @@ import {
   type SpoolEntry,
 } from '../../source/store/spool.js';
 
-const fixturesDir = new URL('../../../shared/fixtures/claude-hooks/', import.meta.url);
+const fixturesDir = new URL('../fixtures/claude-hooks/', import.meta.url);
 
 let root: string;
 before(() => {

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { processPayload, validateEventText } from '../../source/pipeline/index.js';
 
-const FIXTURES = new URL('../../../shared/fixtures/claude-hooks/', import.meta.url);
+const FIXTURES = new URL('../fixtures/claude-hooks/', import.meta.url);
 const files = readdirSync(FIXTURES).filter((name) => name.endsWith('.json'));
 
 describe('real Claude Code hook payloads', () => {

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { isSecretName, scrub, scrubString } from '../../source/pipeline/index.js';
 import { SCRUB_CORPUS } from './scrub-corpus.js';
 
-const FIXTURES = new URL('../../../shared/fixtures/claude-hooks/', import.meta.url);
+const FIXTURES = new URL('../fixtures/claude-hooks/', import.meta.url);
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null) {

@@ -5,7 +5,7 @@ import { checkConfig } from './config.js';
 import { checkAuthentication, checkHealthVerdict, checkReachable, checkRecovery } from './daemon.js';
 import { checkInstall, checkNodeVersion } from './environment.js';
 import { checkHome } from './home.js';
-import { checkHooks } from './hooks.js';
+import { checkHooks, checkHttpHooks } from './hooks.js';
 import { checkJournal } from './journal.js';
 import { checkPidFile } from './pid-file.js';
 import { checkPort } from './port.js';
@@ -35,6 +35,7 @@ export function allChecks(options: { startCommand?: string[] } = {}): CheckSpec[
     { name: 'journal', label: 'journal', run: checkJournal },
     { name: 'spool', label: 'spool', run: (ctx) => checkSpool(ctx, options.startCommand) },
     { name: 'hooks', label: 'Claude Code hooks', run: checkHooks },
+    { name: 'hooks-http', label: 'Claude Code http hooks', run: checkHttpHooks },
     { name: 'recovery', label: 'breaker and recoveries', run: checkRecovery },
   ];
 }

@@ -1,0 +1,146 @@
+/**
+ * The end-to-end suite of the real Claude Code (the pinned npm package, installed into a cache when
+ * missing), run once per hook form (test/e2e/claude-code-*.test.ts): whole sessions against the
+ * Messages stand-in, with mpm-mon's hooks installed by `mpm-mon install-hooks` into a temp HOME and a
+ * real daemon. Every event Claude Code fires is stored once, in order, with the right type, session,
+ * tool and agent; a stalled daemon costs a session little.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { assertStoredAsFired } from './assert-stored.js';
+import { startStandIn, type Scenario, type StandIn } from './messages-standin.js';
+import { API_ERROR, BIG_WRITE, BIG_WRITE_BYTES, FAILING_TOOL, FIRES, SUBAGENT, TOOLS } from './scenarios.js';
+import {
+  claudeHomeWithHooks,
+  findClaudeCode,
+  runScenario,
+  storedEvents,
+  type ClaudeHome,
+  type HookForm,
+  type ScenarioRun,
+} from './session.js';
+import { freePort } from '../doctor/sandbox.js';
+import { get, makeHome, startDaemon, waitFor, type DaemonProcess, type Home } from '../e2e/harness.js';
+
+/** What Claude Code says (debug log, stream-json notifications) when it does not like a hook's answer. */
+const HOOK_COMPLAINTS = /unrecognized keys|hook error|validation failed/i;
+
+export function claudeCodeSuite(form: HookForm): void {
+  const claude = findClaudeCode();
+  const skip = claude.ok ? false : `the real Claude Code is not available: ${claude.reason}`;
+  describe(`the real Claude Code with ${form} hooks`, { skip }, () => {
+    let standIn: StandIn;
+    let home: Home;
+    let daemon: DaemonProcess;
+    let claudeHome: ClaudeHome;
+    const binary = claude.ok ? claude.path : '';
+
+    before(async () => {
+      standIn = await startStandIn();
+      home = makeHome();
+      // The http form needs a fixed port (its URL is written into the settings).
+      daemon = await startDaemon(home, ['--port', form === 'http' ? String(await freePort()) : '0']);
+      claudeHome = claudeHomeWithHooks(home, form, daemon.token);
+    });
+    after(async () => {
+      process.kill(daemon.pid, 'SIGCONT');
+      await daemon.stop();
+      await standIn.close();
+      claudeHome.remove();
+      home.remove();
+    });
+
+    async function session(scenario: Scenario): Promise<ScenarioRun> {
+      const run = await runScenario(binary, claudeHome, standIn, scenario, { debug: true });
+      const fired = FIRES[scenario.name]!;
+      const stored = await waitFor(
+        () => {
+          const events = storedEvents(home, run.sessionId);
+          return events.length >= fired.length && events.some((event) => event.type === 'SessionEnd')
+            ? events
+            : null;
+        },
+        `${scenario.name}: ${fired.length} events stored`,
+        15_000,
+      );
+      assertStoredAsFired(stored, fired, { sessionId: run.sessionId, cwd: run.cwd });
+      if (form === 'http') {
+        assert.match(run.debugLog, /HTTP hook response status 202/, 'Claude Code posted to the daemon');
+        const complaint = HOOK_COMPLAINTS.exec(run.debugLog + run.stdout);
+        assert.equal(complaint, null, `Claude Code complained about a hook answer: ${complaint?.[0]}`);
+      }
+      return run;
+    }
+
+    test('a session with several tools: every event stored once, in order', async () => {
+      const run = await session(TOOLS);
+      assert.equal(run.code, 0, run.stderr);
+    });
+
+    test('a failing tool: PostToolUseFailure arrives with the error', async () => {
+      const run = await session(FAILING_TOOL);
+      const failure = storedEvents(home, run.sessionId).find((event) => event.type === 'PostToolUseFailure');
+      assert.equal(typeof failure?.data.error, 'string');
+      assert.equal(typeof failure?.data.tool_use_id, 'string');
+    });
+
+    test('an API error: StopFailure arrives, no Stop', async () => {
+      const run = await session(API_ERROR);
+      assert.notEqual(run.code, 0);
+      const types = storedEvents(home, run.sessionId).map((event) => event.type);
+      assert.ok(types.includes('StopFailure') && !types.includes('Stop'), types.join(' '));
+    });
+
+    test("a subagent: its events carry its agent_id, the main session's do not", async () => {
+      const run = await session(SUBAGENT);
+      const events = storedEvents(home, run.sessionId);
+      const start = events.find((event) => event.type === 'SubagentStart');
+      const stop = events.find((event) => event.type === 'SubagentStop');
+      assert.equal(typeof start?.data.agent_id, 'string');
+      assert.equal(stop?.data.agent_id, start?.data.agent_id);
+      assert.equal(stop?.data.agent_type, 'general-purpose');
+      assert.equal(events.find((event) => event.tool === 'Bash')?.data.agent_id, start?.data.agent_id);
+      assert.equal(events.find((event) => event.tool === 'Agent')?.data.agent_id, undefined);
+      const roles = standIn.requests.map((request) => request.role);
+      assert.ok(roles.includes('subagent'), 'the subagent asked the stand-in itself');
+    });
+
+    test('a 1.4 MB Write: every event stored, the big ones cut to fit and saying so', async () => {
+      const run = await session(BIG_WRITE);
+      assert.equal(run.code, 0, run.stderr);
+      const cut = storedEvents(home, run.sessionId).filter((event) => event.truncated?.length);
+      assert.deepEqual(
+        cut.map((event) => event.type),
+        ['PreToolUse', 'PostToolUse', 'PostToolBatch'],
+      );
+      for (const event of cut)
+        for (const field of event.truncated!) assert.equal(field.originalBytes, BIG_WRITE_BYTES, field.path);
+      assert.equal((await get(daemon.port, '/health')).status, 200);
+    });
+
+    test('a stalled daemon costs the session little (it accepts connections and never answers)', async (t) => {
+      // Back to back, so that both see the same load on the machine.
+      const healthy = await runScenario(binary, claudeHome, standIn, TOOLS);
+      process.kill(daemon.pid, 'SIGSTOP');
+      let stalled: ScenarioRun;
+      try {
+        stalled = await runScenario(binary, claudeHome, standIn, TOOLS);
+      } finally {
+        process.kill(daemon.pid, 'SIGCONT');
+      }
+      assert.equal(stalled.code, 0, stalled.stderr);
+      const extra = stalled.ms - healthy.ms;
+      t.diagnostic(
+        `${form}: healthy ${Math.round(healthy.ms)} ms, stalled ${Math.round(stalled.ms)} ms, +${Math.round(extra)} ms`,
+      );
+      // Under 6 s on a quiet machine (each of the 17 hooks gives up after its timeout); on a busy one,
+      // where the healthy session itself takes longer, at most as much again. A 5 s hook timeout
+      // (the old http form's) would add 17 × 5 s.
+      const bound = Math.max(6000, healthy.ms);
+      assert.ok(
+        extra < bound,
+        `a stalled daemon added ${Math.round(extra)} ms to a ${Math.round(healthy.ms)} ms session`,
+      );
+    });
+  });
+}

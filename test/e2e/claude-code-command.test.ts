@@ -1,0 +1,4 @@
+/** The real Claude Code with `mpm-mon install-hooks` (command) hooks: test/claude-code/e2e-suite.ts. */
+import { claudeCodeSuite } from '../claude-code/e2e-suite.js';
+
+claudeCodeSuite('command');
