@@ -8,17 +8,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import {
-  fixture,
-  makeHome,
-  postEvents,
-  startDaemon,
-  type DaemonProcess,
-  type Home,
-} from '../test/e2e/harness.js';
+import { fixture, postEvents } from '../test/e2e/harness.js';
 import { lineWith, Tmux } from '../test/e2e/tmux.js';
-import { waitFor } from '../test/instance/helpers.js';
 import { ansiToSvg } from './ansi-svg.js';
+import { type Home, makeHome } from '../test/helpers/temp-home.js';
+import { type DaemonProcess, startDaemon } from '../test/helpers/daemon.js';
+import { waitFor } from '../test/helpers/wait.js';
 
 const WIDTH = 100;
 const HEIGHT = 30;

@@ -37,7 +37,13 @@ const child = spawn(
   {
     stdio: 'inherit',
     // Under CI=true Ink writes only the last frame, which in-process TUI tests cannot watch.
-    env: { ...process.env, CI: 'false', MPM_MON_LOG_LEVEL: process.env.MPM_MON_LOG_LEVEL ?? 'warn' },
+    // MPM_MON_PARENT_PID: a daemon that a test starts without the helpers still stops with this run.
+    env: {
+      ...process.env,
+      CI: 'false',
+      MPM_MON_LOG_LEVEL: process.env.MPM_MON_LOG_LEVEL ?? 'warn',
+      MPM_MON_PARENT_PID: String(process.pid),
+    },
   },
 );
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

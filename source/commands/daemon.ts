@@ -2,6 +2,7 @@
 import { loadConfig } from '../config/load.js';
 import { Daemon } from '../daemon/daemon.js';
 import type { Logger } from '../instance/logger-types.js';
+import { parentPidFrom, watchParent } from '../instance/parent-watch.js';
 import { defaultShutdownSignals, handleShutdownSignals } from '../instance/signals.js';
 import { reportFailure } from './main.js';
 
@@ -11,7 +12,9 @@ export async function runDaemonForeground({
   configFlags: Record<string, unknown>;
 }): Promise<number> {
   let daemon: Daemon;
+  let parentPid: number | null;
   try {
+    parentPid = parentPidFrom(process.env);
     const { config, sources } = loadConfig({ flags: configFlags });
     daemon = new Daemon({ config, explicitPort: sources.port !== 'default', stderrLog: true });
   } catch (error) {
@@ -47,6 +50,8 @@ export async function runDaemonForeground({
   }
   started = true;
   if (requested) void stopFor(requested);
+  if (parentPid !== null)
+    watchParent(parentPid, () => void daemon.stop({ reason: `parent process ${parentPid} is gone` }));
   return stopped;
 }
 

@@ -8,13 +8,13 @@ import { encodeSpoolFile, spoolFileName } from '../../source/store/spool.js';
 import {
   assertDoctorJsonShape,
   check,
-  deadPid,
   doctor,
   freePort,
   makeSandbox,
   writePidFile,
   type Sandbox,
 } from './sandbox.js';
+import { deadPid } from '../helpers/processes.js';
 
 let box: Sandbox;
 beforeEach(async () => {

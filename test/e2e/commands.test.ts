@@ -2,16 +2,11 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { deadPid } from '../instance/helpers.js';
-import {
-  fixture,
-  hookPayload,
-  homesRemovedAfter,
-  postEvents,
-  runCli,
-  startDaemon,
-  type Home,
-} from './harness.js';
+import { fixture, postEvents } from './harness.js';
+import { deadPid } from '../helpers/processes.js';
+import { hookPayload } from '../helpers/events.js';
+import { type Home, homesRemovedAfter } from '../helpers/temp-home.js';
+import { runCli, startDaemon } from '../helpers/daemon.js';
 
 const home = homesRemovedAfter();
 

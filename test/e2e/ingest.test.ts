@@ -2,23 +2,11 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import {
-  connectProducer,
-  connectViewer,
-  fixture,
-  FIXTURES,
-  get,
-  hookPayload,
-  http,
-  makeHome,
-  postEvents,
-  runCli,
-  seqsOf,
-  startDaemon,
-  waitFor,
-  type DaemonProcess,
-  type Home,
-} from './harness.js';
+import { connectProducer, connectViewer, fixture, FIXTURES, get, http, postEvents } from './harness.js';
+import { hookPayload, seqsOf } from '../helpers/events.js';
+import { type Home, makeHome } from '../helpers/temp-home.js';
+import { type DaemonProcess, runCli, startDaemon } from '../helpers/daemon.js';
+import { waitFor } from '../helpers/wait.js';
 
 const SECRETS = [
   'ghp_R4nd0mT0k3nV4lu3F0rT3st1ngOnly0000',

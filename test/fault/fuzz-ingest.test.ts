@@ -9,19 +9,11 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import type { Socket } from 'socket.io-client';
 import { HOOK_EVENT_NAMES, REFUSAL_STATUS, type WireError } from '../../source/protocol/event.js';
-import {
-  connectProducer,
-  connectViewer,
-  get,
-  hookPayload,
-  makeHome,
-  postEvents,
-  startDaemon,
-  waitFor,
-  type DaemonProcess,
-  type Home,
-  rssMb,
-} from '../e2e/harness.js';
+import { connectProducer, connectViewer, get, postEvents, rssMb } from '../e2e/harness.js';
+import { hookPayload } from '../helpers/events.js';
+import { type Home, makeHome } from '../helpers/temp-home.js';
+import { type DaemonProcess, startDaemon } from '../helpers/daemon.js';
+import { waitFor } from '../helpers/wait.js';
 
 const MAX_BYTES = 4096;
 const RUNS = 600;

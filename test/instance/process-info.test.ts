@@ -8,7 +8,8 @@ import {
   parseTasklistName,
   readProcessStartTime,
 } from '../../source/instance/process-info.js';
-import { Children, collectStdout, deadPid, waitFor } from './helpers.js';
+import { Children, collectStdout, deadPid } from '../helpers/processes.js';
+import { waitFor } from '../helpers/wait.js';
 
 const linux = process.platform === 'linux';
 const posix = process.platform !== 'win32';

@@ -14,7 +14,8 @@ import {
   toolCallOf,
 } from '../../source/tui/state/tool-pairing.js';
 import { windowStart } from '../../source/tui/state/window.js';
-import { healthReport, makeEvent, SESSION } from './helpers.js';
+import { healthReport } from './helpers.js';
+import { makeEvent, SESSION } from '../helpers/events.js';
 
 describe('event buffer', () => {
   test('keeps the newest `capacity` events and counts what it dropped', () => {
