@@ -11,7 +11,8 @@ import { homePaths, resolveHome } from '../config/home.js';
 import { checkInput, decideAfterPost, hookTimeoutMs } from '../hook/decide.js';
 import { postEvent } from '../hook/post-event.js';
 import { scrubForSpool } from '../hook/scrub-for-spool.js';
-import { readBoundedInput, type ReadStdinOptions } from '../hook/read-input.js';
+import { readBoundedFd, readBoundedInput, type ReadStdinOptions } from '../hook/read-input.js';
+import { fstatSync } from 'node:fs';
 import { recordSpoolError, spoolPayload, type SpoolErrorRecord, type SpoolLimits } from '../store/spool.js';
 
 export interface HookOptions {
@@ -45,15 +46,18 @@ export async function runHook(options: HookOptions = {}): Promise<HookOutcome> {
     const dir = spoolDir;
     const record = (entry: SpoolErrorRecord): Promise<void> => recordSpoolError(dir, entry, now);
 
-    const stdin = options.stdin ?? process.stdin;
     // Claude Code always pipes the payload; a terminal means a person typed `mpm-mon hook`.
-    if ((stdin as { isTTY?: boolean }).isTTY === true) {
+    if (options.stdin ? (options.stdin as { isTTY?: boolean }).isTTY === true : stdinIsTerminal()) {
       (options.stderr ?? ((text: string) => void process.stderr.write(text)))(
         'mpm-mon hook reads one Claude Code hook payload on stdin; Claude Code runs it (see `mpm-mon install-hooks`).\n',
       );
       return 'no_input';
     }
-    const input = checkInput(await readBoundedInput(stdin, options.input));
+    const input = checkInput(
+      await (options.stdin
+        ? readBoundedInput(options.stdin, options.input)
+        : readBoundedFd(0, options.input)),
+    );
     if (!input.ok) {
       await record(input.record);
       return 'recorded';
@@ -83,5 +87,15 @@ export async function runHook(options: HookOptions = {}): Promise<HookOutcome> {
   } catch (error) {
     if (spoolDir) await recordSpoolError(spoolDir, { reason: 'internal', error: String(error) }, now);
     return 'failed';
+  }
+}
+
+/** A character device other than /dev/null & co. (major 1): a terminal, without loading `tty` (and net). */
+function stdinIsTerminal(): boolean {
+  try {
+    const stat = fstatSync(0);
+    return stat.isCharacterDevice() && Math.floor(stat.rdev / 256) !== 1;
+  } catch {
+    return false;
   }
 }

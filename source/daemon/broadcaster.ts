@@ -6,19 +6,23 @@
  * A viewer whose transport is still busy when a frame is due leaves the room and gets its own queue of
  * (shared, not copied) events; it rejoins once it has caught up, and is disconnected with a reason when
  * its queue passes `maxBacklog`, so a viewer that stops reading cannot grow the daemon's memory.
- * A new viewer is registered before its replay is read, so nothing published meanwhile is missed; every
- * send is filtered by the viewer's last sent seq, so nothing is sent twice.
+ * Live and replay come from one place, the store's tail: `follow` reads it once for every viewer
+ * (from this daemon's writes or, with a shared store, any daemon's), and each new viewer reads it from
+ * its `since` until it reaches what the live tail had delivered when the viewer arrived. The viewer is
+ * registered first, so nothing delivered meanwhile is missed; every send is filtered by the viewer's last
+ * sent seq, so nothing is sent twice.
  */
 import type { Namespace, Socket } from 'socket.io';
 import type { MonEvent } from '../protocol/event.js';
 import type { Logger } from '../instance/logger-types.js';
 
 const LIVE_ROOM = 'live';
-const REPLAY_CHUNK = 500;
+/** Wait before the live tail is read again after it failed (a store that went away). */
+const FOLLOW_RETRY_MS = 250;
 
-export interface ReplaySource {
+export interface TailSource {
   readonly lastSeq: number;
-  readSince(since: number, limit: number): Promise<MonEvent[]>;
+  tail(since: number, signal?: AbortSignal): AsyncIterable<MonEvent[]>;
 }
 
 interface Viewer {
@@ -59,6 +63,9 @@ export class Broadcaster {
   private droppedSlow = 0;
 
   private nsp: Namespace | null = null;
+  /** Highest seq the live tail delivered. */
+  private liveSeq = 0;
+  private following: AbortController | null = null;
 
   constructor(private readonly options: BroadcasterOptions) {}
 
@@ -99,13 +106,43 @@ export class Broadcaster {
     }));
   }
 
+  /** Highest seq the live tail delivered (what a new viewer's replay must reach). */
+  get followedSeq(): number {
+    return this.liveSeq;
+  }
+
+  /**
+   * Reads the store's tail from `from` (default: what is stored now) and publishes each batch, until
+   * `stop()`. A failed read is retried from the last seq delivered, so a store that comes back resumes
+   * the stream without a gap.
+   */
+  follow(store: TailSource, from = store.lastSeq): void {
+    this.following?.abort();
+    const following = new AbortController();
+    this.following = following;
+    this.liveSeq = from;
+    void (async () => {
+      while (!following.signal.aborted) {
+        try {
+          for await (const batch of store.tail(this.liveSeq, following.signal)) this.publish(batch);
+        } catch (error) {
+          if (following.signal.aborted) return;
+          this.options.logger.warn('live tail failed; retrying', { error: String(error) });
+          await new Promise((resolve) => setTimeout(resolve, FOLLOW_RETRY_MS).unref());
+        }
+      }
+    })();
+  }
+
   /**
    * Stored events, in seq order. After a quiet spell they go out at once (no added latency at low
    * rates); what arrives within `batchMs` of the last frame waits for the next one (few frames, and
    * one encoding each, at high rates).
    */
   publish(events: readonly MonEvent[]): void {
-    if (events.length === 0 || this.viewers.size === 0) return;
+    if (events.length === 0) return;
+    this.liveSeq = Math.max(this.liveSeq, events.at(-1)!.seq);
+    if (this.viewers.size === 0) return;
     for (const event of events) this.pending.push(event);
     if (this.timer) return;
     const sinceLastFrame = performance.now() - this.lastFlushAt;
@@ -117,8 +154,8 @@ export class Broadcaster {
    * Registers a viewer and replays what it asked for: every stored event with seq > since, then live.
    * `since` null means live only.
    */
-  async attach(socket: Socket, since: number | null, store: ReplaySource): Promise<void> {
-    const startSeq = since ?? store.lastSeq;
+  async attach(socket: Socket, since: number | null, store: TailSource): Promise<void> {
+    const startSeq = since ?? this.liveSeq;
     const viewer: Viewer = {
       socket,
       sentSeq: startSeq,
@@ -129,19 +166,26 @@ export class Broadcaster {
     };
     this.viewers.set(socket.id, viewer);
     socket.once('disconnect', () => this.viewers.delete(socket.id));
+    // Everything after this seq reaches the viewer's queue through the live tail.
+    const target = this.liveSeq;
+    const replay = new AbortController();
     try {
-      for (;;) {
-        if (!socket.connected) return;
-        const chunk = await store.readSince(viewer.sentSeq, REPLAY_CHUNK);
-        const fresh = chunk.filter((event) => event.seq > viewer.sentSeq);
-        if (fresh.length === 0) break;
-        this.send(viewer, fresh);
-        if (chunk.length < REPLAY_CHUNK) break;
+      if (viewer.sentSeq < target) {
+        for await (const batch of store.tail(viewer.sentSeq, replay.signal)) {
+          if (!socket.connected) return;
+          this.send(
+            viewer,
+            batch.filter((event) => event.seq > viewer.sentSeq),
+          );
+          if (viewer.sentSeq >= target) break;
+        }
       }
     } catch (error) {
       this.options.logger.error('replay failed', { viewer: socket.id, error: String(error) });
       socket.disconnect(true);
       return;
+    } finally {
+      replay.abort();
     }
     viewer.replaying = false;
     this.drainQueue(viewer);
@@ -199,9 +243,15 @@ export class Broadcaster {
     return dropped;
   }
 
+  /** Stops the batching timer (listener closed); `unfollow` also ends the live tail. */
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+  }
+
+  unfollow(): void {
+    this.following?.abort();
+    this.following = null;
   }
 
   private drainQueue(viewer: Viewer): void {

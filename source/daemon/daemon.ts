@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import type { Config } from '../config/schema.js';
 import { homePaths, type HomePaths } from '../config/home.js';
+import type { RefusalCode } from '../protocol/event.js';
 import type { HealthReport } from '../protocol/health.js';
 import type { HelloMessage, StatusResponse } from '../protocol/messages.js';
 import type { PidFileData } from '../protocol/pidfile.js';
@@ -26,6 +27,13 @@ import { readProcessStartTime } from '../instance/process-info.js';
 import { allowedHosts } from './request-guard.js';
 import { ensureToken } from '../instance/token.js';
 import { DaemonHealth } from './daemon-health.js';
+
+/** Refusals that clear by themselves: a spooled payload stays spooled and is tried again. */
+const RETRY_LATER: ReadonlySet<RefusalCode> = new Set([
+  'journal_unavailable',
+  'store_unavailable',
+  'shutting_down',
+]);
 
 export interface DaemonOptions {
   config: Config;
@@ -108,10 +116,10 @@ export class Daemon {
         config: config.events,
         secret: this.token,
         counters: this.counters,
-        publish: (events) => this.listener.broadcaster.publish(events),
         logger: this.logger,
       });
       this.health = new DaemonHealth(this);
+      this.listener.broadcaster.follow(this.store);
       const port = await this.listener.open();
       await this.pidLock.update({ port });
       this.logger.info('daemon listening', {
@@ -201,9 +209,7 @@ export class Daemon {
         async (payload) => {
           const answer = await this.ingestor.ingestOne(payload, 'spool', 'spool');
           if (answer.ok) return 'ok';
-          return answer.error.code === 'journal_unavailable' || answer.error.code === 'shutting_down'
-            ? 'retry'
-            : 'reject';
+          return RETRY_LATER.has(answer.error.code) ? 'retry' : 'reject';
         },
         { logger: this.logger },
       );
@@ -279,6 +285,7 @@ export class Daemon {
       this.listener?.announceShutdown(reason, restarting);
       await this.ingestor?.settled();
       await this.listener?.close(Math.min(250, budget / 4));
+      this.listener?.broadcaster.unfollow();
       await this.store?.close();
     })();
     let timer: NodeJS.Timeout | undefined;
@@ -300,6 +307,7 @@ export class Daemon {
   private async releaseAfterFailedStart(): Promise<void> {
     try {
       await this.listener?.close(0);
+      this.listener?.broadcaster.unfollow();
       await this.store?.close();
     } catch {
       // The start-up error is what the user needs to see.

@@ -1,6 +1,13 @@
 /** The HTTP surface (DESIGN.md "Network surface"): a thin router over the daemon's parts. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { REFUSAL_STATUS, type IngestResponse, type RefusalCode, type WireError } from '../protocol/event.js';
+import {
+  REFUSAL_STATUS,
+  type IngestAck,
+  type IngestResponse,
+  type RefusalCode,
+  type WireError,
+} from '../protocol/event.js';
+import type { BodyOutcome } from '../pipeline/ingest.js';
 import type { HealthReport } from '../protocol/health.js';
 import type { StatusResponse } from '../protocol/messages.js';
 import type { Logger } from '../instance/logger-types.js';
@@ -21,7 +28,7 @@ export interface RouteDeps {
   status: () => StatusResponse;
   diagnostics: () => Promise<unknown>;
   metrics: () => Promise<{ contentType: string; body: string }>;
-  ingestBody: (body: Buffer, producer: string, source: 'hook' | 'http') => Promise<HttpIngestResult>;
+  ingestBody: (body: Buffer, producer: string, source: 'hook' | 'http') => Promise<BodyOutcome>;
   onRefused: (code: RefusalCode, message: string, source: string) => void;
   logger: Logger;
 }
@@ -99,10 +106,50 @@ async function ingest(deps: RouteDeps, request: IncomingMessage, response: Serve
     return sendError(response, error);
   }
   const producer = `${source}:${request.socket.remoteAddress ?? 'unknown'}`;
-  const answer = await deps.ingestBody(result.body, producer, source);
+  const answer = httpAnswer(await deps.ingestBody(result.body, producer, source));
   if (answer.retryAfterSeconds !== undefined)
     response.setHeader('Retry-After', String(answer.retryAfterSeconds));
   sendJson(response, answer.status, answer.body);
+}
+
+/**
+ * The HTTP answer to an ingested body: 202 with the seqs when anything was accepted, else the status of
+ * the (first) refusal, with Retry-After for a rate limit.
+ */
+export function httpAnswer(outcome: BodyOutcome): HttpIngestResult {
+  if (!outcome.ok) return refusal(outcome.error);
+  const { acks } = outcome;
+  const accepted = acks.filter((ack): ack is Extract<IngestAck, { ok: true }> => ack.ok);
+  const failures = acks.flatMap((ack, index) => (ack.ok ? [] : [{ index, error: ack.error }]));
+  if (!outcome.array) {
+    const ack = acks[0]!;
+    return ack.ok
+      ? { status: 202, body: { accepted: 1, seqs: [ack.seq], ...(ack.duplicate ? { duplicates: 1 } : {}) } }
+      : refusal(ack.error);
+  }
+  if (accepted.length === 0 && failures.length > 0) {
+    const first = failures[0]!.error;
+    return { status: REFUSAL_STATUS[first.code], body: { error: first, errors: failures } as never };
+  }
+  const duplicates = accepted.filter((ack) => ack.duplicate).length;
+  return {
+    status: 202,
+    body: {
+      accepted: accepted.length,
+      seqs: accepted.map((ack) => ack.seq),
+      ...(duplicates > 0 ? { duplicates } : {}),
+      ...(failures.length > 0 ? { errors: failures } : {}),
+    },
+  };
+}
+
+function refusal(error: WireError): HttpIngestResult {
+  return {
+    status: REFUSAL_STATUS[error.code],
+    body: { error },
+    retryAfterSeconds:
+      error.retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(error.retryAfterMs / 1000)),
+  };
 }
 
 function refuse(

@@ -16,7 +16,7 @@ import {
   type HistoryRequest,
 } from '../protocol/messages.js';
 import type { MonEvent } from '../protocol/event.js';
-import type { Broadcaster, ReplaySource } from './broadcaster.js';
+import type { Broadcaster, TailSource } from './broadcaster.js';
 import type { Logger } from '../instance/logger-types.js';
 import { checkHost, checkOrigin, checkToken } from './request-guard.js';
 
@@ -25,7 +25,7 @@ export interface SocketDeps {
   maxEventBytes: number;
   allowedHosts: () => Set<string>;
   ingestOne: (payload: unknown, producer: string) => Promise<IngestAck>;
-  store: ReplaySource & {
+  store: TailSource & {
     readBefore(before: number, limit: number, filter?: (event: MonEvent) => boolean): Promise<MonEvent[]>;
   };
   hello: (replayFrom: number | null) => HelloMessage;

@@ -1,19 +1,15 @@
 /**
- * The event path: rate limit → validate → dedupe → scrub + enrich → journal → broadcast → ack.
+ * The event path: rate limit → validate → dedupe → scrub + enrich → store → ack. It turns payloads
+ * into drafts and the store's answer into acks, and knows no transport: the routes decide what an
+ * answer looks like on HTTP or Socket.IO. Viewers are fed by the store's tail, not from here.
  * One place for HTTP bodies (one event or an array) and Socket.IO events, so both refuse the same
  * input with the same reason. An event is acknowledged only after the store has written it.
  */
 import type { Config } from '../config/schema.js';
 import type { Counters } from '../daemon/counters.js';
-import type { HttpIngestResult } from '../daemon/http-routes.js';
 import type { Logger } from '../instance/logger-types.js';
-import {
-  REFUSAL_STATUS,
-  type EventSource,
-  type IngestAck,
-  type MonEvent,
-  type WireError,
-} from '../protocol/event.js';
+import type { EventSource, IngestAck, MonEvent, WireError } from '../protocol/event.js';
+import { isStoreUnavailable } from '../store/unavailable.js';
 import type { EventDraft, EventStore } from '../store/types.js';
 import {
   Deduper,
@@ -32,10 +28,12 @@ export interface IngestorOptions {
   /** Keys the content id (the daemon's token), so an id cannot be used to guess a scrubbed secret. */
   secret: string;
   counters: Counters;
-  publish: (events: MonEvent[]) => void;
   logger: Logger;
   now?: () => number;
 }
+
+/** What became of a body of one event or an array: refused whole, or one ack per item. */
+export type BodyOutcome = { ok: false; error: WireError } | { ok: true; array: boolean; acks: IngestAck[] };
 
 /** How one append ended: the stored events, or why nothing was stored. */
 type Written = { events: MonEvent[] } | { error: WireError };
@@ -76,49 +74,18 @@ export class Ingestor {
   }
 
   /** A POST /events body: one event or an array of them. */
-  async ingestBody(body: Buffer, producer: string, source: EventSource): Promise<HttpIngestResult> {
+  async ingestBody(body: Buffer, producer: string, source: EventSource): Promise<BodyOutcome> {
     const parsed = validateBody(body, this.limits);
     if (!parsed.ok) {
       this.options.counters.refused(parsed.error.code, parsed.error.message, source);
-      return { status: REFUSAL_STATUS[parsed.error.code], body: { error: parsed.error } };
+      return { ok: false, error: parsed.error };
     }
     const refusal = this.gate(producer, parsed.items.length, source);
-    if (refusal) {
-      return {
-        status: REFUSAL_STATUS[refusal.code],
-        body: { error: refusal },
-        retryAfterSeconds:
-          refusal.retryAfterMs === undefined
-            ? undefined
-            : Math.max(1, Math.ceil(refusal.retryAfterMs / 1000)),
-      };
-    }
+    if (refusal) return { ok: false, error: refusal };
     const prepared = parsed.items.map((item) =>
       item.ok ? this.prepare(item.value, source) : this.refused(item.error, source),
     );
-    const acks = await this.ingestValidated(prepared, source);
-    const accepted = acks.filter((ack): ack is Extract<IngestAck, { ok: true }> => ack.ok);
-    const failures = acks.flatMap((ack, index) => (ack.ok ? [] : [{ index, error: ack.error }]));
-    if (!parsed.array) {
-      const ack = acks[0]!;
-      return ack.ok
-        ? { status: 202, body: { accepted: 1, seqs: [ack.seq], ...(ack.duplicate ? { duplicates: 1 } : {}) } }
-        : { status: REFUSAL_STATUS[ack.error.code], body: { error: ack.error } };
-    }
-    if (accepted.length === 0 && failures.length > 0) {
-      const first = failures[0]!.error;
-      return { status: REFUSAL_STATUS[first.code], body: { error: first, errors: failures } as never };
-    }
-    const duplicates = accepted.filter((ack) => ack.duplicate).length;
-    return {
-      status: 202,
-      body: {
-        accepted: accepted.length,
-        seqs: accepted.map((ack) => ack.seq),
-        ...(duplicates > 0 ? { duplicates } : {}),
-        ...(failures.length > 0 ? { errors: failures } : {}),
-      } as never,
-    };
+    return { ok: true, array: parsed.array, acks: await this.ingestValidated(prepared, source) };
   }
 
   /** Shutdown: new events are refused with `shutting_down` (the hook spools them). */
@@ -224,21 +191,22 @@ export class Ingestor {
         forget();
         for (const event of events) this.deduper.remember(event.id, event.seq);
         this.options.counters.accepted(events.length, this.now());
-        this.options.publish(events);
         return { events };
       },
       (error: unknown): Written => {
         forget();
-        this.options.logger.error('journal write failed; events refused', {
+        this.options.logger.error('store write failed; events refused', {
           count: drafts.length,
           error: String(error),
         });
         const reason = error instanceof Error ? error.message : String(error);
         return {
-          error: {
-            code: 'journal_unavailable',
-            message: `the event could not be written to the journal (${reason}); retry later`,
-          },
+          error: isStoreUnavailable(error)
+            ? { code: 'store_unavailable', message: `the store is unreachable (${reason}); retry later` }
+            : {
+                code: 'journal_unavailable',
+                message: `the event could not be written to the journal (${reason}); retry later`,
+              },
         };
       },
     );

@@ -53,6 +53,7 @@ export type RefusalCode =
   | 'forbidden_host'
   | 'not_found'
   | 'journal_unavailable'
+  | 'store_unavailable'
   | 'shutting_down'
   | 'internal';
 
@@ -68,6 +69,7 @@ export const REFUSAL_STATUS: Record<RefusalCode, number> = {
   forbidden_host: 403,
   not_found: 404,
   journal_unavailable: 503,
+  store_unavailable: 503,
   shutting_down: 503,
   internal: 500,
 };

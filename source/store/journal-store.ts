@@ -4,6 +4,7 @@ import type { MonEvent } from '../protocol/event.js';
 import { uniqueBySeq } from './event-line.js';
 import { Journal } from './journal.js';
 import { EventRing } from './ring.js';
+import { Fanout, tailFrom } from './tail.js';
 import type { EventDraft, EventStore, StoreStats } from './types.js';
 
 export interface JournalStoreOptions {
@@ -44,6 +45,7 @@ export async function openJournalStore(options: JournalStoreOptions): Promise<Jo
   const now = options.now ?? Date.now;
   const started = now();
   const ring = new EventRing(options.ringSize);
+  const fanout = new Fanout();
   const { journal, recovery } = await Journal.open({
     dir: options.dir,
     segmentBytes: options.segmentBytes,
@@ -52,6 +54,7 @@ export async function openJournalStore(options: JournalStoreOptions): Promise<Jo
     logger: options.logger,
     onCommitted: (events) => {
       for (const event of events) ring.push(event);
+      fanout.emit(events);
     },
   });
   ring.restore(recovery.newest, recovery.floor);
@@ -63,7 +66,7 @@ export async function openJournalStore(options: JournalStoreOptions): Promise<Jo
     corruptLines: recovery.corruptLines,
     ms: now() - started,
   });
-  return new RingJournalStore(journal, ring, recovery.lastSeq);
+  return new RingJournalStore(journal, ring, fanout, recovery.lastSeq);
 }
 
 class RingJournalStore implements JournalStore {
@@ -73,6 +76,7 @@ class RingJournalStore implements JournalStore {
   constructor(
     private readonly journal: Journal,
     private readonly ring: EventRing,
+    private readonly fanout: Fanout,
     lastSeq: number,
   ) {
     this.nextSeq = lastSeq + 1;
@@ -96,8 +100,17 @@ class RingJournalStore implements JournalStore {
     const fromRing = this.ring.since(since, limit);
     if (fromRing) return fromRing;
     const fromDisk = await this.journal.readSince(since, limit);
-    // Retention may have deleted on disk what the ring still holds: merge both.
-    return uniqueBySeq([...fromDisk, ...this.ring.after(since, limit)]).slice(0, limit);
+    // Retention may have deleted on disk what the ring still holds: merge both, but only where the ring
+    // goes on from what the disk gave. Writes during the read may have moved the ring past it (a gap).
+    if (fromDisk.length === 0) return this.ring.after(since, limit);
+    const reached = fromDisk.at(-1)!.seq;
+    if (fromDisk.length >= limit || !this.ring.covers(reached)) return fromDisk;
+    return uniqueBySeq([...fromDisk, ...this.ring.after(reached, limit)]).slice(0, limit);
+  }
+
+  tail(since: number, signal?: AbortSignal): AsyncIterable<MonEvent[]> {
+    checkSeq('tail', 'since', since, 0);
+    return tailFrom(since, (from, limit) => this.readSince(from, limit), this.fanout.subscribe, signal);
   }
 
   async readBefore(
@@ -125,6 +138,7 @@ class RingJournalStore implements JournalStore {
     const journal = this.journal.stats();
     const retained = [journal.firstSeq, this.ring.oldestSeq ?? 0].filter((seq) => seq > 0);
     return {
+      kind: 'journal',
       lastSeq: this.lastSeq,
       firstSeq: retained.length > 0 ? Math.min(...retained) : 0,
       segments: journal.segments,

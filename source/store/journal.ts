@@ -10,6 +10,7 @@ import { GroupCommit } from './group-commit.js';
 import { readLines } from './lines.js';
 import { type Recovery, type SegmentInfo, recoverJournal } from './recover.js';
 import { segmentIndexFor, segmentName, segmentsToDrop } from './segments.js';
+import { leadingSeq, SeqIndex } from './seq-index.js';
 
 export interface JournalOptions {
   dir: string;
@@ -118,7 +119,14 @@ export class Journal {
     );
     if (startAt < 0) return [];
     for (let index = startAt; index < segments.length; index += 1) {
-      found = await this.collect(segments[index]!, found, (event) => event.seq > since, limit, 'lowest');
+      found = await this.collect(
+        segments[index]!,
+        found,
+        (event) => event.seq > since,
+        limit,
+        'lowest',
+        since,
+      );
       const next = segments[index + 1];
       // Later segments hold only seqs >= their base: once we have `limit` below it, we are done.
       if (found.length >= limit && (!next || next.base > found[limit - 1]!.seq)) break;
@@ -167,28 +175,40 @@ export class Journal {
     await this.closeActiveHandle();
   }
 
-  /** Reads one segment and merges the events `accept` takes into `found`, keeping `limit` of them. */
+  /**
+   * Reads one segment and merges the events `accept` takes into `found`, keeping `limit` of them.
+   * With `since` (the lowest wanted, in an ordered segment), the read starts where the index puts
+   * that seq and stops once it has `limit`: a page costs what it returns, not the whole segment.
+   */
   private async collect(
     segment: SegmentInfo,
     found: MonEvent[],
     accept: (event: MonEvent) => boolean,
     limit: number,
     keep: 'lowest' | 'highest',
+    since?: number,
   ): Promise<MonEvent[]> {
     let merged = [...found];
     const trim = (): MonEvent[] => {
       const unique = uniqueBySeq(merged);
       return keep === 'lowest' ? unique.slice(0, limit) : unique.slice(-limit);
     };
+    const seek = since !== undefined && keep === 'lowest' && segment.index.inOrder;
     try {
       for await (const line of readLines(segment.path, {
+        start: seek ? segment.index.startFor(since) : 0,
         end: segment.bytes,
         maxLineBytes: this.options.maxLineBytes,
       })) {
         if (line.oversized || isBlankLine(line.text)) continue;
+        if (seek) {
+          const seq = leadingSeq(line.text);
+          if (seq !== null && seq <= since) continue;
+        }
         const event = parseEventLine(line.text);
         if (!event || !accept(event)) continue;
         merged.push(event);
+        if (seek && merged.length >= limit) break;
         if (merged.length >= 2 * limit + 1024) merged = trim();
       }
     } catch (error) {
@@ -206,8 +226,14 @@ export class Journal {
     try {
       segment = await this.prepareActive(events[0]!.seq);
       goodBytes = segment.bytes;
-      const text = (this.needsNewline ? '\n' : '') + batch.map((pending) => `${pending.line}\n`).join('');
+      const lead = this.needsNewline ? '\n' : '';
+      const text = lead + batch.map((pending) => `${pending.line}\n`).join('');
       await writeAll(this.handle!, Buffer.from(text, 'utf8'));
+      let offset = goodBytes + lead.length;
+      for (const pending of batch) {
+        segment.index.add(pending.event.seq, offset);
+        offset += Buffer.byteLength(pending.line, 'utf8') + 1;
+      }
       segment.bytes += Buffer.byteLength(text, 'utf8');
       this.needsNewline = false;
       segment.minSeq = Math.min(segment.minSeq ?? events[0]!.seq, events[0]!.seq);
@@ -254,7 +280,14 @@ export class Journal {
       if (this.active) {
         this.active.bytes = size;
       } else {
-        this.active = { base: firstSeq, path, bytes: size, minSeq: null, maxSeq: null };
+        this.active = {
+          base: firstSeq,
+          path,
+          bytes: size,
+          minSeq: null,
+          maxSeq: null,
+          index: new SeqIndex(),
+        };
         this.segments.push(this.active);
         this.options.logger.debug('journal: new segment', { file: path });
       }

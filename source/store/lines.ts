@@ -14,6 +14,8 @@ export interface SegmentLine {
 }
 
 export interface ReadLinesOptions {
+  /** Start at this byte offset, the start of a line (default 0). */
+  start?: number;
   /** Stop at this byte offset (default: the file size when opened). */
   end?: number;
   /** Longest line kept in memory; longer ones are reported as oversized (corruption). */
@@ -37,9 +39,10 @@ export async function* readLines(path: string, options: ReadLinesOptions = {}): 
     let parts: Buffer[] = [];
     let partBytes = 0;
     let oversized = false;
-    let lineStart = 0;
+    let position = options.start ?? 0;
+    let lineStart = position;
+    // Counted from `start` when the read does not begin at the top.
     let lineNumber = 1;
-    let position = 0;
 
     const take = (piece: Buffer): void => {
       if (oversized) return;

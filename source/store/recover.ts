@@ -8,6 +8,7 @@ import type { MonEvent } from '../protocol/event.js';
 import { isBlankLine, parseEventLine, uniqueBySeq } from './event-line.js';
 import { readLines } from './lines.js';
 import { parseSegmentName } from './segments.js';
+import { SeqIndex } from './seq-index.js';
 
 /** What the journal knows about one segment file. */
 export interface SegmentInfo {
@@ -19,6 +20,8 @@ export interface SegmentInfo {
   /** Lowest and highest valid seq in the file (null when it holds none yet). */
   minSeq: number | null;
   maxSeq: number | null;
+  /** Where in the file each stretch of seqs starts, for reads from a seq. */
+  index: SeqIndex;
 }
 
 export interface Recovery {
@@ -82,7 +85,14 @@ export async function recoverJournal(options: RecoverOptions): Promise<Recovery>
       logger.warn('journal: ignoring a segment name that is not a regular file', { file: path });
       continue;
     }
-    const segment: SegmentInfo = { base, path, bytes: info.size, minSeq: null, maxSeq: null };
+    const segment: SegmentInfo = {
+      base,
+      path,
+      bytes: info.size,
+      minSeq: null,
+      maxSeq: null,
+      index: new SeqIndex(),
+    };
     const corrupt: number[] = [];
     try {
       for await (const line of readLines(path, { end: info.size, maxLineBytes: options.maxLineBytes })) {
@@ -94,6 +104,7 @@ export async function recoverJournal(options: RecoverOptions): Promise<Recovery>
         }
         segment.minSeq = Math.min(segment.minSeq ?? event.seq, event.seq);
         segment.maxSeq = Math.max(segment.maxSeq ?? event.seq, event.seq);
+        segment.index.add(event.seq, line.start);
         lastSeq = Math.max(lastSeq, event.seq);
         newest.add(event);
       }

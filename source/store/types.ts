@@ -1,6 +1,6 @@
 /**
- * The store behind the pipeline. Kept small (append, read since seq, last seq) so that the embedded
- * journal can later be joined by another backend (e.g. Redis Streams) without touching the pipeline.
+ * The store behind the pipeline and the source of the live stream: the embedded journal and Redis
+ * Streams implement it, and test/store/contract.ts holds both to the same behaviour.
  */
 import type { MonEvent } from '../protocol/event.js';
 
@@ -17,6 +17,11 @@ export interface EventStore {
    * those events are then not stored and must not be acknowledged.
    */
   append(drafts: readonly EventDraft[]): Promise<MonEvent[]>;
+  /**
+   * Every stored event with seq > since, in seq order, in batches; then each batch as it is stored, by
+   * this daemon or (with a shared store) any other. Ends when `signal` aborts.
+   */
+  tail(since: number, signal?: AbortSignal): AsyncIterable<MonEvent[]>;
   /** Stored events with seq > since, in seq order, at most `limit`. */
   readSince(since: number, limit: number): Promise<MonEvent[]>;
   /** The newest stored events with seq < before that pass `filter`, in seq order, at most `limit`. */
@@ -28,6 +33,8 @@ export interface EventStore {
 }
 
 export interface StoreStats {
+  /** `journal` or `redis` (store.kind). */
+  kind: string;
   lastSeq: number;
   /** Lowest seq still retained (0 when empty). */
   firstSeq: number;

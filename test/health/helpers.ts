@@ -23,6 +23,7 @@ export function fakeDaemon(homeDir: string): FakeDaemon {
     counters: { ingested: 0, refusedByReason: {}, internalErrors: 0, delivered: 0, droppedViewers: 0 },
     backlog: 0,
     store: {
+      kind: 'journal',
       lastSeq: 0,
       firstSeq: 0,
       segments: 1,

@@ -17,7 +17,8 @@ const ALLOWED_OWN = [
 ];
 
 /** Loaded only on the spool path (daemon down): the scrubber, checked on its own below. */
-const LAZY = [/source\/hook\/scrub-for-spool\.ts$/];
+// Lazy on purpose: the scrubber only when spooling, node:net only when there is a daemon to post to.
+const LAZY = [/source\/hook\/scrub-for-spool\.ts$/, /source\/hook\/post-event\.ts$/];
 
 interface ImportSite {
   from: string;
