@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { homePaths, resolveHome } from '../config/home.js';
 import { parsePidFile } from '../protocol/pidfile.js';
+import { isAlive } from '../instance/alive.js';
 
 export interface DaemonAddress {
   host: string;
@@ -53,7 +54,7 @@ export function discoverDaemon(options: DiscoverOptions = {}): DiscoverResult {
     );
 
   const { data } = parsed;
-  if (!(options.isAlive ?? isProcessAlive)(data.pid))
+  if (!(options.isAlive ?? isAlive)(data.pid))
     return fail(
       'not-running',
       `the PID file names process ${data.pid}, which is not running (stale PID file)`,
@@ -77,16 +78,6 @@ export function discoverDaemon(options: DiscoverOptions = {}): DiscoverResult {
       startedAt: data.startedAt,
     },
   };
-}
-
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 type ReadResult = { kind: 'text'; text: string } | { kind: 'missing' } | { kind: 'error'; message: string };

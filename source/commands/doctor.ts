@@ -4,9 +4,7 @@
  * `--fix` (then: stale PID file, token permissions; with `--start` the spool, with `--hooks` the
  * hooks), after which the checks run again. Exit 0 when nothing failed (warnings allowed), else 1.
  */
-import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { loginServiceHint } from '../errors/platform-commands.js';
 import { buildReport } from '../errors/report.js';
 import { detectTextStyle } from '../errors/text-style.js';
@@ -16,6 +14,7 @@ import { createContext } from '../doctor/context.js';
 import { renderDoctorText } from '../doctor/render.js';
 import { runChecks, runRepairs, summarize, toCheckJson } from '../doctor/run.js';
 import type { CheckOutcome, DoctorJson, RepairReport } from '../doctor/types.js';
+import { cliScriptPath } from '../instance/installation.js';
 
 export interface DoctorOptions {
   json: boolean;
@@ -39,15 +38,6 @@ export interface DoctorOptions {
   timeoutMs?: number;
   /** The command that starts the daemon (default: this Node running this installation's `cli.js start`). */
   startCommand?: string[];
-}
-
-/** This installation's entry script (dist/cli.js), when it exists. */
-export function cliScriptPath(): string | null {
-  for (const relative of ['../../cli.js', '../../dist/cli.js']) {
-    const candidate = fileURLToPath(new URL(relative, import.meta.url));
-    if (existsSync(candidate)) return candidate;
-  }
-  return null;
 }
 
 function defaultStartCommand(): string[] | undefined {

@@ -3,7 +3,7 @@
  * daemon outlives the run that started it, even one detached by `mpm-mon start` or left behind by a
  * failed test. The check runs on an unref'd timer: it never keeps the daemon alive by itself.
  */
-import { isAlive } from './process-info.js';
+import { isAlive } from './alive.js';
 
 export const PARENT_PID_ENV = 'MPM_MON_PARENT_PID';
 

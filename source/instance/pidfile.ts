@@ -18,7 +18,8 @@ import {
   type StaleKind,
 } from '../errors/daemon-errors.js';
 import type { Logger } from './logger-types.js';
-import { isAlive, isZombie, readProcessStartTime } from './process-info.js';
+import { isAlive } from './alive.js';
+import { isZombie, readProcessStartTime } from './process-info.js';
 
 export type PidFileState = 'absent' | 'live' | 'stale-dead' | 'stale-zombie' | 'stale-reused' | 'invalid';
 

@@ -23,18 +23,6 @@ function isPid(pid: number): boolean {
   return Number.isInteger(pid) && pid > 0;
 }
 
-/** True when a process with this PID exists (EPERM: it exists but belongs to someone else). */
-export function isAlive(pid: number): boolean {
-  // process.kill(0) and negative PIDs signal process groups: never let them through.
-  if (!isPid(pid)) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Parses /proc/PID/stat. The command (field 2) is in parentheses and may itself contain spaces and
  * parentheses, so the fields are counted from the last ')'.

@@ -7,7 +7,6 @@ import type { StatusResponse } from '../protocol/messages.js';
 import { App } from './app.js';
 import { createTuiStore, type TuiStore } from './store.js';
 import { makeTheme } from './theme.js';
-import type { TroubleshootSource } from './views/troubleshoot.js';
 
 export interface RunTuiOptions {
   host: string;
@@ -18,8 +17,6 @@ export interface RunTuiOptions {
   color: boolean;
   /** Events the viewer keeps (and asks the daemon to replay on attach). */
   bufferSize: number;
-  /** Feeds the Troubleshoot view; defaults to a report derived from connection and health. */
-  troubleshoot?: TroubleshootSource;
   /** How often /status is polled for viewers and the daemon's rate; 0 turns it off. */
   statusIntervalMs?: number;
   /** Draw on the terminal's alternate screen so quitting restores what was there (default: on a TTY). */

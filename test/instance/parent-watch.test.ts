@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { parentPidFrom, PARENT_PID_ENV } from '../../source/instance/parent-watch.js';
-import { isAlive } from '../../source/instance/process-info.js';
+import { isAlive } from '../../source/instance/alive.js';
 import { CLI } from '../helpers/daemon.js';
 import { Children, collectStdout, exited } from '../helpers/processes.js';
 import { homesRemovedAfter } from '../helpers/temp-home.js';

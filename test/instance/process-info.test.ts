@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import {
   describeProcess,
-  isAlive,
   isZombie,
   parseProcStat,
   parseTasklistName,
@@ -10,6 +9,7 @@ import {
 } from '../../source/instance/process-info.js';
 import { Children, collectStdout, deadPid } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
+import { isAlive } from '../../source/instance/alive.js';
 
 const linux = process.platform === 'linux';
 const posix = process.platform !== 'win32';
