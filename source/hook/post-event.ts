@@ -6,6 +6,7 @@
  * node:net is imported only when there is a daemon to post to: a spooling hook never pays for it.
  */
 import { hostPort } from '../client/discover.js';
+import { OCCURRED_AT_HEADER, TRUNCATED_HEADER, type TruncatedField } from '../protocol/event.js';
 
 /** Where to post: what discoverDaemon found. */
 export interface PostTarget {
@@ -19,8 +20,14 @@ export type PostResult =
 
 const MAX_ANSWER_BYTES = 64 * 1024;
 
+/** What the hook tells the daemon besides the payload. */
+export interface PostMeta {
+  occurredAt: string;
+  truncated?: readonly TruncatedField[];
+}
+
 /** The request's bytes: head and body. */
-export function encodeRequest(address: PostTarget, body: string): Buffer {
+export function encodeRequest(address: PostTarget, body: string, meta?: PostMeta): Buffer {
   const payload = Buffer.from(body, 'utf8');
   const head = [
     'POST /events HTTP/1.1',
@@ -29,6 +36,8 @@ export function encodeRequest(address: PostTarget, body: string): Buffer {
     'Content-Type: application/json',
     `Content-Length: ${payload.length}`,
     'X-Mpm-Mon-Source: hook',
+    ...(meta ? [`${OCCURRED_AT_HEADER}: ${meta.occurredAt}`] : []),
+    ...(meta?.truncated?.length ? [`${TRUNCATED_HEADER}: ${JSON.stringify(meta.truncated)}`] : []),
     'Connection: close',
     '',
     '',
@@ -63,7 +72,12 @@ function dechunk(data: Buffer): Buffer {
 }
 
 /** POSTs `body` and resolves within `timeoutMs` whatever the other side does. Never rejects. */
-export async function postEvent(address: PostTarget, body: string, timeoutMs: number): Promise<PostResult> {
+export async function postEvent(
+  address: PostTarget,
+  body: string,
+  timeoutMs: number,
+  meta?: PostMeta,
+): Promise<PostResult> {
   const { connect } = await import('node:net');
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
@@ -90,6 +104,6 @@ export async function postEvent(address: PostTarget, body: string, timeoutMs: nu
       finish({ kind: 'failed', code: error.code ?? error.name }),
     );
     // write, not end: a half-closed request makes node's HTTP server hang up before it answers.
-    socket.write(encodeRequest(address, body));
+    socket.write(encodeRequest(address, body, meta));
   });
 }

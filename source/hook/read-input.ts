@@ -1,7 +1,8 @@
 /** Reads the hook payload from stdin, bounded in size and time, so a stuck pipe never holds Claude Code. */
 import { read } from 'node:fs';
 
-export const STDIN_LIMITS = { maxBytes: 1024 * 1024, timeoutMs: 2000 } as const;
+/** Whatever Claude Code hands over is read (a Write of a big file is a big payload) and cut to fit after. */
+export const STDIN_LIMITS = { maxBytes: 64 * 1024 * 1024, timeoutMs: 2000 } as const;
 
 export type StdinResult =
   | { kind: 'complete'; text: string; bytes: number }

@@ -8,7 +8,14 @@ import { createServiceCheck } from './service.js';
 
 export { createJournalCheck } from './journal.js';
 export { createNetworkCheck, fetchOwnStatus } from './network.js';
-export { countOpenFiles, createProcessCheck, cpuPercentBetween } from './process.js';
+export {
+  capForClientLoad,
+  classifyOpenFiles,
+  clientLoadCause,
+  countOpenFiles,
+  createProcessCheck,
+  cpuPercentBetween,
+} from './process.js';
 export { createServiceCheck, internalErrorRate, serviceDeltas } from './service.js';
 
 /** process, network, service and journal checks, in that order. Close them with the monitor's stop(). */
@@ -19,7 +26,7 @@ export function createStandardChecks(
 ): HealthCheck[] {
   const { thresholds } = config.health;
   return [
-    createProcessCheck({ thresholds, now }),
+    createProcessCheck({ thresholds, now, clientLoad: () => facts.clientLoad() }),
     createNetworkCheck({ facts, thresholds, now }),
     createServiceCheck({ facts, thresholds, now }),
     createJournalCheck({ facts, thresholds, now }),
