@@ -4,7 +4,7 @@ import { Daemon } from '../daemon/daemon.js';
 import type { Logger } from '../instance/logger-types.js';
 import { parentPidFrom, watchParent } from '../instance/parent-watch.js';
 import { defaultShutdownSignals, handleShutdownSignals } from '../instance/signals.js';
-import { reportFailure } from './main.js';
+import { reportFailure } from './report-failure.js';
 
 export async function runDaemonForeground({
   configFlags,

@@ -1,6 +1,6 @@
 /** Parses the command line (meow) and runs one command, loading only what that command needs. */
 import meow from 'meow';
-import { presentFailure } from '../errors/present.js';
+import { reportFailure } from './report-failure.js';
 
 const HELP = `
   Usage
@@ -157,11 +157,4 @@ async function daemonAddressFor(
   const { loadConfig } = await import('../config/load.js');
   const { config } = loadConfig({ flags: configFlags });
   return { host: config.host, port: config.port };
-}
-
-/** Expected failures are structured errors, printed without a stack; anything else is a bug. */
-export function reportFailure(error: unknown, json: boolean, verbose: boolean): number {
-  const failure = presentFailure(error, { verbose });
-  process.stderr.write(`${json ? JSON.stringify(failure.json) : failure.text}\n`);
-  return failure.exitCode;
 }
