@@ -15,7 +15,8 @@ import {
   writeHookSettings,
 } from '../test/claude-code/session.js';
 import { freePort } from '../test/doctor/sandbox.js';
-import { makeHome, startDaemon } from '../test/e2e/harness.js';
+import { makeHome } from '../test/helpers/temp-home.js';
+import { startDaemon } from '../test/helpers/daemon.js';
 
 const VARIANTS = ['none', 'node -e 0', 'mpm-mon hook', 'http'] as const;
 type Variant = (typeof VARIANTS)[number];

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, fixture, makeHome } from '../test/e2e/harness.js';
+import { fixture } from '../test/e2e/harness.js';
 import {
   figure,
   median,
@@ -16,6 +16,8 @@ import {
   writeResult,
   type BenchOptions,
 } from './lib.js';
+import { CLI } from '../test/helpers/daemon.js';
+import { makeHome } from '../test/helpers/temp-home.js';
 
 function timeRun(args: string[], input: string, env: NodeJS.ProcessEnv): number {
   const start = nowMs();

@@ -9,7 +9,10 @@ import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import ts from 'typescript';
-import { makeHome, rssMb, startDaemon, waitFor, type DaemonProcess, type Home } from '../test/e2e/harness.js';
+import { rssMb } from '../test/e2e/harness.js';
+import { type Home, makeHome } from '../test/helpers/temp-home.js';
+import { type DaemonProcess, startDaemon } from '../test/helpers/daemon.js';
+import { waitFor } from '../test/helpers/wait.js';
 
 export { waitFor };
 

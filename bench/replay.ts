@@ -9,7 +9,6 @@ import { io } from 'socket.io-client';
 import { serializeEvent } from '../source/store/event-line.js';
 import { segmentName } from '../source/store/segments.js';
 import type { MonEvent } from '../source/protocol/event.js';
-import { makeHome, startDaemon } from '../test/e2e/harness.js';
 import {
   cpuTimeMs,
   figure,
@@ -21,6 +20,8 @@ import {
   type BenchOptions,
   type BenchResult,
 } from './lib.js';
+import { makeHome } from '../test/helpers/temp-home.js';
+import { startDaemon } from '../test/helpers/daemon.js';
 
 const SEGMENT_EVENTS = 15_000;
 

@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
-import { CLI, get } from '../test/e2e/harness.js';
+import { get } from '../test/e2e/harness.js';
 import {
   connectProducer,
   cpuTimeMs,
@@ -21,6 +21,7 @@ import {
   type BenchOptions,
   type Producer,
 } from './lib.js';
+import { CLI } from '../test/helpers/daemon.js';
 
 const RATE = 1000;
 

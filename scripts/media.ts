@@ -9,17 +9,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { assistantLines, jsonl, userLine } from '../test/helpers/transcripts.js';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import {
-  storyFixture,
-  makeHome,
-  postEvents,
-  startDaemon,
-  type DaemonProcess,
-  type Home,
-} from '../test/e2e/harness.js';
+import { postEvents, storyFixture } from '../test/e2e/harness.js';
 import { lineWith, Tmux } from '../test/e2e/tmux.js';
-import { waitFor } from '../test/instance/helpers.js';
 import { ansiToSvg } from './ansi-svg.js';
+import { type Home, makeHome } from '../test/helpers/temp-home.js';
+import { type DaemonProcess, startDaemon } from '../test/helpers/daemon.js';
+import { waitFor } from '../test/helpers/wait.js';
 
 const WIDTH = 100;
 const HEIGHT = 30;

@@ -8,9 +8,9 @@
  * event) is user scope only: the header names `$MPM_MON_TOKEN`, never the token itself, and a project
  * file is no place for even that; the events Claude Code never sends over http get the command form.
  */
-import { existsSync, rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
 import { homePaths, resolveHome } from '../config/home.js';
+import { installedFile } from '../instance/installation.js';
 import { findOnPath } from '../instance/invocation.js';
 import { NOT_OVER_HTTP } from './hook-events.js';
 import { SettingsError } from './settings-error.js';
@@ -73,17 +73,8 @@ export interface HookEditOutcome {
   notes: string[];
 }
 
-/** This installation's launcher: `dist/mpm-mon.cjs` next to (built) or above (source) this module. */
-export function findCliScript(): string | null {
-  for (const relative of ['../../mpm-mon.cjs', '../../dist/mpm-mon.cjs']) {
-    const candidate = fileURLToPath(new URL(relative, import.meta.url));
-    if (existsSync(candidate)) return candidate;
-  }
-  return null;
-}
-
 /** `mpm-mon hook` whenever an mpm-mon is on PATH: that survives a move of this checkout and upgrades. */
-export function detectHookCommand(env: NodeJS.ProcessEnv = process.env, cliScript = findCliScript()): string {
+export function detectHookCommand(env: NodeJS.ProcessEnv = process.env, cliScript = installedFile('mpm-mon.cjs')): string {
   if (findOnPath('mpm-mon', env) !== null || cliScript === null) return 'mpm-mon hook';
   return `"${process.execPath}" "${cliScript}" hook`;
 }

@@ -6,6 +6,7 @@
 import { homePaths, resolveHome } from '../config/home.js';
 import { parsePidFile } from '../protocol/pidfile.js';
 import { verifyDaemon } from '../instance/daemon-identity.js';
+import { isAlive } from '../instance/alive.js';
 import { PID_FILE_MAX_BYTES, readSmallFile, TOKEN_FILE_MAX_BYTES } from '../instance/safe-file.js';
 
 export interface DaemonAddress {
@@ -59,7 +60,7 @@ export function discoverDaemon(options: DiscoverOptions = {}): DiscoverResult {
     );
 
   const { data } = parsed;
-  if (!(options.isAlive ?? isProcessAlive)(data.pid))
+  if (!(options.isAlive ?? isAlive)(data.pid))
     return fail(
       'not-running',
       `the PID file names process ${data.pid}, which is not running (stale PID file)`,
@@ -95,16 +96,6 @@ export function discoverDaemon(options: DiscoverOptions = {}): DiscoverResult {
       startedAt: data.startedAt,
     },
   };
-}
-
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function isLoopback(host: string): boolean {

@@ -2,8 +2,9 @@
 import { loadConfig } from '../config/load.js';
 import { Daemon } from '../daemon/daemon.js';
 import type { Logger } from '../instance/logger-types.js';
+import { parentPidFrom, watchParent } from '../instance/parent-watch.js';
 import { defaultShutdownSignals, handleShutdownSignals } from '../instance/signals.js';
-import { reportFailure } from './main.js';
+import { reportFailure } from './report-failure.js';
 
 export async function runDaemonForeground({
   configFlags,
@@ -11,7 +12,9 @@ export async function runDaemonForeground({
   configFlags: Record<string, unknown>;
 }): Promise<number> {
   let daemon: Daemon;
+  let parentPid: number | null;
   try {
+    parentPid = parentPidFrom(process.env);
     const { config, sources } = loadConfig({ flags: configFlags });
     daemon = new Daemon({ config, explicitPort: sources.port !== 'default', stderrLog: true });
   } catch (error) {
@@ -60,6 +63,8 @@ export async function runDaemonForeground({
       void daemon.stop({ reason: 'internal error: nothing left to serve', restarting: false, exitCode: 1 });
     }
   });
+  if (parentPid !== null)
+    watchParent(parentPid, () => void daemon.stop({ reason: `parent process ${parentPid} is gone` }));
   return stopped;
 }
 

@@ -9,12 +9,13 @@ import { loginServiceHint } from '../errors/platform-commands.js';
 import { buildReport } from '../errors/report.js';
 import { detectTextStyle } from '../errors/text-style.js';
 import { VERSION } from '../protocol/version.js';
-import { cliScriptPath, invocation } from '../instance/invocation.js';
+import { invocation } from '../instance/invocation.js';
 import { allChecks } from '../doctor/checks/index.js';
 import { createContext } from '../doctor/context.js';
 import { renderDoctorText } from '../doctor/render.js';
 import { runChecks, runRepairs, summarize, toCheckJson } from '../doctor/run.js';
 import type { CheckOutcome, DoctorJson, RepairReport } from '../doctor/types.js';
+import { cliScriptPath } from '../instance/installation.js';
 
 export interface DoctorOptions {
   json: boolean;

@@ -1,18 +1,19 @@
 /** `start`, `stop`, `restart`, `status`: the daemon's lifecycle from the outside. */
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { homePaths, resolveHome } from '../config/home.js';
 import { loadConfig } from '../config/load.js';
 import { daemonUrl } from '../client/discover.js';
 import { httpJson } from '../client/http-json.js';
 import { MpmError } from '../errors/base.js';
 import { inspectPidFile, type PidFileInspection } from '../instance/pidfile.js';
-import { isAlive, isZombie } from '../instance/process-info.js';
+import { isAlive } from '../instance/alive.js';
+import { isZombie } from '../instance/process-info.js';
 import type { HealthReport } from '../protocol/health.js';
 import type { StatusResponse } from '../protocol/messages.js';
 import { formatUptime } from '../errors/daemon-errors.js';
 import { waitFor } from './wait-for.js';
+import { cliScriptPath } from '../instance/installation.js';
 
 export interface LifecycleOptions {
   json: boolean;
@@ -25,11 +26,6 @@ const PROBE_TIMEOUT_MS = 1500;
 
 function out(line: string): void {
   process.stdout.write(`${line}\n`);
-}
-
-/** The path of the binary's entry (dist/cli.js), to start the daemon with the same Node. */
-export function cliEntry(): string {
-  return fileURLToPath(new URL('../../cli.js', import.meta.url));
 }
 
 interface Running {
@@ -96,7 +92,12 @@ export async function startDetached(
   mkdirSync(paths.logsDir, { recursive: true, mode: 0o700 });
   const startLog = `${paths.logsDir}/start.err`;
   const errFd = openSync(startLog, 'w', 0o600);
-  const args = [cliEntry(), '--daemon'];
+  const cli = cliScriptPath();
+  if (cli === null)
+    throw new Error(
+      'the mpm-mon entry script (dist/cli.js) is missing: run `npm run build`, or reinstall mpm-mon',
+    );
+  const args = [cli, '--daemon'];
   for (const [key, value] of Object.entries(configFlags)) {
     if (typeof value === 'string' || typeof value === 'number')
       args.push(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, String(value));

@@ -1,12 +1,12 @@
 /** Parses the command line (meow) and runs one command, loading only what that command needs. */
 import meow, { type AnyFlags } from 'meow';
-import { presentFailure } from '../errors/present.js';
 import { invocation } from '../instance/invocation.js';
 import { VERSION } from '../protocol/version.js';
 import { describeProblem, readArgv } from './argv.js';
 import { exitQuietlyOnClosedPipe } from './closed-pipe.js';
 import { commandHelp, mainHelp } from './help.js';
 import { FLAGS, commandSpec } from './spec.js';
+import { reportFailure } from './report-failure.js';
 
 /** meow's flag table, from the one in spec.ts. */
 function meowFlags(): AnyFlags {
@@ -193,11 +193,4 @@ async function daemonAddressFor(
   const { loadConfig } = await import('../config/load.js');
   const { config } = loadConfig({ flags: configFlags });
   return { host: config.host, port: config.port };
-}
-
-/** Expected failures are structured errors, printed without a stack; anything else is a bug. */
-export function reportFailure(error: unknown, json: boolean, verbose: boolean): number {
-  const failure = presentFailure(error, { verbose, invoke: invocation().command });
-  process.stderr.write(`${json ? JSON.stringify(failure.json) : failure.text}\n`);
-  return failure.exitCode;
 }

@@ -40,8 +40,6 @@ export interface BroadcasterOptions {
   batchMs: number;
   maxBacklog: number;
   logger: Logger;
-  /** Called when a viewer is dropped for being too slow. */
-  onSlowViewerDropped?: (viewerId: string, backlog: number) => void;
 }
 
 export interface ViewerInfo {
@@ -224,13 +222,6 @@ export class Broadcaster {
       this.timer ??= setTimeout(() => this.flush(), Math.max(this.options.batchMs, 5));
   }
 
-  /** Drops every viewer (clear-connections recovery, restarts); returns how many. */
-  disconnectAll(reason: string): number {
-    const count = this.viewers.size;
-    for (const viewer of this.viewers.values()) this.drop(viewer, reason);
-    return count;
-  }
-
   /** Drops viewers that are stale or too slow; healthy viewers are kept. Returns how many were dropped. */
   dropLagging(minBacklog: number): number {
     let dropped = 0;
@@ -257,7 +248,6 @@ export class Broadcaster {
   private drainQueue(viewer: Viewer): void {
     if (viewer.queue.length > this.options.maxBacklog) {
       this.droppedSlow++;
-      this.options.onSlowViewerDropped?.(viewer.socket.id, viewer.queue.length);
       this.options.logger.warn('viewer dropped: too slow to keep up', {
         viewer: viewer.socket.id,
         backlog: viewer.queue.length,

@@ -7,23 +7,51 @@ import { createHealthMonitor, type HealthMonitor } from '../health/monitor.js';
 import type { ClientLoad, DaemonFacts, ProbeResult, ServiceCounters } from '../health/types.js';
 import { createMetrics, type Metrics } from '../metrics/registry.js';
 import type { HealthReport } from '../protocol/health.js';
-import { DASHBOARD_NAMESPACE } from '../protocol/messages.js';
+import { DASHBOARD_NAMESPACE, type StatusResponse } from '../protocol/messages.js';
 import { VERSION } from '../protocol/version.js';
 import { createRecoveryManager, type RecoveryManager } from '../recovery/manager.js';
 import type { StoreStats } from '../store/types.js';
-import type { Daemon } from './daemon.js';
+import type { Config } from '../config/schema.js';
+import type { SessionTracker } from './session-tracker.js';
+import type { HomePaths } from '../config/home.js';
+import type { Logger } from '../instance/logger-types.js';
+import type { PidFileData } from '../protocol/pidfile.js';
+import type { EventStore } from '../store/types.js';
+import type { Counters } from './counters.js';
+import type { Listener } from './listener.js';
+import type { ReplayGate } from './replay-gate.js';
 import { maskConfig } from './mask-config.js';
 
 /** Exit code after an emergency stop: a supervisor should restart the daemon clean. */
 export const EXIT_EMERGENCY = 75;
 const PROBE_TIMEOUT_MS = 2000;
 
+/** What the observers read of the daemon and the one action they take on it (the Daemon provides it). */
+export interface HealthHost {
+  readonly paths: HomePaths;
+  readonly config: Config;
+  readonly counters: Counters;
+  readonly startedAt: Date;
+  readonly logger: Logger;
+  readonly token: string;
+  readonly store: EventStore;
+  readonly listener: Listener;
+  readonly replays: ReplayGate;
+  readonly sessions: SessionTracker;
+  readonly port: number;
+  readonly producerCount: number;
+  status(): StatusResponse;
+  pidFileData(): PidFileData | null;
+  spoolFigures(): Promise<{ files: number; bytes: number }>;
+  stop(options: { reason: string; restarting?: boolean; exitCode?: number }): Promise<void>;
+}
+
 export class DaemonHealth implements DaemonFacts {
   readonly monitor: HealthMonitor;
   readonly recovery: RecoveryManager;
   private readonly metricsRegistry: Metrics;
 
-  constructor(private readonly daemon: Daemon) {
+  constructor(private readonly daemon: HealthHost) {
     const { config } = daemon;
     this.recovery = createRecoveryManager({
       config: config.recovery,

@@ -3,9 +3,9 @@
  * else the command that does run it (`npx mpm-mon` from npx's cache, otherwise node and the real path),
  * with a one-line way to put it on PATH. Every hint shown to the user goes through errors/localize.ts.
  */
-import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
+import { accessSync, constants, realpathSync } from 'node:fs';
 import { delimiter, dirname, join, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cliScriptPath } from './installation.js';
 
 export interface Invocation {
   /** What to type for `mpm-mon …` here. */
@@ -16,14 +16,6 @@ export interface Invocation {
   putOnPath: string | null;
 }
 
-/** This installation's entry script (dist/cli.js), when it exists. */
-export function cliScriptPath(): string | null {
-  for (const relative of ['../../cli.js', '../../dist/cli.js']) {
-    const candidate = fileURLToPath(new URL(relative, import.meta.url));
-    if (existsSync(candidate)) return candidate;
-  }
-  return null;
-}
 
 /** The first executable `name` on PATH, or null. */
 export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): string | null {

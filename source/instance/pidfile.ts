@@ -17,8 +17,9 @@ import {
   type StaleKind,
 } from '../errors/daemon-errors.js';
 import type { Logger } from './logger-types.js';
+import { isAlive } from './alive.js';
 import { createFileExclusive, writeFileAtomic } from './atomic-write.js';
-import { isAlive, isZombie, readProcessStartTime } from './process-info.js';
+import { isZombie, readProcessStartTime } from './process-info.js';
 import { PID_FILE_MAX_BYTES, readSmallFile } from './safe-file.js';
 
 export type PidFileState = 'absent' | 'live' | 'stale-dead' | 'stale-zombie' | 'stale-reused' | 'invalid';

@@ -24,18 +24,6 @@ function isPid(pid: number): boolean {
   return Number.isInteger(pid) && pid > 0;
 }
 
-/** True when a process with this PID exists (EPERM: it exists but belongs to someone else). */
-export function isAlive(pid: number): boolean {
-  // process.kill(0) and negative PIDs signal process groups: never let them through.
-  if (!isPid(pid)) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export { parseProcStat } from './daemon-identity.js';
 
 async function readProcStat(pid: number): Promise<ProcStat | null> {

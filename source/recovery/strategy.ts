@@ -15,7 +15,6 @@
 import type { CheckResult } from '../protocol/health.js';
 import type { HealthRun } from '../health/types.js';
 import {
-  breakerAllows,
   CLOSED_BREAKER,
   recordOutcome,
   tryAcquire,
@@ -226,9 +225,4 @@ export function actionFailed(state: StrategyState, config: StrategyConfig, now: 
 /** The rung after `action` failed (the ladder tops out at emergency-stop). */
 function nextRung(action: CorrectiveAction): number {
   return Math.min(LADDER.indexOf(action) + 1, LADDER.length - 1);
-}
-
-/** Whether an attempt would be let through now (cool-down aside). Pure. */
-export function attemptAllowed(state: StrategyState, config: StrategyConfig, now: number): boolean {
-  return breakerAllows(state.breaker, config.breaker, now);
 }

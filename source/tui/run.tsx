@@ -10,7 +10,6 @@ import { newWaits, noticeSequence, noticeText } from './state/notify.js';
 import { App } from './app.js';
 import { createTuiStore, type TuiStore } from './store.js';
 import { makeTheme } from './theme.js';
-import type { TroubleshootSource } from './views/troubleshoot.js';
 
 export interface RunTuiOptions {
   host: string;
@@ -21,8 +20,6 @@ export interface RunTuiOptions {
   color: boolean;
   /** Events the viewer keeps (and asks the daemon to replay on attach). */
   bufferSize: number;
-  /** Feeds the Troubleshoot view; defaults to a report derived from connection and health. */
-  troubleshoot?: TroubleshootSource;
   /** How often /status is polled for viewers and the daemon's rate; 0 turns it off. */
   statusIntervalMs?: number;
   /** How often the daemon is asked for its sessions' transcript figures; 0 turns it off. */

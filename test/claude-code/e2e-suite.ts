@@ -20,7 +20,10 @@ import {
   type ScenarioRun,
 } from './session.js';
 import { freePort } from '../doctor/sandbox.js';
-import { get, makeHome, startDaemon, waitFor, type DaemonProcess, type Home } from '../e2e/harness.js';
+import { get } from '../e2e/harness.js';
+import { makeHome, type Home } from '../helpers/temp-home.js';
+import { startDaemon, type DaemonProcess } from '../helpers/daemon.js';
+import { waitFor } from '../helpers/wait.js';
 
 /** What Claude Code says (debug log, stream-json notifications) when it does not like a hook's answer. */
 const HOOK_COMPLAINTS = /unrecognized keys|hook error|validation failed/i;

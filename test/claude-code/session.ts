@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { claudeCodeBinary, ensureClaudeCode } from '../../scripts/install-claude-code.mjs';
 import type { MonEvent } from '../../source/protocol/event.js';
-import { CLI, runCli, type Home } from '../e2e/harness.js';
+import { CLI, runCli } from '../helpers/daemon.js';
+import { type Home } from '../helpers/temp-home.js';
 import type { Scenario, StandIn } from './messages-standin.js';
 import { runClaude, type ClaudeRun } from './run-claude.js';
 

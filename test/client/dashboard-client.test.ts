@@ -2,8 +2,9 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DashboardClient, type ConnectionState } from '../../source/client/dashboard-client.js';
 import type { HelloMessage } from '../../source/protocol/messages.js';
-import { FakeDaemon, hello, makeEvent, TOKEN } from './fake-daemon.js';
+import { FakeDaemon, hello, TOKEN } from './fake-daemon.js';
 import { waitFor } from '../helpers/wait.js';
+import { storedEvent } from '../helpers/events.js';
 
 const fastBackoff = { initialMs: 20, maxMs: 80, randomizationFactor: 0.5 };
 
@@ -19,9 +20,9 @@ describe('DashboardClient against a real socket.io server', () => {
     const port = daemon.port;
     daemon.onViewer = (socket) => {
       socket.emit('hello', hello(3, { fromSeq: 0, count: 3 }));
-      socket.emit('events', [makeEvent(1), makeEvent(2), makeEvent(3)]);
-      socket.emit('event', makeEvent(2)); // a duplicate: must be dropped
-      socket.emit('event', makeEvent(4));
+      socket.emit('events', [storedEvent(1), storedEvent(2), storedEvent(3)]);
+      socket.emit('event', storedEvent(2)); // a duplicate: must be dropped
+      socket.emit('event', storedEvent(4));
     };
 
     const received: number[] = [];
@@ -50,7 +51,7 @@ describe('DashboardClient against a real socket.io server', () => {
     second.onViewer = (socket, auth) => {
       const since = Number(auth.since);
       socket.emit('hello', hello(6, { fromSeq: since, count: 6 - since }));
-      const replay = [makeEvent(3), makeEvent(4), makeEvent(5), makeEvent(6)].filter(
+      const replay = [storedEvent(3), storedEvent(4), storedEvent(5), storedEvent(6)].filter(
         (event) => event.seq > since,
       );
       socket.emit('events', replay);
@@ -75,7 +76,7 @@ describe('DashboardClient against a real socket.io server', () => {
       // Live only on the first connect; a resume replays nothing here, then live events follow.
       const since = auth.since === undefined ? null : Number(auth.since);
       socket.emit('hello', hello(connections * 2 - 2, since === null ? null : { fromSeq: since, count: 0 }));
-      socket.emit('events', [makeEvent(connections * 2 - 1), makeEvent(connections * 2)]);
+      socket.emit('events', [storedEvent(connections * 2 - 1), storedEvent(connections * 2)]);
       if (connections === 1) {
         socket.emit('shutdown', { reason: 'restart requested', restarting: true });
         setImmediate(() => socket.disconnect(true));
@@ -109,11 +110,14 @@ describe('DashboardClient against a real socket.io server', () => {
       { onState: (state) => states.push(state) },
     ).start();
     cleanups.push(() => client.stop());
-    await waitFor(() => daemon.handshakes.length >= 3, 'three attempts');
-    const scheduled = states.filter(
-      (state): state is Extract<ConnectionState, { kind: 'reconnecting' }> =>
-        state.kind === 'reconnecting' && state.inMs > 0,
-    );
+    const scheduledRetries = (): Array<Extract<ConnectionState, { kind: 'reconnecting' }>> =>
+      states.filter(
+        (state): state is Extract<ConnectionState, { kind: 'reconnecting' }> =>
+          state.kind === 'reconnecting' && state.inMs > 0,
+      );
+    // The third refusal arrives after the third handshake: wait for what is asserted, not for the attempt.
+    await waitFor(() => scheduledRetries().length >= 3, 'three retries scheduled after refusals');
+    const scheduled = scheduledRetries();
     assert.equal(scheduled[0]?.error, 'unauthorized');
     assert.deepEqual(
       scheduled.slice(0, 3).map((state) => [state.attempt, state.inMs]),
@@ -133,7 +137,7 @@ describe('DashboardClient against a real socket.io server', () => {
     cleanups.push(() => daemon.close());
     daemon.onViewer = (socket) => {
       socket.emit('hello', hello(50, { fromSeq: 40, count: 10 }));
-      socket.emit('events', [makeEvent(41)]);
+      socket.emit('events', [storedEvent(41)]);
     };
     const gaps: Array<{ from: number; to: number }> = [];
     const received: number[] = [];

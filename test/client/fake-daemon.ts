@@ -2,25 +2,9 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server, type Socket } from 'socket.io';
-import type { MonEvent } from '../../source/protocol/event.js';
 import type { HelloMessage } from '../../source/protocol/messages.js';
 
 export const TOKEN = 'test-token';
-
-export function makeEvent(seq: number): MonEvent {
-  return {
-    seq,
-    id: `id-${seq}`,
-    receivedAt: new Date(1_700_000_000_000 + seq).toISOString(),
-    occurredAt: new Date(1_700_000_000_000 + seq).toISOString(),
-    type: 'PreToolUse',
-    sessionId: 'session-1',
-    source: 'hook',
-    tool: 'Bash',
-    cwd: '/project',
-    data: { tool_input: { command: `echo ${seq}` } },
-  };
-}
 
 export function hello(lastSeq: number, replay: HelloMessage['replay'] = null): HelloMessage {
   return {

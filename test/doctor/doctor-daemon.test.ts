@@ -13,17 +13,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { readProcessStartTime } from '../../source/instance/process-info.js';
 import { VERSION } from '../../source/protocol/version.js';
-import {
-  check,
-  doctor,
-  freePort,
-  killChild,
-  listenOn,
-  makeSandbox,
-  spawnIdleChild,
-  writePidFile,
-  type Sandbox,
-} from './sandbox.js';
+import { check, doctor, freePort, listenOn, makeSandbox, writePidFile, type Sandbox } from './sandbox.js';
+import { killChild, spawnIdleChild } from '../helpers/processes.js';
 
 const TOKEN = 'cd'.repeat(32);
 let box: Sandbox | undefined;

@@ -8,18 +8,9 @@ import { HOOK_EVENT_NAMES } from '../../source/claude/hook-events.js';
 import { editHooks } from '../../source/claude/hook-install.js';
 import { readProcessStartTime } from '../../source/instance/process-info.js';
 import { encodeSpoolFile, spoolFileName } from '../../source/store/spool.js';
-import {
-  assertDoctorJsonShape,
-  check,
-  deadPid,
-  doctor,
-  freePort,
-  killChild,
-  makeSandbox,
-  spawnIdleChild,
-  writePidFile,
-  type Sandbox,
-} from './sandbox.js';
+import { assertDoctorJsonShape, check, doctor, freePort, makeSandbox, writePidFile, type Sandbox } from './sandbox.js';
+import { killChild, spawnIdleChild } from '../helpers/processes.js';
+import { deadPid } from '../helpers/processes.js';
 
 let box: Sandbox;
 beforeEach(async () => {

@@ -1,11 +1,10 @@
 /** A throw-away MPM_MON_HOME and user home for doctor tests, and a way to run doctor against them. */
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import os from 'node:os';
 import { join } from 'node:path';
 import { runDoctor, type DoctorOptions } from '../../source/commands/doctor.js';
 import type { DoctorJson } from '../../source/doctor/types.js';
+import { daemonTestEnv, tempDir } from '../helpers/temp-home.js';
 
 export interface Sandbox {
   dir: string;
@@ -17,7 +16,7 @@ export interface Sandbox {
 }
 
 export function makeSandbox(port: number, extraEnv: NodeJS.ProcessEnv = {}): Sandbox {
-  const dir = fs.mkdtempSync(join(os.tmpdir(), 'mpm-mon-doctor-'));
+  const { path: dir, remove } = tempDir('mpm-mon-doctor-');
   const home = join(dir, 'user');
   const state = join(dir, 'state');
   const project = join(dir, 'project');
@@ -29,9 +28,10 @@ export function makeSandbox(port: number, extraEnv: NodeJS.ProcessEnv = {}): San
     HOME: home,
     MPM_MON_HOME: state,
     MPM_MON_PORT: String(port),
+    ...daemonTestEnv(),
     ...extraEnv,
   };
-  return { dir, home, state, project, env, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return { dir, home, state, project, env, cleanup: remove };
 }
 
 export interface DoctorRun {
@@ -85,34 +85,6 @@ export async function listenOn(server: Server | import('node:http').Server): Pro
   const address = server.address();
   if (typeof address !== 'object' || address === null) throw new Error('no port');
   return address.port;
-}
-
-/** A node child that stays alive until killed. */
-export async function spawnIdleChild(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 60000)'], { stdio: 'ignore' });
-  await new Promise<void>((resolve, reject) => {
-    child.once('spawn', resolve);
-    child.once('error', reject);
-  });
-  return child;
-}
-
-/** The PID of a node child that has exited (and been reaped). */
-export async function deadPid(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
-  await new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  if (child.pid === undefined) throw new Error('child had no pid');
-  return child.pid;
-}
-
-export function killChild(child: ChildProcess | undefined): void {
-  if (child?.pid !== undefined && child.exitCode === null) {
-    try {
-      process.kill(child.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
 }
 
 export function writePidFile(

@@ -4,20 +4,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { MonEvent } from '../../source/protocol/event.js';
-import {
-  connectProducer,
-  connectViewer,
-  hookPayload,
-  journalEvents,
-  makeHome,
-  postEvents,
-  runCli,
-  startDaemon,
-  waitFor,
-  type DaemonProcess,
-  type Home,
-  type Viewer,
-} from './harness.js';
+import { connectProducer, connectViewer, journalEvents, postEvents, type Viewer } from './harness.js';
+import { hookPayload } from '../helpers/events.js';
+import { type Home, makeHome } from '../helpers/temp-home.js';
+import { type DaemonProcess, runCli, startDaemon } from '../helpers/daemon.js';
+import { waitFor } from '../helpers/wait.js';
 
 const MAX_BYTES = 262_144;
 const CONTENT = 'const line = "a line of a big source file";\n'.repeat(32_000); // ≈ 1.4 MB

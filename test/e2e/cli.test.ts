@@ -3,16 +3,11 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import {
-  CLI,
-  hookPayload,
-  homesRemovedAfter,
-  postEvents,
-  runCli,
-  startDaemon,
-  waitFor,
-  type Home,
-} from './harness.js';
+import { CLI, runCli, startDaemon } from '../helpers/daemon.js';
+import { hookPayload } from '../helpers/events.js';
+import { homesRemovedAfter, type Home } from '../helpers/temp-home.js';
+import { postEvents } from './harness.js';
+import { waitFor } from '../helpers/wait.js';
 import { VERSION } from '../../source/protocol/version.js';
 
 const home = homesRemovedAfter();

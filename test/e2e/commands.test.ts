@@ -2,17 +2,11 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { deadPid } from '../instance/helpers.js';
-import {
-  CLI,
-  fixture,
-  hookPayload,
-  homesRemovedAfter,
-  postEvents,
-  runCli,
-  startDaemon,
-  type Home,
-} from './harness.js';
+import { fixture, postEvents } from './harness.js';
+import { hookPayload } from '../helpers/events.js';
+import { type Home, homesRemovedAfter } from '../helpers/temp-home.js';
+import { CLI, runCli, startDaemon } from '../helpers/daemon.js';
+import { deadPid } from '../helpers/processes.js';
 
 const home = homesRemovedAfter();
 

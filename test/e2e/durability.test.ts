@@ -2,18 +2,11 @@ import assert from 'node:assert/strict';
 import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import {
-  connectProducer,
-  connectViewer,
-  fixture,
-  hookPayload,
-  homesRemovedAfter,
-  postEvents,
-  runCli,
-  seqsOf,
-  startDaemon,
-  waitFor,
-} from './harness.js';
+import { connectProducer, connectViewer, fixture, postEvents } from './harness.js';
+import { hookPayload, seqsOf } from '../helpers/events.js';
+import { homesRemovedAfter } from '../helpers/temp-home.js';
+import { runCli, startDaemon } from '../helpers/daemon.js';
+import { waitFor } from '../helpers/wait.js';
 
 const home = homesRemovedAfter();
 

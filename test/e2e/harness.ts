@@ -1,23 +1,15 @@
 /**
- * Drives the real binary (dist/cli.js, built by `npm test`): a daemon per test in its own temp
- * MPM_MON_HOME on a free port, real HTTP requests and real Socket.IO viewers. Every process started
- * here is stopped by its own pid.
+ * The daemon's wire as a client sees it: real HTTP requests, real Socket.IO viewers and producers, and
+ * the recorded Claude Code hook payloads. Daemons and homes come from test/helpers.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import type { MonEvent } from '../../source/protocol/event.js';
-import type { PidFileData } from '../../source/protocol/pidfile.js';
-import { waitFor } from '../instance/helpers.js';
+import type { Home } from '../helpers/temp-home.js';
 
-export { waitFor };
-
-export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 export const FIXTURES = fileURLToPath(new URL('../fixtures/claude-hooks/', import.meta.url));
 
 export function fixture(name: string): string {
@@ -32,142 +24,19 @@ export function storyFixture(name: string): string {
   return readFileSync(join(FIXTURES, 'story', name), 'utf8');
 }
 
-export interface Home {
-  path: string;
-  env: NodeJS.ProcessEnv;
-  remove(): void;
-  writeConfig(config: Record<string, unknown>): void;
-  pidFile(): PidFileData | null;
-  token(): string;
-}
-
-export function makeHome(): Home {
-  const path = mkdtempSync(join(tmpdir(), 'mpm-mon-e2e-'));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    MPM_MON_HOME: path,
-    MPM_MON_LOG_LEVEL: 'info',
-    NO_COLOR: '1',
-  };
-  delete env.MPM_MON_PORT;
-  return {
-    path,
-    env,
-    remove: () => rmSync(path, { recursive: true, force: true }),
-    writeConfig: (config) => writeFileSync(join(path, 'config.json'), JSON.stringify(config)),
-    pidFile: () => {
+/** Every event line in the home's journal segments, as written (a torn last line is skipped). */
+export function journalEvents(home: Home): MonEvent[] {
+  const dir = join(home.path, 'journal');
+  return readdirSync(dir)
+    .flatMap((name) => readFileSync(join(dir, name), 'utf8').split('\n'))
+    .filter((line) => line.trim() !== '')
+    .flatMap((line) => {
       try {
-        return JSON.parse(readFileSync(join(path, 'daemon.pid'), 'utf8')) as PidFileData;
+        return [JSON.parse(line) as MonEvent];
       } catch {
-        return null;
+        return [];
       }
-    },
-    token: () => readFileSync(join(path, 'token'), 'utf8').trim(),
-  };
-}
-
-/** For a test file: `const home = homesRemovedAfter();` then `home()` gives a fresh home, removed after the file. */
-export function homesRemovedAfter(): () => Home {
-  const homes: Home[] = [];
-  after(() => {
-    for (const home of homes) home.remove();
-  });
-  return () => {
-    const created = makeHome();
-    homes.push(created);
-    return created;
-  };
-}
-
-export interface DaemonProcess {
-  child: ChildProcess;
-  pid: number;
-  port: number;
-  token: string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
-}
-
-/** Starts `mpm-mon --daemon` (port 0 unless args say otherwise) and waits until /health answers. */
-export async function startDaemon(home: Home, args: string[] = ['--port', '0']): Promise<DaemonProcess> {
-  const child = spawn(process.execPath, [CLI, '--daemon', ...args], {
-    env: home.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  child.stdout.resume();
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  let gone = false;
-  void exited.then(() => (gone = true));
-  const pidFile = await waitFor(
-    () => {
-      if (gone) throw new Error(`daemon exited during start-up:\n${stderr}`);
-      const data = home.pidFile();
-      return data && data.pid === child.pid && data.port > 0 ? data : null;
-    },
-    'the daemon to write its port',
-    15_000,
-  );
-  await waitFor(
-    async () => (await get(pidFile.port, '/health').catch(() => null)) !== null,
-    '/health to answer',
-    10_000,
-  );
-  return {
-    child,
-    pid: child.pid!,
-    port: pidFile.port,
-    token: home.token(),
-    stderr: () => stderr,
-    exited,
-    async stop(signal: NodeJS.Signals = 'SIGTERM') {
-      if (!gone) process.kill(child.pid!, signal);
-      return exited;
-    },
-  };
-}
-
-/** Runs the binary to completion (a command such as `status`, `stop`, `hook`). */
-export function runCli(
-  home: Home,
-  args: string[],
-  input?: string,
-  extraEnv: NodeJS.ProcessEnv = {},
-): { code: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI, ...args], {
-    env: { ...home.env, ...extraEnv },
-    input,
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
-
-/**
- * `runCli` without blocking this process: a test holding a Socket.IO viewer must keep answering the
- * server's heartbeat (a long run of blocking calls on a busy machine gets the viewer dropped).
- */
-export function runCliAsync(
-  home: Home,
-  args: string[],
-  input?: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: home.env, stdio: 'pipe' });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
     });
-    child.stdin.end(input);
-  });
 }
 
 export interface HttpAnswer {
@@ -278,40 +147,4 @@ export function rssMb(pid: number): number {
   const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (!match) throw new Error(`no VmRSS in /proc/${pid}/status`);
   return Number(match[1]) / 1024;
-}
-
-/** A payload shaped like a Claude Code hook event, unique per `n`. */
-export function hookPayload(
-  n: number,
-  session = 'sess-e2e',
-  extra: Record<string, unknown> = {},
-): Record<string, unknown> {
-  return {
-    session_id: session,
-    hook_event_name: 'PreToolUse',
-    cwd: '/work/project',
-    tool_name: 'Bash',
-    tool_input: { command: `echo ${n}` },
-    tool_use_id: `toolu_${n}`,
-    ...extra,
-  };
-}
-
-export function seqsOf(events: MonEvent[]): number[] {
-  return events.map((event) => event.seq);
-}
-
-/** Every event line in the home's journal segments, as written (a torn last line is skipped). */
-export function journalEvents(home: Home): MonEvent[] {
-  const dir = join(home.path, 'journal');
-  return readdirSync(dir)
-    .flatMap((name) => readFileSync(join(dir, name), 'utf8').split('\n'))
-    .filter((line) => line.trim() !== '')
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line) as MonEvent];
-      } catch {
-        return [];
-      }
-    });
 }

@@ -4,8 +4,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { Children, deadPid, exited } from '../instance/helpers.js';
-import { CLI, connectViewer, get, homesRemovedAfter, runCli, startDaemon, waitFor } from './harness.js';
+import { connectViewer, get } from './harness.js';
+import { Children, deadPid, exited } from '../helpers/processes.js';
+import { CLI, runCli, startDaemon } from '../helpers/daemon.js';
+import { homesRemovedAfter } from '../helpers/temp-home.js';
+import { waitFor } from '../helpers/wait.js';
 
 const children = new Children();
 after(() => children.killAll());

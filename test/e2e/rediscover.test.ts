@@ -3,7 +3,9 @@ import { describe, test } from 'node:test';
 import { DashboardClient } from '../../source/client/dashboard-client.js';
 import { discoverDaemon } from '../../source/client/discover.js';
 import type { HelloMessage } from '../../source/protocol/messages.js';
-import { homesRemovedAfter, startDaemon, waitFor } from './harness.js';
+import { homesRemovedAfter } from '../helpers/temp-home.js';
+import { startDaemon } from '../helpers/daemon.js';
+import { waitFor } from '../helpers/wait.js';
 
 const home = homesRemovedAfter();
 

@@ -5,20 +5,10 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import {
-  connectProducer,
-  connectViewer,
-  get,
-  http,
-  makeHome,
-  postEvents,
-  runCli,
-  startDaemon,
-  waitFor,
-  type DaemonProcess,
-  type Home,
-  type Viewer,
-} from './harness.js';
+import { connectProducer, connectViewer, get, http, postEvents, type Viewer } from './harness.js';
+import { makeHome, type Home } from '../helpers/temp-home.js';
+import { runCli, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
+import { waitFor } from '../helpers/wait.js';
 
 const j = (...parts: string[]): string => parts.join('');
 /** Each plant: the secret values that must never be found, and where in a payload they go. */

@@ -1,16 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { io } from 'socket.io-client';
-import {
-  get,
-  hookPayload,
-  http,
-  makeHome,
-  postEvents,
-  startDaemon,
-  type DaemonProcess,
-  type Home,
-} from './harness.js';
+import { get, http, postEvents } from './harness.js';
+import { hookPayload } from '../helpers/events.js';
+import { type Home, makeHome } from '../helpers/temp-home.js';
+import { type DaemonProcess, startDaemon } from '../helpers/daemon.js';
 
 describe('who may talk to the daemon', () => {
   let home: Home;

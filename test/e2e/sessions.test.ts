@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Session } from '../../source/protocol/session.js';
 import { assistantLines, jsonl, userLine } from '../helpers/transcripts.js';
-import { get, homesRemovedAfter, postEvents, runCli, startDaemon, waitFor } from './harness.js';
+import { get, postEvents } from './harness.js';
+import { homesRemovedAfter } from '../helpers/temp-home.js';
+import { runCli, startDaemon } from '../helpers/daemon.js';
+import { waitFor } from '../helpers/wait.js';
 
 const home = homesRemovedAfter();
 const MODEL = 'claude-sonnet-4-5-20250929';

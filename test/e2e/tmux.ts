@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { waitFor } from '../instance/helpers.js';
+import { waitFor } from '../helpers/wait.js';
 
 /** Quotes one word for the POSIX shell tmux runs the pane's command with. */
 export function shellQuote(word: string): string {

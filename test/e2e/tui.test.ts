@@ -6,19 +6,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { Children, collectStdout, exited } from '../instance/helpers.js';
-import {
-  CLI,
-  storyFixture,
-  homesRemovedAfter,
-  postEvents,
-  runCli,
-  startDaemon,
-  waitFor,
-  type DaemonProcess,
-  type Home,
-} from './harness.js';
+import { postEvents, storyFixture } from './harness.js';
 import { lineWith, Tmux } from './tmux.js';
+import { Children, collectStdout, exited } from '../helpers/processes.js';
+import { CLI, type DaemonProcess, runCli, startDaemon } from '../helpers/daemon.js';
+import { daemonTestEnv, type Home, homesRemovedAfter } from '../helpers/temp-home.js';
+import { waitFor } from '../helpers/wait.js';
 
 const home = homesRemovedAfter();
 
@@ -79,7 +72,7 @@ describe('the TUI in a terminal', () => {
     daemon = await startDaemon(h);
     tmux.start({
       command: [process.execPath, CLI, '--no-start'],
-      env: { MPM_MON_HOME: h.path, CI: 'false', NO_COLOR: '1' },
+      env: { MPM_MON_HOME: h.path, CI: 'false', NO_COLOR: '1', ...daemonTestEnv() },
       width: 100,
       height: 30,
       holdAfterExit: true,

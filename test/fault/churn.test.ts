@@ -5,18 +5,11 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { after, test } from 'node:test';
-import {
-  connectViewer,
-  get,
-  hookPayload,
-  homesRemovedAfter,
-  postEvents,
-  startDaemon,
-  waitFor,
-  type DaemonProcess,
-  type Viewer,
-  rssMb,
-} from '../e2e/harness.js';
+import { connectViewer, get, postEvents, type Viewer, rssMb } from '../e2e/harness.js';
+import { hookPayload } from '../helpers/events.js';
+import { homesRemovedAfter } from '../helpers/temp-home.js';
+import { type DaemonProcess, startDaemon } from '../helpers/daemon.js';
+import { waitFor } from '../helpers/wait.js';
 
 const home = homesRemovedAfter();
 const daemons: DaemonProcess[] = [];

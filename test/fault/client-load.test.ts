@@ -9,16 +9,11 @@ import net from 'node:net';
 import { after, test } from 'node:test';
 import { io, type Socket } from 'socket.io-client';
 import type { MonEvent } from '../../source/protocol/event.js';
-import {
-  connectViewer,
-  get,
-  hookPayload,
-  homesRemovedAfter,
-  postEvents,
-  startDaemon,
-  waitFor,
-  type DaemonProcess,
-} from '../e2e/harness.js';
+import { connectViewer, get, postEvents } from '../e2e/harness.js';
+import { hookPayload } from '../helpers/events.js';
+import { homesRemovedAfter } from '../helpers/temp-home.js';
+import { type DaemonProcess, startDaemon } from '../helpers/daemon.js';
+import { waitFor } from '../helpers/wait.js';
 
 const home = homesRemovedAfter();
 const daemons: DaemonProcess[] = [];

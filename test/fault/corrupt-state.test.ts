@@ -10,19 +10,11 @@ import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { segmentName } from '../../source/store/segments.js';
-import {
-  connectViewer,
-  fixture,
-  get,
-  hookPayload,
-  homesRemovedAfter,
-  postEvents,
-  runCli,
-  seqsOf,
-  startDaemon,
-  waitFor,
-  type DaemonProcess,
-} from '../e2e/harness.js';
+import { connectViewer, fixture, get, postEvents } from '../e2e/harness.js';
+import { hookPayload, seqsOf } from '../helpers/events.js';
+import { homesRemovedAfter } from '../helpers/temp-home.js';
+import { type DaemonProcess, runCli, startDaemon } from '../helpers/daemon.js';
+import { waitFor } from '../helpers/wait.js';
 
 const home = homesRemovedAfter();
 const daemons: DaemonProcess[] = [];

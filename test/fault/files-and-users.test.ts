@@ -14,16 +14,11 @@ import { after, test } from 'node:test';
 import { httpHandler } from '../../source/claude/settings.js';
 import { parseProcStat } from '../../source/instance/daemon-identity.js';
 import { spoolFileName } from '../../source/store/spool.js';
-import {
-  connectViewer,
-  hookPayload,
-  homesRemovedAfter,
-  http,
-  runCli,
-  startDaemon,
-  waitFor,
-  type DaemonProcess,
-} from '../e2e/harness.js';
+import { connectViewer, http } from '../e2e/harness.js';
+import { hookPayload } from '../helpers/events.js';
+import { homesRemovedAfter } from '../helpers/temp-home.js';
+import { runCli, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
+import { waitFor } from '../helpers/wait.js';
 
 const home = homesRemovedAfter();
 const daemons: DaemonProcess[] = [];

@@ -8,21 +8,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import type { Socket } from 'socket.io-client';
-import { HOOK_EVENT_NAMES } from '../../source/claude/hook-events.js';
 import { REFUSAL_STATUS, type WireError } from '../../source/protocol/event.js';
-import {
-  connectProducer,
-  connectViewer,
-  get,
-  hookPayload,
-  makeHome,
-  postEvents,
-  startDaemon,
-  waitFor,
-  type DaemonProcess,
-  type Home,
-  rssMb,
-} from '../e2e/harness.js';
+import { HOOK_EVENT_NAMES } from '../../source/claude/hook-events.js';
+import { connectProducer, connectViewer, get, postEvents, rssMb } from '../e2e/harness.js';
+import { hookPayload } from '../helpers/events.js';
+import { type Home, makeHome } from '../helpers/temp-home.js';
+import { type DaemonProcess, startDaemon } from '../helpers/daemon.js';
+import { waitFor } from '../helpers/wait.js';
 
 const MAX_BYTES = 4096;
 /** Between MAX_BYTES and this an event is cut to fit and stored; above it, refused as too_large. */

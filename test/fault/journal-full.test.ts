@@ -9,18 +9,11 @@ import { existsSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { segmentName } from '../../source/store/segments.js';
-import {
-  connectProducer,
-  connectViewer,
-  get,
-  hookPayload,
-  homesRemovedAfter,
-  postEvents,
-  seqsOf,
-  startDaemon,
-  waitFor,
-  type DaemonProcess,
-} from '../e2e/harness.js';
+import { connectProducer, connectViewer, get, postEvents } from '../e2e/harness.js';
+import { hookPayload, seqsOf } from '../helpers/events.js';
+import { homesRemovedAfter } from '../helpers/temp-home.js';
+import { type DaemonProcess, startDaemon } from '../helpers/daemon.js';
+import { waitFor } from '../helpers/wait.js';
 
 const home = homesRemovedAfter();
 const daemons: DaemonProcess[] = [];

@@ -7,17 +7,11 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import type { Socket } from 'socket.io-client';
 import type { IngestAck } from '../../source/protocol/event.js';
-import {
-  connectProducer,
-  connectViewer,
-  get,
-  hookPayload,
-  homesRemovedAfter,
-  seqsOf,
-  startDaemon,
-  waitFor,
-  type DaemonProcess,
-} from '../e2e/harness.js';
+import { connectProducer, connectViewer, get } from '../e2e/harness.js';
+import { hookPayload, seqsOf } from '../helpers/events.js';
+import { homesRemovedAfter } from '../helpers/temp-home.js';
+import { type DaemonProcess, startDaemon } from '../helpers/daemon.js';
+import { waitFor } from '../helpers/wait.js';
 
 const home = homesRemovedAfter();
 const daemons: DaemonProcess[] = [];

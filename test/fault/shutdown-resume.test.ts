@@ -8,15 +8,11 @@ import { after, test } from 'node:test';
 import { DashboardClient, type ConnectionState } from '../../source/client/dashboard-client.js';
 import type { MonEvent } from '../../source/protocol/event.js';
 import type { ShutdownMessage } from '../../source/protocol/messages.js';
-import {
-  hookPayload,
-  homesRemovedAfter,
-  postEvents,
-  seqsOf,
-  startDaemon,
-  waitFor,
-  type DaemonProcess,
-} from '../e2e/harness.js';
+import { postEvents } from '../e2e/harness.js';
+import { hookPayload, seqsOf } from '../helpers/events.js';
+import { homesRemovedAfter } from '../helpers/temp-home.js';
+import { type DaemonProcess, startDaemon } from '../helpers/daemon.js';
+import { waitFor } from '../helpers/wait.js';
 
 const home = homesRemovedAfter();
 const daemons: DaemonProcess[] = [];

@@ -8,18 +8,11 @@ import type { Socket as NetSocket } from 'node:net';
 import { after, test } from 'node:test';
 import { io } from 'socket.io-client';
 import type { MonEvent } from '../../source/protocol/event.js';
-import {
-  connectViewer,
-  get,
-  hookPayload,
-  homesRemovedAfter,
-  postEvents,
-  seqsOf,
-  startDaemon,
-  waitFor,
-  type DaemonProcess,
-  rssMb,
-} from '../e2e/harness.js';
+import { connectViewer, get, postEvents, rssMb } from '../e2e/harness.js';
+import { hookPayload, seqsOf } from '../helpers/events.js';
+import { homesRemovedAfter } from '../helpers/temp-home.js';
+import { type DaemonProcess, startDaemon } from '../helpers/daemon.js';
+import { waitFor } from '../helpers/wait.js';
 
 const home = homesRemovedAfter();
 const daemons: DaemonProcess[] = [];

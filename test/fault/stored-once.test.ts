@@ -7,19 +7,11 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import {
-  connectProducer,
-  get,
-  hookPayload,
-  journalEvents,
-  homesRemovedAfter,
-  postEvents,
-  runCli,
-  startDaemon,
-  waitFor,
-  type DaemonProcess,
-  type Home,
-} from '../e2e/harness.js';
+import { connectProducer, get, journalEvents, postEvents } from '../e2e/harness.js';
+import { hookPayload } from '../helpers/events.js';
+import { homesRemovedAfter, type Home } from '../helpers/temp-home.js';
+import { runCli, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
+import { waitFor } from '../helpers/wait.js';
 
 const home = homesRemovedAfter();
 const daemons: DaemonProcess[] = [];

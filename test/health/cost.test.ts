@@ -9,12 +9,11 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { after, before, describe, test } from 'node:test';
 import { resolveConfig } from '../../source/config/resolve.js';
 import { createStandardChecks } from '../../source/health/checks/index.js';
 import { createHealthMonitor, type HealthMonitor } from '../../source/health/monitor.js';
-import { fakeDaemon, type FakeDaemon } from './helpers.js';
+import { fakeDaemon, sampleCpuBlocks, type FakeDaemon } from './helpers.js';
 
 let home: string;
 let server: Server;
@@ -86,8 +85,7 @@ describe('cost of the health monitor', () => {
   test('one full run: wall time and CPU, and it never blocks the event loop for long', async (t) => {
     const monitor = standardMonitor(60_000);
     await monitor.runNow(); // warm-up (first imports, first sockets)
-    const loop = monitorEventLoopDelay({ resolution: 5 });
-    loop.enable();
+    const blocks = sampleCpuBlocks();
     const walls: number[] = [];
     const cpuBefore = process.cpuUsage();
     const runs = 30;
@@ -102,9 +100,8 @@ describe('cost of the health monitor', () => {
       );
     }
     const cpu = process.cpuUsage(cpuBefore);
-    loop.disable();
+    const blockMs = blocks.stop();
     const cpuPerRunMs = (cpu.user + cpu.system) / 1000 / runs;
-    const blockMs = Math.max(0, loop.max / 1e6 - 5);
     t.diagnostic(
       `one health run: wall median ${percentile(walls, 50).toFixed(2)} ms, p95 ${percentile(walls, 95).toFixed(2)} ms; ` +
         `CPU ${cpuPerRunMs.toFixed(2)} ms per run; longest event-loop block during ${runs} runs ${blockMs.toFixed(1)} ms`,
@@ -120,18 +117,23 @@ describe('cost of the health monitor', () => {
     const without = await latencies(port, 400, 2);
     // A run every 100 ms (the smallest allowed interval): 50× more often than the 5 s default.
     const monitor = standardMonitor(100);
+    const blocks = sampleCpuBlocks();
     monitor.start();
     const withMonitor = await latencies(port, 400, 2);
     monitor.stop();
+    const blockMs = blocks.stop();
     const runs = monitor.latestRun()?.index ?? 0;
     const p50 = [percentile(without, 50), percentile(withMonitor, 50)];
     const p99 = [percentile(without, 99), percentile(withMonitor, 99)];
     t.diagnostic(
       `event latency without / with the monitor (${runs} runs meanwhile): ` +
-        `p50 ${p50[0]!.toFixed(2)} / ${p50[1]!.toFixed(2)} ms, p99 ${p99[0]!.toFixed(2)} / ${p99[1]!.toFixed(2)} ms`,
+        `p50 ${p50[0]!.toFixed(2)} / ${p50[1]!.toFixed(2)} ms, p99 ${p99[0]!.toFixed(2)} / ${p99[1]!.toFixed(2)} ms; ` +
+        `longest CPU block ${blockMs.toFixed(1)} ms`,
     );
     assert.ok(runs >= 5, `the monitor ran only ${runs} times`);
-    // Loose: a machine shared with other tests is noisy; a blocking check (~100 ms) would still show.
-    assert.ok(p99[1]! < p99[0]! + 15, `p99 with the monitor ${p99[1]} ms vs ${p99[0]} ms without`);
+    // An event waits behind the monitor only while the monitor holds the loop: a check that blocked
+    // (~100 ms of synchronous work) would show here; wall-clock latency on a shared machine would not
+    // tell it apart from the machine's own noise.
+    assert.ok(blockMs < 40, `the monitor held the event loop ${blockMs} ms while events were in flight`);
   });
 });

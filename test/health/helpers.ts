@@ -1,4 +1,4 @@
-/** Shared helpers of the health tests: a plain DaemonFacts object and waiting for a condition. */
+/** Shared helpers of the health tests: a plain DaemonFacts object and burning CPU on purpose. */
 import type { ClientLoad, DaemonFacts, ServiceCounters } from '../../source/health/types.js';
 import type { StoreStats } from '../../source/store/types.js';
 
@@ -66,8 +66,6 @@ export function fakeDaemon(homeDir: string): FakeDaemon {
   };
 }
 
-export { waitFor } from '../helpers/wait.js';
-
 export function busyFor(ms: number): void {
   const end = performance.now() + ms;
   while (performance.now() < end) {
@@ -83,4 +81,25 @@ export function burnCpu(ms: number): void {
     const used = process.cpuUsage(start);
     if ((used.user + used.system) / 1000 >= ms) return;
   }
+}
+
+/**
+ * The longest stretch of CPU work between two turns of a 1 ms timer, in ms: how long the event loop
+ * was blocked by this process's own work. Unlike wall-clock loop delay it does not grow when a busy
+ * machine takes the CPU away, so a test can assert on it anywhere.
+ */
+export function sampleCpuBlocks(): { stop(): number } {
+  let last = process.cpuUsage();
+  let longest = 0;
+  const timer = setInterval(() => {
+    const used = process.cpuUsage(last);
+    last = process.cpuUsage();
+    longest = Math.max(longest, (used.user + used.system) / 1000);
+  }, 1);
+  return {
+    stop() {
+      clearInterval(timer);
+      return longest;
+    },
+  };
 }

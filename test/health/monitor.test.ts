@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { createHealthMonitor, type HealthMonitor } from '../../source/health/monitor.js';
 import type { HealthCheck, HealthRun } from '../../source/health/types.js';
 import type { CheckResult, CheckStatus, HealthReport } from '../../source/protocol/health.js';
-import { waitFor } from './helpers.js';
+import { waitFor } from '../helpers/wait.js';
 
 /** A check that reports the statuses of `script` in turn (then the last one for ever). */
 function scripted(name: string, script: CheckStatus[]): HealthCheck & { calls: number } {

@@ -49,7 +49,12 @@ interface HookRun {
   wallMs: number;
 }
 
-/** Runs the hook in a child with `input` on stdin; fails the test if it has not exited within 10 s. */
+/**
+ * Runs the hook in a child with `input` on stdin; fails the test if it has not exited by the deadline
+ * (generous: a dozen of these start tsx at once on a busy 2-core machine).
+ */
+const HOOK_DEADLINE_MS = 60_000;
+
 async function runHookProcess(
   home: string,
   input: string,
@@ -68,8 +73,8 @@ async function runHookProcess(
   try {
     const code = await new Promise<number | null>((resolve, reject) => {
       const deadline = setTimeout(
-        () => reject(new Error(`hook did not exit within 10 s; stderr: ${stderr}`)),
-        10_000,
+        () => reject(new Error(`hook did not exit within ${HOOK_DEADLINE_MS} ms; stderr: ${stderr}`)),
+        HOOK_DEADLINE_MS,
       );
       child.once('exit', (exitCode) => {
         clearTimeout(deadline);

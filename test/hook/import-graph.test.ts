@@ -12,6 +12,7 @@ const ALLOWED_OWN = [
   /^source\/store\/spool\.ts$/,
   /^source\/config\/home\.ts$/,
   /^source\/client\/discover\.ts$/,
+  /^source\/instance\/alive\.ts$/,
   /^source\/protocol\/pidfile\.ts$/,
   /^source\/protocol\/event\.ts$/,
   /^source\/instance\/(safe-file|daemon-identity)\.ts$/,
@@ -74,7 +75,7 @@ test('the hook command imports only node builtins and its own small modules', ()
   assert.deepEqual(
     own.filter((file) => !ALLOWED_OWN.some((pattern) => pattern.test(file))),
     [],
-    'only config/home, protocol/pidfile, client/discover, hook/ and store/spool inside the repo',
+    'only config/home, protocol/pidfile, client/discover, instance/alive, hook/ and store/spool inside the repo',
   );
   assert.ok(
     own.includes('source/store/spool.ts') && own.includes('source/config/home.ts'),

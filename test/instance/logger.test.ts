@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { createLogger, formatReadable, REDACTED } from '../../source/instance/logger.js';
 import { generateToken } from '../../source/instance/token.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '../helpers/temp-home.js';
 
 let dir: ReturnType<typeof tempDir>;
 let file: string;

@@ -7,7 +7,9 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parsePidFile } from '../../source/protocol/pidfile.js';
-import { Children, collectStdout, deadPid, tempDir, waitFor } from './helpers.js';
+import { Children, collectStdout, deadPid } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp-home.js';
+import { waitFor } from '../helpers/wait.js';
 
 const CONTENDERS = 5;
 const script = join(import.meta.dirname, 'fixtures', 'acquire-child.ts');

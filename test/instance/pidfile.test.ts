@@ -18,8 +18,10 @@ import {
   StateDirError,
 } from '../../source/errors/daemon-errors.js';
 import { parsePidFile, type PidFileData } from '../../source/protocol/pidfile.js';
-import { Children, collectStdout, deadPid, tempDir, waitFor } from './helpers.js';
 import { recordingLogger } from '../helpers/recording-logger.js';
+import { Children, collectStdout, deadPid } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp-home.js';
+import { waitFor } from '../helpers/wait.js';
 
 const posix = process.platform !== 'win32';
 const children = new Children();

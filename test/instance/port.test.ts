@@ -12,8 +12,9 @@ import {
 } from '../../source/instance/port.js';
 import { silentLogger } from '../../source/instance/logger-types.js';
 import { ListenError, PortConflictError } from '../../source/errors/daemon-errors.js';
-import { Children, collectStdout, waitFor } from './helpers.js';
 import { recordingLogger } from '../helpers/recording-logger.js';
+import { Children, collectStdout } from '../helpers/processes.js';
+import { waitFor } from '../helpers/wait.js';
 
 const HOST = '127.0.0.1';
 const children = new Children();

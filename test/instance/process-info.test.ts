@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import {
   describeProcess,
-  isAlive,
   isZombie,
   parseProcStat,
   parseTasklistName,
   readProcessStartTime,
 } from '../../source/instance/process-info.js';
-import { Children, collectStdout, deadPid, waitFor } from './helpers.js';
+import { Children, collectStdout, deadPid } from '../helpers/processes.js';
+import { waitFor } from '../helpers/wait.js';
+import { isAlive } from '../../source/instance/alive.js';
 
 const linux = process.platform === 'linux';
 const posix = process.platform !== 'win32';

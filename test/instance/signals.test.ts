@@ -7,7 +7,8 @@ import {
   exitCodeForSignal,
   handleShutdownSignals,
 } from '../../source/instance/signals.js';
-import { Children, collectStdout, exited, waitFor } from './helpers.js';
+import { Children, collectStdout, exited } from '../helpers/processes.js';
+import { waitFor } from '../helpers/wait.js';
 
 const posix = process.platform !== 'win32';
 const script = join(import.meta.dirname, 'fixtures', 'signals-child.ts');

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { ensureToken, generateToken, readToken, tokensEqual } from '../../source/instance/token.js';
 import { StateDirError } from '../../source/errors/daemon-errors.js';
-import { Children, collectStdout, tempDir, waitFor } from './helpers.js';
 import { recordingLogger } from '../helpers/recording-logger.js';
+import { Children, collectStdout } from '../helpers/processes.js';
+import { tempDir } from '../helpers/temp-home.js';
+import { waitFor } from '../helpers/wait.js';
 
 const posix = process.platform !== 'win32';
 let dir: ReturnType<typeof tempDir>;

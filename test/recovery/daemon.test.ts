@@ -8,18 +8,12 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { DashboardClient } from '../../source/client/dashboard-client.js';
 import type { MonEvent } from '../../source/protocol/event.js';
-import {
-  connectViewer,
-  get,
-  homesRemovedAfter,
-  hookPayload,
-  postEvents,
-  startDaemon as startRealDaemon,
-  waitFor,
-  type DaemonProcess,
-  type Viewer,
-} from '../e2e/harness.js';
+import { connectViewer, get, postEvents, type Viewer } from '../e2e/harness.js';
 import { parsePrometheusText } from '../metrics/prometheus-text.js';
+import { homesRemovedAfter } from '../helpers/temp-home.js';
+import { hookPayload } from '../helpers/events.js';
+import { type DaemonProcess, startDaemon as startRealDaemon } from '../helpers/daemon.js';
+import { waitFor } from '../helpers/wait.js';
 
 const home = homesRemovedAfter();
 const running: DaemonProcess[] = [];

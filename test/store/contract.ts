@@ -7,7 +7,7 @@ import { after, describe, test } from 'node:test';
 import type { MonEvent } from '../../source/protocol/event.js';
 import type { EventStore } from '../../source/store/types.js';
 import { waitFor } from '../helpers/wait.js';
-import { drafts, range, seqsOf } from './helpers.js';
+import { drafts, range, seqsOf } from '../helpers/events.js';
 
 export interface ContractSubject {
   /** A store on fresh, empty storage; `reopen` opens the same storage again (after `close`). */

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { GroupCommit } from '../../source/store/group-commit.js';
-import { draft, makeTempDir, openTestStore, range, seqsOf } from './helpers.js';
+import { openTestStore } from './helpers.js';
 import { waitFor } from '../helpers/wait.js';
+import { draft, range, seqsOf } from '../helpers/events.js';
+import { tempDir } from '../helpers/temp-home.js';
 
 function deferred(): { promise: Promise<void>; resolve: () => void; reject: (error: Error) => void } {
   let resolve!: () => void;
@@ -90,14 +92,14 @@ describe('group commit', () => {
 });
 
 describe('group commit in the store', () => {
-  let temp: ReturnType<typeof makeTempDir>;
+  let temp: ReturnType<typeof tempDir>;
   beforeEach(() => {
-    temp = makeTempDir();
+    temp = tempDir();
   });
   afterEach(() => temp.remove());
 
   test('N concurrent appends cost far fewer than N writes', async () => {
-    const store = await openTestStore(temp.dir);
+    const store = await openTestStore(temp.path);
     try {
       const before = store.stats().writeBatches;
       const appends = range(1, 500).map((n) => store.append([draft(n)]));

@@ -8,8 +8,11 @@ import { JournalError } from '../../source/errors/journal-error.js';
 import type { MonEvent } from '../../source/protocol/event.js';
 import { SEQ_LIMIT } from '../../source/store/journal-store.js';
 import { segmentName } from '../../source/store/segments.js';
-import { homesRemovedAfter, runCli, startDaemon } from '../e2e/harness.js';
-import { draft, makeTempDir, openTestStore, seqsOf } from './helpers.js';
+import { homesRemovedAfter } from '../helpers/temp-home.js';
+import { runCli, startDaemon } from '../helpers/daemon.js';
+import { draft, seqsOf } from '../helpers/events.js';
+import { tempDir } from '../helpers/temp-home.js';
+import { openTestStore } from './helpers.js';
 
 const temps: Array<() => void> = [];
 after(() => temps.forEach((remove) => remove()));
@@ -34,7 +37,7 @@ function damagedSegment(dir: string): void {
 }
 
 test('incomplete lines are counted at recovery and skipped by every read', async () => {
-  const { dir, remove } = makeTempDir();
+  const { path: dir, remove } = tempDir();
   temps.push(remove);
   damagedSegment(dir);
   const store = await openTestStore(dir, { ringSize: 1 });
@@ -70,7 +73,7 @@ test('`mpm-mon events` on a journal with `{"seq":1}`-style lines shows the good 
 });
 
 test('a journal whose seq approaches Number.MAX_SAFE_INTEGER is refused with a clear error', async () => {
-  const { dir, remove } = makeTempDir();
+  const { path: dir, remove } = tempDir();
   temps.push(remove);
   mkdirSync(dir, { recursive: true });
   const near = SEQ_LIMIT + 1;
@@ -85,7 +88,7 @@ test('a journal whose seq approaches Number.MAX_SAFE_INTEGER is refused with a c
 });
 
 test('appends stop at the limit instead of handing out an inexact seq', async () => {
-  const { dir, remove } = makeTempDir();
+  const { path: dir, remove } = tempDir();
   temps.push(remove);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, segmentName(SEQ_LIMIT - 1)), `${JSON.stringify(event(SEQ_LIMIT - 1))}\n`);

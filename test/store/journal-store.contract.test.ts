@@ -1,16 +1,17 @@
 import { openJournalStore } from '../../source/store/index.js';
 import { runStoreContract } from './contract.js';
-import { makeTempDir, recordingLogger } from './helpers.js';
+import { tempDir } from '../helpers/temp-home.js';
+import { recordingLogger } from '../helpers/recording-logger.js';
 
 const dirs: Array<() => void> = [];
 
 runStoreContract('embedded journal', {
   open: async () => {
-    const temp = makeTempDir();
+    const temp = tempDir();
     dirs.push(temp.remove);
     // A small ring and small segments, so reads cross from memory to disk and from segment to segment.
     const options = {
-      dir: temp.dir,
+      dir: temp.path,
       ringSize: 64,
       segmentBytes: 16 * 1024,
       maxBytes: 64 * 1024 * 1024,

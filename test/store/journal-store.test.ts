@@ -4,17 +4,19 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { isJournalError } from '../../source/errors/journal-error.js';
 import { segmentName } from '../../source/store/segments.js';
-import { draft, drafts, makeTempDir, openTestStore, range, seqsOf } from './helpers.js';
+import { openTestStore } from './helpers.js';
+import { draft, drafts, range, seqsOf } from '../helpers/events.js';
+import { tempDir } from '../helpers/temp-home.js';
 
-let temp: ReturnType<typeof makeTempDir>;
+let temp: ReturnType<typeof tempDir>;
 beforeEach(() => {
-  temp = makeTempDir();
+  temp = tempDir();
 });
 afterEach(() => temp.remove());
 
 describe('journal store: append and read back', () => {
   test('numbers drafts from 1 and reads them back, from memory and from the file', async () => {
-    const store = await openTestStore(temp.dir);
+    const store = await openTestStore(temp.path);
     try {
       assert.equal(store.lastSeq, 0);
       const stored = await store.append(drafts(1, 3));
@@ -24,7 +26,7 @@ describe('journal store: append and read back', () => {
       assert.deepEqual(await store.readSince(1, 1), [stored[1]]);
       assert.deepEqual(await store.readSince(3, 10), []);
 
-      const lines = readFileSync(join(temp.dir, segmentName(1)), 'utf8').split('\n');
+      const lines = readFileSync(join(temp.path, segmentName(1)), 'utf8').split('\n');
       assert.equal(lines.at(-1), '', 'every line ends with a newline');
       assert.deepEqual(
         lines.slice(0, -1).map((line): unknown => JSON.parse(line)),
@@ -43,7 +45,7 @@ describe('journal store: append and read back', () => {
   });
 
   test('numbers synchronously in call order, before any write completes', async () => {
-    const store = await openTestStore(temp.dir);
+    const store = await openTestStore(temp.path);
     try {
       const first = store.append(drafts(1, 2));
       assert.equal(store.lastSeq, 2);
@@ -57,13 +59,13 @@ describe('journal store: append and read back', () => {
   });
 
   test('stores only the event fields, seq first', async () => {
-    const store = await openTestStore(temp.dir);
+    const store = await openTestStore(temp.path);
     try {
       const withExtra = { ...draft(1), seq: 999, secretExtra: 'x' } as unknown as ReturnType<typeof draft>;
       const [stored] = await store.append([withExtra]);
       assert.equal(stored!.seq, 1);
       assert.equal('secretExtra' in stored!, false);
-      const line = readFileSync(join(temp.dir, segmentName(1)), 'utf8');
+      const line = readFileSync(join(temp.path, segmentName(1)), 'utf8');
       assert.ok(line.startsWith('{"seq":1,'), line);
       assert.ok(!line.includes('secretExtra'));
     } finally {
@@ -72,7 +74,7 @@ describe('journal store: append and read back', () => {
   });
 
   test('an empty append stores nothing and burns no seq', async () => {
-    const store = await openTestStore(temp.dir);
+    const store = await openTestStore(temp.path);
     try {
       assert.deepEqual(await store.append([]), []);
       assert.equal(store.lastSeq, 0);
@@ -83,7 +85,7 @@ describe('journal store: append and read back', () => {
   });
 
   test('close flushes appends still in flight; appending after close is refused', async () => {
-    const store = await openTestStore(temp.dir);
+    const store = await openTestStore(temp.path);
     const pending = store.append(drafts(1, 5));
     await store.close();
     assert.deepEqual(seqsOf(await pending), range(1, 5));
@@ -92,7 +94,7 @@ describe('journal store: append and read back', () => {
       assert.equal(error.code, 'JOURNAL_CLOSED');
       return true;
     });
-    const reopened = await openTestStore(temp.dir);
+    const reopened = await openTestStore(temp.path);
     try {
       assert.deepEqual(seqsOf(await reopened.readSince(0, 100)), range(1, 5));
     } finally {
@@ -103,11 +105,11 @@ describe('journal store: append and read back', () => {
 
 describe('journal store: restart', () => {
   test('keeps lastSeq and contents; the next seq continues', async () => {
-    const first = await openTestStore(temp.dir);
+    const first = await openTestStore(temp.path);
     const stored = [...(await first.append(drafts(1, 4))), ...(await first.append([draft(5)]))];
     await first.close();
 
-    const second = await openTestStore(temp.dir);
+    const second = await openTestStore(temp.path);
     try {
       assert.equal(second.lastSeq, 5);
       assert.deepEqual(await second.readSince(0, 100), stored);
@@ -116,7 +118,7 @@ describe('journal store: restart', () => {
     } finally {
       await second.close();
     }
-    const third = await openTestStore(temp.dir, { ringSize: 2 });
+    const third = await openTestStore(temp.path, { ringSize: 2 });
     try {
       assert.equal(third.lastSeq, 6);
       assert.deepEqual(seqsOf(await third.readSince(0, 100)), range(1, 6));
@@ -129,7 +131,7 @@ describe('journal store: restart', () => {
 
 describe('journal store: reads beyond the ring', () => {
   test('readSince falls back to the journal when the ring does not reach back', async () => {
-    const store = await openTestStore(temp.dir, { ringSize: 10 });
+    const store = await openTestStore(temp.path, { ringSize: 10 });
     try {
       for (let n = 1; n <= 50; n += 7) await store.append(drafts(n, 7));
       assert.equal(store.lastSeq, 56);
@@ -147,7 +149,7 @@ describe('journal store: reads beyond the ring', () => {
   });
 
   test('readBefore returns the newest matching events in seq order, across ring and journal', async () => {
-    const store = await openTestStore(temp.dir, { ringSize: 5 });
+    const store = await openTestStore(temp.path, { ringSize: 5 });
     try {
       await store.append(drafts(1, 30));
       assert.deepEqual(seqsOf(await store.readBefore(31, 3)), [28, 29, 30]);
@@ -168,7 +170,7 @@ describe('journal store: reads beyond the ring', () => {
   });
 
   test('reads with a zero limit return nothing', async () => {
-    const store = await openTestStore(temp.dir, { ringSize: 1 });
+    const store = await openTestStore(temp.path, { ringSize: 1 });
     try {
       await store.append(drafts(1, 3));
       assert.deepEqual(await store.readSince(0, 0), []);
@@ -179,7 +181,7 @@ describe('journal store: reads beyond the ring', () => {
   });
 
   test('works with a ring of size 0 (every read from the journal)', async () => {
-    const store = await openTestStore(temp.dir, { ringSize: 0 });
+    const store = await openTestStore(temp.path, { ringSize: 0 });
     try {
       await store.append(drafts(1, 4));
       assert.deepEqual(seqsOf(await store.readSince(1, 10)), [2, 3, 4]);
@@ -193,7 +195,7 @@ describe('journal store: reads beyond the ring', () => {
 
 describe('journal store: bad options and directories', () => {
   test('a directory path that is a file is refused with a journal error', async () => {
-    const file = join(temp.dir, 'not-a-dir');
+    const file = join(temp.path, 'not-a-dir');
     writeFileSync(file, 'x');
     await assert.rejects(openTestStore(join(file, 'journal')), (error: unknown) => {
       assert.ok(isJournalError(error));
@@ -202,19 +204,19 @@ describe('journal store: bad options and directories', () => {
       assert.ok(error.context.errno);
       return true;
     });
-    assert.deepEqual(readdirSync(temp.dir), ['not-a-dir']);
+    assert.deepEqual(readdirSync(temp.path), ['not-a-dir']);
   });
 
   test('nonsensical sizes are refused with the option name and value', async () => {
-    await assert.rejects(openTestStore(temp.dir, { ringSize: -1 }), /ringSize.*-1/);
-    await assert.rejects(openTestStore(temp.dir, { segmentBytes: 0 }), /segmentBytes.*0/);
-    await assert.rejects(openTestStore(temp.dir, { maxBytes: Number.NaN }), /maxBytes.*NaN/);
+    await assert.rejects(openTestStore(temp.path, { ringSize: -1 }), /ringSize.*-1/);
+    await assert.rejects(openTestStore(temp.path, { segmentBytes: 0 }), /segmentBytes.*0/);
+    await assert.rejects(openTestStore(temp.path, { maxBytes: Number.NaN }), /maxBytes.*NaN/);
   });
 });
 
 describe('journal store: bad read arguments', () => {
   test('are refused with the argument and the value', async () => {
-    const store = await openTestStore(temp.dir);
+    const store = await openTestStore(temp.path);
     try {
       await assert.rejects(
         store.readSince(Number.NaN, 10),
@@ -234,13 +236,13 @@ describe('journal store: bad read arguments', () => {
 
 describe('journal store: the directory removed while running', () => {
   test('is recreated at the next new segment', async () => {
-    const store = await openTestStore(temp.dir, { segmentBytes: 1 });
+    const store = await openTestStore(temp.path, { segmentBytes: 1 });
     try {
       await store.append([draft(1)]);
       temp.remove();
       const [event] = await store.append([draft(2)]);
       assert.equal(event!.seq, 2);
-      assert.deepEqual(readdirSync(temp.dir), [segmentName(2)]);
+      assert.deepEqual(readdirSync(temp.path), [segmentName(2)]);
       assert.deepEqual(
         seqsOf(await store.readSince(0, 10)),
         [1, 2],
@@ -254,17 +256,17 @@ describe('journal store: the directory removed while running', () => {
 
 describe('journal store: the active segment removed or replaced while running', () => {
   test('the next append starts a new segment instead of writing into the lost file', async () => {
-    const store = await openTestStore(temp.dir);
+    const store = await openTestStore(temp.path);
     try {
       await store.append([draft(1)]);
-      unlinkSync(join(temp.dir, segmentName(1)));
+      unlinkSync(join(temp.path, segmentName(1)));
       await store.append([draft(2)]);
-      writeFileSync(join(temp.dir, segmentName(1)), 'not ours\n');
+      writeFileSync(join(temp.path, segmentName(1)), 'not ours\n');
       await store.append([draft(3)]);
     } finally {
       await store.close();
     }
-    const reopened = await openTestStore(temp.dir);
+    const reopened = await openTestStore(temp.path);
     try {
       assert.deepEqual(
         seqsOf(await reopened.readSince(1, 10)),
@@ -279,7 +281,7 @@ describe('journal store: the active segment removed or replaced while running', 
 
 describe('journal store: reads while writing', () => {
   test('journal reads during appends see only whole events, ascending, never ahead of the acks', async () => {
-    const store = await openTestStore(temp.dir, { ringSize: 0, segmentBytes: 4000 });
+    const store = await openTestStore(temp.path, { ringSize: 0, segmentBytes: 4000 });
     try {
       const acked = new Set<number>();
       const produce = async (): Promise<void> => {
@@ -315,7 +317,7 @@ describe('journal store: reads while writing', () => {
   });
 
   test('a draft that cannot be serialized is refused alone; its seq is burned', async () => {
-    const store = await openTestStore(temp.dir);
+    const store = await openTestStore(temp.path);
     try {
       const bad = draft(1, { data: { big: 1n } as unknown as Record<string, unknown> });
       const good = store.append([draft(2)]);

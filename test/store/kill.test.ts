@@ -2,13 +2,15 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, test } from 'node:test';
-import { draft, makeTempDir, openTestStore, seqsOf } from './helpers.js';
+import { openTestStore } from './helpers.js';
 import { waitFor } from '../helpers/wait.js';
+import { draft, seqsOf } from '../helpers/events.js';
+import { tempDir } from '../helpers/temp-home.js';
 
-let temp: ReturnType<typeof makeTempDir>;
+let temp: ReturnType<typeof tempDir>;
 let child: ChildProcess | undefined;
 beforeEach(() => {
-  temp = makeTempDir();
+  temp = tempDir();
 });
 afterEach(() => {
   if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null)
@@ -18,7 +20,7 @@ afterEach(() => {
 
 test('kill -9 while appending: every acknowledged event survives and seqs continue', async () => {
   const script = fileURLToPath(new URL('./fixtures/append-until-killed.ts', import.meta.url));
-  const started = spawn(process.execPath, ['--import', 'tsx', script, temp.dir], {
+  const started = spawn(process.execPath, ['--import', 'tsx', script, temp.path], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child = started;
@@ -45,7 +47,7 @@ test('kill -9 while appending: every acknowledged event survives and seqs contin
   assert.equal(started.signalCode, 'SIGKILL');
 
   const survived = acked();
-  const store = await openTestStore(temp.dir, { ringSize: 50 });
+  const store = await openTestStore(temp.path, { ringSize: 50 });
   try {
     const highest = Math.max(...survived);
     assert.ok(store.lastSeq >= highest, `lastSeq ${store.lastSeq} < acknowledged ${highest}`);

@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { isBlankLine, parseEventLine, uniqueBySeq } from '../../source/store/event-line.js';
 import { readLines, type SegmentLine } from '../../source/store/lines.js';
-import { draft, makeTempDir } from './helpers.js';
+import { draft } from '../helpers/events.js';
+import { tempDir } from '../helpers/temp-home.js';
 
-let temp: ReturnType<typeof makeTempDir>;
+let temp: ReturnType<typeof tempDir>;
 beforeEach(() => {
-  temp = makeTempDir();
+  temp = tempDir();
 });
 afterEach(() => temp.remove());
 
@@ -20,7 +21,7 @@ async function all(path: string, options: Parameters<typeof readLines>[1] = {}):
 
 describe('reading segment lines', () => {
   test('splits on newlines across tiny chunks and keeps multi-byte characters whole', async () => {
-    const path = join(temp.dir, 'a');
+    const path = join(temp.path, 'a');
     const texts = ['ü€𝄞 first', '', 'second line is longer than a chunk', '𝄞𝄞𝄞'];
     writeFileSync(path, texts.join('\n') + '\n');
     for (const chunkBytes of [1, 2, 3, 7, 64 * 1024]) {
@@ -48,7 +49,7 @@ describe('reading segment lines', () => {
   });
 
   test('reports an unterminated last line, and stops at `end`', async () => {
-    const path = join(temp.dir, 'b');
+    const path = join(temp.path, 'b');
     writeFileSync(path, 'one\ntwo\nthr');
     const lines = await all(path, { chunkBytes: 3 });
     assert.deepEqual(
@@ -67,7 +68,7 @@ describe('reading segment lines', () => {
   });
 
   test('does not hold an oversized line in memory', async () => {
-    const path = join(temp.dir, 'c');
+    const path = join(temp.path, 'c');
     writeFileSync(path, `short\n${'x'.repeat(5000)}\nafter\n${'y'.repeat(5000)}`);
     const lines = await all(path, { chunkBytes: 100, maxLineBytes: 1000 });
     assert.deepEqual(

@@ -1,17 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import type { MonEvent } from '../../source/protocol/event.js';
 import { EventRing } from '../../source/store/ring.js';
-import { draft, seqsOf } from './helpers.js';
-
-function event(seq: number): MonEvent {
-  return { seq, ...draft(seq) };
-}
+import { seqsOf, storedEvent } from '../helpers/events.js';
 
 function filled(capacity: number, seqs: number[]): EventRing {
   const ring = new EventRing(capacity);
-  for (const seq of seqs) ring.push(event(seq));
+  for (const seq of seqs) ring.push(storedEvent(seq));
   return ring;
 }
 
@@ -53,7 +48,7 @@ describe('event ring', () => {
 
   test('refuses seqs that do not ascend, and bad capacities', () => {
     const ring = filled(3, [1, 2]);
-    assert.throws(() => ring.push(event(2)), /ascend/);
+    assert.throws(() => ring.push(storedEvent(2)), /ascend/);
     assert.throws(() => new EventRing(-1), /capacity/);
     assert.throws(() => new EventRing(1.5), /capacity/);
   });
@@ -68,11 +63,11 @@ describe('event ring', () => {
 
   test('restore refills an empty ring above a floor', () => {
     const ring = new EventRing(5);
-    ring.restore([event(8), event(9)], 7);
+    ring.restore([storedEvent(8), storedEvent(9)], 7);
     assert.equal(ring.floor, 7);
     assert.equal(ring.since(6, 10), null);
     assert.deepEqual(seqsOf(ring.since(7, 10)!), [8, 9]);
-    assert.throws(() => ring.restore([event(10)], 9), /empty/);
+    assert.throws(() => ring.restore([storedEvent(10)], 9), /empty/);
   });
 
   test('matches a plain array model for any ascending seqs', () => {

@@ -3,11 +3,13 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { parseSegmentName } from '../../source/store/segments.js';
-import { draft, makeTempDir, openTestStore, range, seqsOf } from './helpers.js';
+import { openTestStore } from './helpers.js';
+import { draft, range, seqsOf } from '../helpers/events.js';
+import { tempDir } from '../helpers/temp-home.js';
 
-let temp: ReturnType<typeof makeTempDir>;
+let temp: ReturnType<typeof tempDir>;
 beforeEach(() => {
-  temp = makeTempDir();
+  temp = tempDir();
 });
 afterEach(() => temp.remove());
 
@@ -26,19 +28,19 @@ function seqsInFile(path: string): number[] {
 
 describe('rotation and retention', () => {
   test('rotates at segmentBytes; every segment is named by its first seq', async () => {
-    const store = await openTestStore(temp.dir, { segmentBytes: 1000 });
+    const store = await openTestStore(temp.path, { segmentBytes: 1000 });
     try {
       for (let n = 1; n <= 30; n += 1) await store.append([draft(n)]);
-      const files = segmentFiles(temp.dir);
+      const files = segmentFiles(temp.path);
       assert.ok(files.length >= 5, `segments: ${files.length}`);
       assert.equal(store.stats().segments, files.length);
       const all: number[] = [];
       for (const name of files) {
-        const seqs = seqsInFile(join(temp.dir, name));
+        const seqs = seqsInFile(join(temp.path, name));
         assert.equal(seqs[0], parseSegmentName(name), name);
         all.push(...seqs);
         // A segment is only rotated once it reached the limit; the last write may overshoot it.
-        if (name !== files.at(-1)) assert.ok(statSync(join(temp.dir, name)).size >= 1000, name);
+        if (name !== files.at(-1)) assert.ok(statSync(join(temp.path, name)).size >= 1000, name);
       }
       assert.deepEqual(all, range(1, 30));
       assert.deepEqual(seqsOf(await store.readSince(0, 100)), range(1, 30));
@@ -49,21 +51,21 @@ describe('rotation and retention', () => {
 
   test('keeps the total under maxBytes by deleting the oldest whole segments; firstSeq follows', async () => {
     const options = { segmentBytes: 1000, maxBytes: 3000, ringSize: 5 };
-    const store = await openTestStore(temp.dir, options);
+    const store = await openTestStore(temp.path, options);
     try {
       for (let n = 1; n <= 80; n += 1) {
         await store.append([draft(n)]);
-        const onDisk = segmentFiles(temp.dir).reduce(
-          (sum, name) => sum + statSync(join(temp.dir, name)).size,
+        const onDisk = segmentFiles(temp.path).reduce(
+          (sum, name) => sum + statSync(join(temp.path, name)).size,
           0,
         );
         assert.ok(onDisk <= 3000, `after ${n}: ${onDisk} bytes on disk`);
         assert.equal(store.stats().bytes, onDisk);
       }
-      const files = segmentFiles(temp.dir);
+      const files = segmentFiles(temp.path);
       assert.equal(store.stats().segments, files.length);
       assert.ok(store.stats().segmentsDropped > 0);
-      const oldest = seqsInFile(join(temp.dir, files[0]!))[0]!;
+      const oldest = seqsInFile(join(temp.path, files[0]!))[0]!;
       assert.ok(oldest > 1);
       assert.equal(store.stats().firstSeq, oldest);
       assert.equal(store.stats().lastSeq, 80);
@@ -72,7 +74,7 @@ describe('rotation and retention', () => {
     } finally {
       await store.close();
     }
-    const reopened = await openTestStore(temp.dir, options);
+    const reopened = await openTestStore(temp.path, options);
     try {
       assert.equal(reopened.lastSeq, 80);
       const firstSeq = reopened.stats().firstSeq;
@@ -84,11 +86,11 @@ describe('rotation and retention', () => {
   });
 
   test('never deletes the active segment, even when it alone is over maxBytes', async () => {
-    const store = await openTestStore(temp.dir, { segmentBytes: 100_000, maxBytes: 500 });
+    const store = await openTestStore(temp.path, { segmentBytes: 100_000, maxBytes: 500 });
     try {
       const big = Array.from({ length: 10 }, (_, index) => draft(index + 1));
       await store.append(big);
-      assert.equal(segmentFiles(temp.dir).length, 1);
+      assert.equal(segmentFiles(temp.path).length, 1);
       assert.ok(store.stats().bytes > 500);
       assert.deepEqual(seqsOf(await store.readSince(0, 100)), range(1, 10));
     } finally {
@@ -97,7 +99,7 @@ describe('rotation and retention', () => {
   });
 
   test('the ring still serves events whose segment retention already deleted', async () => {
-    const store = await openTestStore(temp.dir, { segmentBytes: 600, maxBytes: 1200, ringSize: 50 });
+    const store = await openTestStore(temp.path, { segmentBytes: 600, maxBytes: 1200, ringSize: 50 });
     try {
       for (let n = 1; n <= 20; n += 1) await store.append([draft(n)]);
       assert.ok(store.stats().segmentsDropped > 0);

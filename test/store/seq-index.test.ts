@@ -2,7 +2,9 @@ import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { leadingSeq, SeqIndex } from '../../source/store/seq-index.js';
 import { serializeEvent } from '../../source/store/event-line.js';
-import { draft, drafts, makeTempDir, openTestStore, range, seqsOf } from './helpers.js';
+import { openTestStore } from './helpers.js';
+import { draft, drafts, range, seqsOf } from '../helpers/events.js';
+import { tempDir } from '../helpers/temp-home.js';
 
 describe('SeqIndex', () => {
   test('points a read at the last indexed line at or below since + 1', () => {
@@ -39,11 +41,11 @@ describe('SeqIndex', () => {
 
 describe('journal reads by the index', () => {
   test('every page from any seq is exact, in segments indexed at write time and at recovery', async () => {
-    const temp = makeTempDir();
+    const temp = tempDir();
     try {
       // No ring: every read goes to disk; small segments and a small stride make many entries.
       const options = { ringSize: 0, segmentBytes: 200 * 1024 };
-      let store = await openTestStore(temp.dir, options);
+      let store = await openTestStore(temp.path, options);
       for (let n = 1; n <= 6000; n += 500) await store.append(drafts(n, 500));
       const check = async (): Promise<void> => {
         for (const since of [0, 1, 499, 500, 501, 1234, 2999, 3000, 4444, 5998, 5999, 6000]) {
@@ -54,7 +56,7 @@ describe('journal reads by the index', () => {
       };
       await check();
       await store.close();
-      store = await openTestStore(temp.dir, options);
+      store = await openTestStore(temp.path, options);
       assert.ok(store.stats().segments > 3, `segments ${store.stats().segments}`);
       await check();
       await store.close();

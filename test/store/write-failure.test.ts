@@ -13,11 +13,14 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { isJournalError, type JournalError } from '../../source/errors/journal-error.js';
 import type { MonEvent } from '../../source/protocol/event.js';
 import { parseSegmentName, segmentName } from '../../source/store/segments.js';
-import { draft, makeTempDir, openTestStore, recordingLogger, seqsOf } from './helpers.js';
+import { openTestStore } from './helpers.js';
+import { draft, seqsOf } from '../helpers/events.js';
+import { tempDir } from '../helpers/temp-home.js';
+import { recordingLogger } from '../helpers/recording-logger.js';
 
-let temp: ReturnType<typeof makeTempDir>;
+let temp: ReturnType<typeof tempDir>;
 beforeEach(() => {
-  temp = makeTempDir();
+  temp = tempDir();
 });
 afterEach(() => temp.remove());
 
@@ -50,11 +53,11 @@ describe('write failures', () => {
   if (existsSync('/dev/full')) {
     test('disk full: appends are rejected, nothing acked is lost, and writing resumes once space is back', async () => {
       const logger = recordingLogger();
-      const store = await openTestStore(temp.dir, { ...rotateEveryBatch, logger });
+      const store = await openTestStore(temp.path, { ...rotateEveryBatch, logger });
       const acked: MonEvent[] = [];
       try {
         acked.push(...(await store.append([draft(1), draft(2)])));
-        const blocked = join(temp.dir, segmentName(store.lastSeq + 1));
+        const blocked = join(temp.path, segmentName(store.lastSeq + 1));
         symlinkSync('/dev/full', blocked);
 
         const first = store.append([draft(3)]);
@@ -64,7 +67,7 @@ describe('write failures', () => {
         assert.equal(firstError, secondError, 'one write, one error for the whole batch');
         assert.equal(firstError.code, 'JOURNAL_DISK_FULL');
         assert.equal(firstError.context.errno, 'ENOSPC');
-        assert.equal(firstError.context.dir, temp.dir);
+        assert.equal(firstError.context.dir, temp.path);
         assert.equal(firstError.context.path, blocked);
         assert.ok(firstError.commandsFor('linux').some((command) => command.startsWith('df -h')));
 
@@ -91,8 +94,8 @@ describe('write failures', () => {
       } finally {
         await store.close();
       }
-      assertEveryLineParses(temp.dir);
-      const reopened = await openTestStore(temp.dir, { ringSize: 0 });
+      assertEveryLineParses(temp.path);
+      const reopened = await openTestStore(temp.path, { ringSize: 0 });
       try {
         assert.deepEqual(await reopened.readSince(0, 100), acked);
         assert.equal(reopened.lastSeq, 6);
@@ -103,10 +106,10 @@ describe('write failures', () => {
     });
 
     test('the seqs of a failed write leave a gap that reads step over, in memory and on disk', async () => {
-      const store = await openTestStore(temp.dir, { ...rotateEveryBatch, ringSize: 1 });
+      const store = await openTestStore(temp.path, { ...rotateEveryBatch, ringSize: 1 });
       try {
         await store.append([draft(1)]);
-        const blocked = join(temp.dir, segmentName(2));
+        const blocked = join(temp.path, segmentName(2));
         symlinkSync('/dev/full', blocked);
         await rejection(store.append([draft(2)]));
         unlinkSync(blocked);
@@ -117,16 +120,16 @@ describe('write failures', () => {
       } finally {
         await store.close();
       }
-      assertEveryLineParses(temp.dir);
+      assertEveryLineParses(temp.path);
     });
   }
 
   test('unwritable: a directory where the segment should be is refused; appends work again after', async () => {
-    const store = await openTestStore(temp.dir, rotateEveryBatch);
+    const store = await openTestStore(temp.path, rotateEveryBatch);
     const acked: MonEvent[] = [];
     try {
       acked.push(...(await store.append([draft(1)])));
-      const blocked = join(temp.dir, segmentName(2));
+      const blocked = join(temp.path, segmentName(2));
       mkdirSync(blocked);
       const error = await rejection(store.append([draft(2)]));
       assert.equal(error.code, 'JOURNAL_UNWRITABLE');
@@ -143,7 +146,7 @@ describe('write failures', () => {
     } finally {
       await store.close();
     }
-    const reopened = await openTestStore(temp.dir);
+    const reopened = await openTestStore(temp.path);
     try {
       assert.deepEqual(await reopened.readSince(0, 10), acked);
       assert.equal(reopened.lastSeq, 3);
@@ -154,19 +157,19 @@ describe('write failures', () => {
 
   test('a leftover non-file segment name is ignored at recovery but its seq is not reused', async () => {
     const logger = recordingLogger();
-    const store = await openTestStore(temp.dir, rotateEveryBatch);
+    const store = await openTestStore(temp.path, rotateEveryBatch);
     try {
       await store.append([draft(1)]);
-      mkdirSync(join(temp.dir, segmentName(2)));
+      mkdirSync(join(temp.path, segmentName(2)));
       await rejection(store.append([draft(2)]));
     } finally {
       await store.close();
     }
-    const reopened = await openTestStore(temp.dir, { logger });
+    const reopened = await openTestStore(temp.path, { logger });
     try {
       assert.ok(
         logger.entries.some(
-          (entry) => entry.level === 'warn' && entry.fields?.file === join(temp.dir, segmentName(2)),
+          (entry) => entry.level === 'warn' && entry.fields?.file === join(temp.path, segmentName(2)),
         ),
       );
       assert.equal(reopened.lastSeq, 2);

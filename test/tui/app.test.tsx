@@ -4,7 +4,8 @@ import { cleanup, render } from 'ink-testing-library';
 import { App } from '../../source/tui/app.js';
 import { createTuiStore, type TuiStore } from '../../source/tui/store.js';
 import { makeTheme } from '../../source/tui/theme.js';
-import { healthReport, makeEvent, resetSeq, sessionEvents, tick } from './helpers.js';
+import { healthReport, tick } from './helpers.js';
+import { makeEvent, resetSeq, sessionEvents } from '../helpers/events.js';
 
 const ESC = '\u001b';
 let stores: TuiStore[] = [];

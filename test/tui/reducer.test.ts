@@ -9,10 +9,11 @@ import {
   type TuiAction,
   type TuiState,
 } from '../../source/tui/state/tui-state.js';
+import { healthReport } from './helpers.js';
 import { headerLines } from '../../source/tui/components/chrome.js';
 import { ratePerSecond } from '../../source/tui/state/rate.js';
 import { makeTheme } from '../../source/tui/theme.js';
-import { healthReport, makeEvent, SESSION } from './helpers.js';
+import { makeEvent, SESSION } from '../helpers/events.js';
 
 const NOW = Date.parse('2025-06-01T10:00:00.000Z');
 

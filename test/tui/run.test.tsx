@@ -4,8 +4,9 @@ import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { runPlainStream } from '../../source/tui/plain.js';
 import { runTui } from '../../source/tui/run.js';
-import { FakeDaemon, hello, makeEvent, TOKEN } from '../client/fake-daemon.js';
+import { FakeDaemon, hello, TOKEN } from '../client/fake-daemon.js';
 import { waitFor } from '../helpers/wait.js';
+import { storedEvent } from '../helpers/events.js';
 
 /** Just enough of a terminal for Ink: a raw-mode stdin we can type into and a sized stdout. */
 class FakeStdin extends EventEmitter {
@@ -49,7 +50,7 @@ describe('runTui and runPlainStream against a stand-in daemon', () => {
     const daemon = new FakeDaemon();
     daemon.onViewer = (socket) => {
       socket.emit('hello', hello(2, { fromSeq: 0, count: 2 }));
-      socket.emit('events', [makeEvent(1), makeEvent(2)]);
+      socket.emit('events', [storedEvent(1), storedEvent(2)]);
     };
     await daemon.listen();
     daemons.push(daemon);

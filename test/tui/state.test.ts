@@ -10,7 +10,8 @@ import { formatMs } from '../../source/sessions/format.js';
 import { toolCallOf } from '../../source/sessions/index.js';
 import { createTuiState, reduce } from '../../source/tui/state/tui-state.js';
 import { windowStart } from '../../source/tui/state/window.js';
-import { healthReport, makeEvent } from './helpers.js';
+import { healthReport } from './helpers.js';
+import { makeEvent } from '../helpers/events.js';
 
 describe('event buffer', () => {
   test('keeps the newest `capacity` events and counts what it dropped', () => {

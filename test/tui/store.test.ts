@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTuiStore } from '../../source/tui/store.js';
 import { waitFor } from '../helpers/wait.js';
-import { makeEvent } from './helpers.js';
+import { makeEvent } from '../helpers/events.js';
 
 test('a flood of events reaches the state in a few batches, not one change per event', async () => {
   const store = createTuiStore({ bufferSize: 5000, batchMs: 50, tickMs: 0 });

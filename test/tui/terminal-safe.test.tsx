@@ -8,7 +8,8 @@ import { App } from '../../source/tui/app.js';
 import { formatEventLine } from '../../source/tui/plain.js';
 import { createTuiStore, type TuiStore } from '../../source/tui/store.js';
 import { makeTheme } from '../../source/tui/theme.js';
-import { makeEvent, resetSeq, tick } from './helpers.js';
+import { makeEvent, resetSeq } from '../helpers/events.js';
+import { tick } from './helpers.js';
 
 const OSC_TITLE = '\u001b]0;pwned-title\u0007';
 const HOSTILE_CWD = `/home/dev/${OSC_TITLE}shop\u009b2J\u009d2;c1-title\u009c`;

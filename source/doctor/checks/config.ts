@@ -9,6 +9,7 @@ const OTHER_VARIABLES = new Set([
   'MPM_MON_TOKEN',
   'MPM_MON_HOOK_TIMEOUT_MS',
   'MPM_MON_TEST_TIMEOUT_MS',
+  'MPM_MON_PARENT_PID',
 ]);
 
 /** MPM_MON_* variables that nothing reads (typos), each with the closest known one. */

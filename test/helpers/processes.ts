@@ -1,15 +1,5 @@
-/** Shared by the daemon tests: temp homes, waiting for conditions, child processes killed by pid. */
+/** Child processes in tests: started, watched and ended by their own pid. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import { join } from 'node:path';
-
-export function tempDir(prefix = 'mpm-mon-daemon-'): { path: string; remove: () => void } {
-  const path = fs.mkdtempSync(join(os.tmpdir(), prefix));
-  return { path, remove: () => fs.rmSync(path, { recursive: true, force: true }) };
-}
-
-export { waitFor } from '../helpers/wait.js';
 
 /** Children started by a test; `killAll` in `after` ends each by its pid. */
 export class Children {
@@ -27,14 +17,17 @@ export class Children {
   }
 
   killAll(): void {
-    for (const child of this.started) {
-      if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-        try {
-          process.kill(child.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
+    for (const child of this.started) killChild(child);
+  }
+}
+
+/** SIGKILL by pid, unless the child has already exited. */
+export function killChild(child: ChildProcess | undefined): void {
+  if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+    try {
+      process.kill(child.pid, 'SIGKILL');
+    } catch {
+      // already gone
     }
   }
 }
@@ -44,6 +37,16 @@ export function exited(child: ChildProcess): Promise<number | null> {
     if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
     else child.once('exit', (code) => resolve(code));
   });
+}
+
+/** A node child that stays alive until killed, once it has started. */
+export async function spawnIdleChild(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)'], { stdio: 'ignore' });
+  await new Promise<void>((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', reject);
+  });
+  return child;
 }
 
 /** Collects a child's stdout as text. */
@@ -57,7 +60,8 @@ export function collectStdout(child: ChildProcess): () => string {
 /** A PID that belonged to a process which has exited and been reaped. */
 export async function deadPid(): Promise<number> {
   const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
-  const pid = child.pid!;
+  const pid = child.pid;
   await exited(child);
+  if (pid === undefined) throw new Error('child had no pid');
   return pid;
 }

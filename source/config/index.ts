@@ -1,4 +1,0 @@
-export * from './home.js';
-export * from './schema.js';
-export * from './resolve.js';
-export * from './load.js';
