@@ -46,9 +46,20 @@ export interface Config {
   journal: { maxBytes: number; segmentBytes: number };
   viewers: { maxBacklog: number; batchMs: number };
   shutdown: { timeoutMs: number };
+  store: {
+    kind: StoreKind;
+    redis: { url: string; prefix: string; maxLen: number };
+  };
+  /** This daemon's name in a cluster; empty: hostname:port. */
+  nodeId: string;
+  /** Extra `host[:port]` names accepted in the Host header (a load balancer's address). */
+  allowedHosts: string[];
 }
 
-type Kind = 'int' | 'number' | 'boolean' | 'string' | 'enum' | 'range';
+export type StoreKind = 'journal' | 'redis';
+export const STORE_KINDS: readonly StoreKind[] = ['journal', 'redis'];
+
+type Kind = 'int' | 'number' | 'boolean' | 'string' | 'enum' | 'range' | 'list';
 export interface KeySpec {
   key: string;
   kind: Kind;
@@ -209,6 +220,44 @@ export const KEYS: readonly KeySpec[] = [
     description: 'how long live events are gathered into one frame',
   },
   {
+    key: 'store.kind',
+    kind: 'enum',
+    default: 'journal',
+    values: STORE_KINDS,
+    description: 'where events live: the embedded journal, or Redis Streams shared by several daemons',
+  },
+  {
+    key: 'store.redis.url',
+    kind: 'string',
+    default: 'redis://127.0.0.1:6379',
+    description: 'the Redis server: redis://host:port[/db], rediss://…, or unix:///path/redis.sock',
+  },
+  {
+    key: 'store.redis.prefix',
+    kind: 'string',
+    default: '{mpm}',
+    description: 'key prefix of the stream, the seq counter and the dedupe keys',
+  },
+  {
+    key: 'store.redis.maxLen',
+    kind: 'int',
+    default: 1_000_000,
+    min: 1000,
+    description: 'events kept in the stream (approximate trimming)',
+  },
+  {
+    key: 'nodeId',
+    kind: 'string',
+    default: '',
+    description: "this daemon's name in a cluster (default hostname:port)",
+  },
+  {
+    key: 'allowedHosts',
+    kind: 'list',
+    default: [],
+    description: 'extra host[:port] names accepted in the Host header, e.g. a load balancer',
+  },
+  {
     key: 'shutdown.timeoutMs',
     kind: 'int',
     default: 5000,
@@ -245,6 +294,8 @@ export function describeExpected(spec: KeySpec): string {
       return `two ports [low, high] with ${spec.min ?? 1} <= low <= high <= ${spec.max ?? 65535} (text: "low-high")`;
     case 'string':
       return 'a non-empty string';
+    case 'list':
+      return 'a list of non-empty strings (text: comma-separated)';
   }
 }
 
@@ -268,6 +319,12 @@ export function coerce(spec: KeySpec, raw: unknown): unknown {
       return typeof raw === 'string' && spec.values?.includes(raw) ? raw : undefined;
     case 'string':
       return typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : undefined;
+    case 'list': {
+      const items = typeof raw === 'string' ? raw.split(',') : raw;
+      if (!Array.isArray(items)) return undefined;
+      const trimmed = items.map((item) => (typeof item === 'string' ? item.trim() : ''));
+      return trimmed.every((item) => item !== '') ? trimmed : undefined;
+    }
     case 'range': {
       const pair = typeof raw === 'string' ? raw.split(/[-,:]/).map((part) => Number(part.trim())) : raw;
       if (!Array.isArray(pair) || pair.length !== 2) return undefined;

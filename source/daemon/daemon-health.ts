@@ -171,6 +171,7 @@ export class DaemonHealth implements DaemonFacts {
       },
       viewers: daemon.listener.broadcaster.viewersInfo(),
       producers: daemon.producerCount,
+      cluster: daemon.cluster(),
       journal: daemon.store.stats(),
       spool: await daemon.spoolFigures(),
       refusals: { byReason: daemon.counters.refusedByReason, recent: daemon.counters.recentRefusals() },

@@ -37,6 +37,12 @@ export function headerLines(state: TuiState, theme: Theme, width: number, addres
   const rate = ratePerSecond(state.rate, state.now);
   const segments: Segment[] = [connectionSegment(state, theme, narrow)];
   segments.push({ text: address, dim: true });
+  // With a shared store: which daemon of the cluster this is, and how many others there are.
+  const cluster = hello?.cluster;
+  if (cluster && cluster.store !== 'journal')
+    segments.push({
+      text: `${narrow ? '' : 'node '}${cluster.nodeId}${cluster.peers.length > 0 ? ` +${cluster.peers.length}` : ''}`,
+    });
   if (uptime !== null) segments.push({ text: `up ${formatUptime(uptime)}` });
   segments.push({ text: `${rate < 10 ? rate.toFixed(1) : Math.round(rate)} ev/s` });
   if (state.health)
