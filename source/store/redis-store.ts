@@ -15,6 +15,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../instance/logger-types.js';
 import type { MonEvent } from '../protocol/event.js';
+import type { ClusterNode } from '../protocol/messages.js';
 import { GroupCommit } from './group-commit.js';
 import { Fanout, tailFrom } from './tail.js';
 import type { EventDraft, EventStore, StoreStats } from './types.js';
@@ -56,16 +57,8 @@ const PEER_STALE_MS = 3 * HEARTBEAT_MS + 1000;
 /** A node record older than this is removed from the hash. */
 const NODE_FORGET_MS = 60_000;
 
-export interface NodeRecord {
-  nodeId: string;
-  pid: number;
-  host: string;
-  port: number;
-  version: string;
-  startedAt: string;
-  /** ISO time of the record's last heartbeat. */
-  seenAt: string;
-}
+/** One daemon's heartbeat record (the wire shape of a cluster node). */
+export type NodeRecord = ClusterNode;
 
 export interface RedisStoreOptions {
   url: string;
