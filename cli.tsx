@@ -6,14 +6,16 @@
 const argv = process.argv.slice(2);
 
 if (argv[0] === 'hook') {
-  // The build bundles the hook's path into one file (scripts/bundle-hook.mjs); from source, the module.
-  const bundled = new URL('./hook.js', import.meta.url);
-  const { runHook } = (await import(bundled.href).catch(
-    () => import('./source/commands/hook.js'),
-  )) as typeof import('./source/commands/hook.js');
-  await runHook().catch(() => undefined);
-  // Always 0: a hook must never break Claude Code.
-  process.exitCode = 0;
+  // Built: the self-running CommonJS bundle next to this file (scripts/bundle-hook.mjs) exits by itself.
+  // From source: the module, and exit 0 whatever happens — a hook must never break Claude Code.
+  const { createRequire } = await import('node:module');
+  try {
+    createRequire(import.meta.url)('./hook.cjs');
+  } catch {
+    const { runHook } = await import('./source/commands/hook.js');
+    await runHook().catch(() => undefined);
+    process.exit(0);
+  }
 } else {
   // React's development build (checks, per-component timings) costs about a third of the TUI's CPU.
   process.env.NODE_ENV ??= 'production';

@@ -34,6 +34,7 @@ function writeJournal(dir: string, count: number): void {
         seq,
         id: `bench-${seq}`,
         receivedAt: new Date(1_700_000_000_000 + seq).toISOString(),
+        occurredAt: new Date(1_700_000_000_000 + seq).toISOString(),
         type: 'PreToolUse',
         sessionId: 'sess-bench',
         source: 'hook',

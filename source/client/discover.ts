@@ -3,9 +3,10 @@
  * Cheap to import (node:fs and two small modules): the hook uses it too. A PID file whose process is
  * gone is not a daemon: its port may belong to another program now, which must never get our token.
  */
-import { readFileSync } from 'node:fs';
 import { homePaths, resolveHome } from '../config/home.js';
 import { parsePidFile } from '../protocol/pidfile.js';
+import { verifyListener } from '../instance/listener-owner.js';
+import { PID_FILE_MAX_BYTES, readSmallFile, TOKEN_FILE_MAX_BYTES } from '../instance/safe-file.js';
 
 export interface DaemonAddress {
   host: string;
@@ -17,7 +18,7 @@ export interface DaemonAddress {
 }
 
 export type DiscoverFailure =
-  'no-pid-file' | 'unreadable-pid-file' | 'invalid-pid-file' | 'not-running' | 'no-token';
+  'no-pid-file' | 'unreadable-pid-file' | 'invalid-pid-file' | 'not-running' | 'not-our-daemon' | 'no-token';
 
 export type DiscoverResult =
   { ok: true; daemon: DaemonAddress } | { ok: false; code: DiscoverFailure; reason: string; pidFile: string };
@@ -29,6 +30,11 @@ export interface DiscoverOptions {
   isAlive?: (pid: number) => boolean;
 }
 
+/** Our uid, or null where there is none (Windows): the listener check needs it. */
+function ownUid(): number | null {
+  return typeof process.getuid === 'function' ? process.getuid() : null;
+}
+
 export function discoverDaemon(options: DiscoverOptions = {}): DiscoverResult {
   const paths = homePaths(options.home ?? resolveHome());
   const fail = (code: DiscoverFailure, reason: string): DiscoverResult => ({
@@ -38,7 +44,7 @@ export function discoverDaemon(options: DiscoverOptions = {}): DiscoverResult {
     pidFile: paths.pidFile,
   });
 
-  const pidText = readTextFile(paths.pidFile);
+  const pidText = readSmallFile(paths.pidFile, PID_FILE_MAX_BYTES);
   if (pidText.kind === 'missing') return fail('no-pid-file', `no daemon PID file at ${paths.pidFile}`);
   if (pidText.kind === 'error')
     return fail('unreadable-pid-file', `cannot read ${paths.pidFile}: ${pidText.message}`);
@@ -59,7 +65,19 @@ export function discoverDaemon(options: DiscoverOptions = {}): DiscoverResult {
       `the PID file names process ${data.pid}, which is not running (stale PID file)`,
     );
 
-  const tokenText = readTextFile(paths.tokenFile);
+  // Before anything is sent: the port must be held by that process and by us, else another local
+  // user (a port taken while the daemon was down, a reused PID) would receive the token.
+  const uid = ownUid();
+  if (uid !== null && isLoopback(data.host)) {
+    const verdict = verifyListener(data.pid, data.port, uid);
+    if (!verdict.ok)
+      return fail(
+        'not-our-daemon',
+        `the daemon named in ${paths.pidFile} cannot be verified: ${verdict.reason}`,
+      );
+  }
+
+  const tokenText = readSmallFile(paths.tokenFile, TOKEN_FILE_MAX_BYTES);
   if (tokenText.kind !== 'text' || tokenText.text.trim() === '')
     return fail(
       'no-token',
@@ -89,16 +107,8 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
-type ReadResult = { kind: 'text'; text: string } | { kind: 'missing' } | { kind: 'error'; message: string };
-
-function readTextFile(path: string): ReadResult {
-  try {
-    return { kind: 'text', text: readFileSync(path, 'utf8') };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { kind: 'missing' };
-    return { kind: 'error', message: (error as Error).message };
-  }
+function isLoopback(host: string): boolean {
+  return ['127.0.0.1', 'localhost', '::1', '[::1]', '0.0.0.0', '::', '[::]', ''].includes(host);
 }
 
 /** Wildcard listen addresses are reached through loopback. */

@@ -8,10 +8,13 @@
  */
 import { discoverDaemon } from '../client/discover.js';
 import { homePaths, resolveHome } from '../config/home.js';
+import { cutForPost, hookMaxBytes } from '../hook/cut-for-post.js';
 import { checkInput, decideAfterPost, hookTimeoutMs } from '../hook/decide.js';
 import { postEvent } from '../hook/post-event.js';
 import { scrubForSpool } from '../hook/scrub-for-spool.js';
-import { readBoundedInput, type ReadStdinOptions } from '../hook/read-input.js';
+import { readBoundedFd, readBoundedInput, type ReadStdinOptions } from '../hook/read-input.js';
+import { fstatSync } from 'node:fs';
+import type { TruncatedField } from '../protocol/event.js';
 import { recordSpoolError, spoolPayload, type SpoolErrorRecord, type SpoolLimits } from '../store/spool.js';
 
 export interface HookOptions {
@@ -19,7 +22,7 @@ export interface HookOptions {
   env?: NodeJS.ProcessEnv;
   /** POST timeout; default `MPM_MON_HOOK_TIMEOUT_MS` or 200 ms. */
   timeoutMs?: number;
-  /** Bounds on reading stdin (default 1 MiB, 2 s). */
+  /** Bounds on reading stdin (default 64 MiB, 2 s). */
   input?: ReadStdinOptions;
   now?: () => number;
   /** Spool bounds (default SPOOL_LIMITS: 10,000 files / 64 MiB). */
@@ -45,24 +48,38 @@ export async function runHook(options: HookOptions = {}): Promise<HookOutcome> {
     const dir = spoolDir;
     const record = (entry: SpoolErrorRecord): Promise<void> => recordSpoolError(dir, entry, now);
 
-    const stdin = options.stdin ?? process.stdin;
     // Claude Code always pipes the payload; a terminal means a person typed `mpm-mon hook`.
-    if ((stdin as { isTTY?: boolean }).isTTY === true) {
+    if (options.stdin ? (options.stdin as { isTTY?: boolean }).isTTY === true : stdinIsTerminal()) {
       (options.stderr ?? ((text: string) => void process.stderr.write(text)))(
         'mpm-mon hook reads one Claude Code hook payload on stdin; Claude Code runs it (see `mpm-mon install-hooks`).\n',
       );
       return 'no_input';
     }
-    const input = checkInput(await readBoundedInput(stdin, options.input));
+    const input = checkInput(
+      await (options.stdin
+        ? readBoundedInput(options.stdin, options.input)
+        : readBoundedFd(0, options.input)),
+    );
+    // When it happened, not when the daemon gets it (a spooled event keeps this time).
+    const occurredAt = new Date(now()).toISOString();
     if (!input.ok) {
       await record(input.record);
       return 'recorded';
     }
-    const size = Buffer.byteLength(input.raw, 'utf8');
+    let body = input.raw;
+    let truncated: TruncatedField[] | undefined;
+    const maxBytes = hookMaxBytes(env);
+    if (Buffer.byteLength(body, 'utf8') > maxBytes) {
+      const cut = await cutForPost(input.value, maxBytes);
+      body = cut.text;
+      truncated = cut.truncated;
+    }
+    const size = Buffer.byteLength(body, 'utf8');
+    const meta = { occurredAt, truncated };
 
     const daemon = discoverDaemon({ home: resolveHome(env) });
     if (daemon.ok) {
-      const answer = await postEvent(daemon.daemon, input.raw, hookTimeoutMs(options.timeoutMs, env));
+      const answer = await postEvent(daemon.daemon, body, hookTimeoutMs(options.timeoutMs, env), meta);
       const decision = decideAfterPost(answer, size);
       if (decision.action === 'done') return 'delivered';
       if (decision.action === 'drop') {
@@ -72,7 +89,7 @@ export async function runHook(options: HookOptions = {}): Promise<HookOutcome> {
       if (decision.record) await record(decision.record);
     }
 
-    const written = await spoolPayload(dir, await scrubForSpool(input.raw), now, options.spoolLimits);
+    const written = await spoolPayload(dir, await scrubForSpool(body), now, options.spoolLimits, meta);
     if (written.ok) return 'spooled';
     if (written.reason === 'spool_full') {
       await record({ reason: 'spool_full', size, files: written.files, bytes: written.bytes });
@@ -83,5 +100,15 @@ export async function runHook(options: HookOptions = {}): Promise<HookOutcome> {
   } catch (error) {
     if (spoolDir) await recordSpoolError(spoolDir, { reason: 'internal', error: String(error) }, now);
     return 'failed';
+  }
+}
+
+/** A character device other than /dev/null & co. (major 1): a terminal, without loading `tty` (and net). */
+function stdinIsTerminal(): boolean {
+  try {
+    const stat = fstatSync(0);
+    return stat.isCharacterDevice() && Math.floor(stat.rdev / 256) !== 1;
+  } catch {
+    return false;
   }
 }

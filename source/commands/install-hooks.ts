@@ -118,9 +118,9 @@ function onPath(name: string, env: NodeJS.ProcessEnv): boolean {
   return false;
 }
 
-/** This installation's built entry: `dist/cli.js` next to (built) or above (source) this module. */
+/** This installation's launcher: `dist/mpm-mon.cjs` next to (built) or above (source) this module. */
 export function findCliScript(): string | null {
-  for (const relative of ['../../cli.js', '../../dist/cli.js']) {
+  for (const relative of ['../../mpm-mon.cjs', '../../dist/mpm-mon.cjs']) {
     const candidate = fileURLToPath(new URL(relative, import.meta.url));
     if (existsSync(candidate)) return candidate;
   }

@@ -42,7 +42,13 @@ export interface Config {
     cooldownMs: number;
     breaker: { failureThreshold: number; resetTimeoutMs: number };
   };
-  events: { maxBytes: number; ringSize: number; ratePerSecond: number; dedupeWindowMs: number };
+  events: {
+    maxBytes: number;
+    maxRequestBytes: number;
+    ringSize: number;
+    ratePerSecond: number;
+    dedupeWindowMs: number;
+  };
   journal: { maxBytes: number; segmentBytes: number };
   viewers: { maxBacklog: number; batchMs: number };
   shutdown: { timeoutMs: number };
@@ -54,6 +60,15 @@ export interface Config {
   nodeId: string;
   /** Extra `host[:port]` names accepted in the Host header (a load balancer's address). */
   allowedHosts: string[];
+  /** What clients may hold: refusals past these are counted and reported, never a daemon fault. */
+  limits: {
+    maxConnections: number;
+    maxPendingConnections: number;
+    handshakeTimeoutMs: number;
+    maxReplays: number;
+    maxQueuedReplays: number;
+    producersPerAddress: number;
+  };
 }
 
 export type StoreKind = 'journal' | 'redis';
@@ -163,7 +178,15 @@ export const KEYS: readonly KeySpec[] = [
     default: 262_144,
     min: 1024,
     max: 16 * 1024 * 1024,
-    description: 'largest accepted event (bytes)',
+    description: 'largest stored event (bytes); a bigger one has its largest strings cut to fit',
+  },
+  {
+    key: 'events.maxRequestBytes',
+    kind: 'int',
+    default: 8_388_608,
+    min: 1024,
+    max: 256 * 1024 * 1024,
+    description: 'largest accepted request or Socket.IO message (bytes); above it 413 / an error ack',
   },
   {
     key: 'events.ringSize',
@@ -264,6 +287,54 @@ export const KEYS: readonly KeySpec[] = [
     min: 100,
     max: 600_000,
     description: 'graceful shutdown budget before a forced exit',
+  },
+  {
+    key: 'limits.maxConnections',
+    kind: 'int',
+    default: 512,
+    min: 4,
+    max: 100_000,
+    description: 'TCP connections held at once; one more is closed at accept',
+  },
+  {
+    key: 'limits.maxPendingConnections',
+    kind: 'int',
+    default: 64,
+    min: 1,
+    max: 100_000,
+    description: 'connections that have not sent a request yet; past it the oldest is closed',
+  },
+  {
+    key: 'limits.handshakeTimeoutMs',
+    kind: 'int',
+    default: 3000,
+    min: 100,
+    max: 600_000,
+    description: 'time a new connection has to send a request or join a namespace with the token',
+  },
+  {
+    key: 'limits.maxReplays',
+    kind: 'int',
+    default: 2,
+    min: 1,
+    max: 1000,
+    description: 'replays (since/last) and history reads served at once; the others wait their turn',
+  },
+  {
+    key: 'limits.maxQueuedReplays',
+    kind: 'int',
+    default: 64,
+    min: 0,
+    max: 100_000,
+    description: 'replays waiting their turn; one more is refused (too_many_replays)',
+  },
+  {
+    key: 'limits.producersPerAddress',
+    kind: 'int',
+    default: 8,
+    min: 1,
+    max: 10_000,
+    description: 'producer ids one address may hold its own rate budget for; more share one budget',
   },
 ];
 

@@ -1,5 +1,5 @@
 /** What the daemon counts, for /status, /diagnostics, /metrics and the health checks. */
-import type { RefusalCode } from '../protocol/event.js';
+import { LOAD_REFUSALS, type RefusalCode } from '../protocol/event.js';
 
 /** Refusals a client caused: reported, but never a daemon fault and never a reason for recovery. */
 export const CLIENT_REFUSALS: ReadonlySet<RefusalCode> = new Set([
@@ -12,6 +12,7 @@ export const CLIENT_REFUSALS: ReadonlySet<RefusalCode> = new Set([
   'forbidden_origin',
   'forbidden_host',
   'not_found',
+  ...LOAD_REFUSALS,
 ]);
 
 export interface RecentRefusal {

@@ -4,7 +4,7 @@
  */
 import { createStandardChecks } from '../health/checks/index.js';
 import { createHealthMonitor, type HealthMonitor } from '../health/monitor.js';
-import type { DaemonFacts, ProbeResult, ServiceCounters } from '../health/types.js';
+import type { ClientLoad, DaemonFacts, ProbeResult, ServiceCounters } from '../health/types.js';
 import { createMetrics, type Metrics } from '../metrics/registry.js';
 import type { HealthReport } from '../protocol/health.js';
 import { DASHBOARD_NAMESPACE } from '../protocol/messages.js';
@@ -99,6 +99,20 @@ export class DaemonHealth implements DaemonFacts {
     return this.daemon.listener.broadcaster.maxBacklog();
   }
 
+  clientLoad(): ClientLoad {
+    const { listener, replays, config } = this.daemon;
+    const { connections, pending } = listener.connectionFigures();
+    return {
+      connections,
+      pendingConnections: pending,
+      maxConnections: config.limits.maxConnections,
+      replaysActive: replays.active,
+      replaysQueued: replays.queued,
+      replaysStarted: replays.started,
+      replaysPeak: replays.peak,
+    };
+  }
+
   storeStats(): StoreStats {
     return this.daemon.store.stats();
   }
@@ -172,6 +186,7 @@ export class DaemonHealth implements DaemonFacts {
       viewers: daemon.listener.broadcaster.viewersInfo(),
       producers: daemon.producerCount,
       cluster: daemon.cluster(),
+      load: this.clientLoad(),
       journal: daemon.store.stats(),
       spool: await daemon.spoolFigures(),
       refusals: { byReason: daemon.counters.refusedByReason, recent: daemon.counters.recentRefusals() },

@@ -5,7 +5,7 @@
  * Stop is the reverse, bounded in time.
  */
 import { mkdirSync } from 'node:fs';
-import type { Server as HttpServer } from 'node:http';
+import type { Server as NetServer } from 'node:net';
 import type { Config } from '../config/schema.js';
 import { homePaths, type HomePaths } from '../config/home.js';
 import type { RefusalCode } from '../protocol/event.js';
@@ -15,6 +15,7 @@ import type { PidFileData } from '../protocol/pidfile.js';
 import { VERSION } from '../protocol/version.js';
 import { Ingestor } from '../pipeline/ingest.js';
 import { hostname } from 'node:os';
+import { scrubString } from '../pipeline/scrub.js';
 import { openJournalStore } from '../store/journal-store.js';
 import { RedisStore } from '../store/redis-store.js';
 import type { EventStore } from '../store/types.js';
@@ -22,13 +23,18 @@ import { drainSpool, spoolStats } from '../store/spool.js';
 import { Counters } from './counters.js';
 import { Listener } from './listener.js';
 import { createLogger } from '../instance/logger.js';
-import type { Logger } from '../instance/logger-types.js';
+import { silentLogger, type Logger } from '../instance/logger-types.js';
+import { secureHome } from '../instance/secure-home.js';
 import { acquirePidFile, type PidFileLock } from '../instance/pidfile.js';
 import { listen } from '../instance/port.js';
 import { readProcessStartTime } from '../instance/process-info.js';
 import { allowedHosts } from './request-guard.js';
 import { ensureToken } from '../instance/token.js';
 import { DaemonHealth } from './daemon-health.js';
+import { ReplayGate } from './replay-gate.js';
+
+/** How many of the newest stored events seed the dedupe window at start. */
+const DEDUPE_REBUILD_EVENTS = 10_000;
 
 /** Refusals that clear by themselves: a spooled payload stays spooled and is tried again. */
 const RETRY_LATER: ReadonlySet<RefusalCode> = new Set([
@@ -69,9 +75,12 @@ export class Daemon {
   private producers = 0;
   private spoolTimer: NodeJS.Timeout | null = null;
   private draining = false;
+  /** Replays served at once, across listener restarts. */
+  readonly replays: ReplayGate;
 
   constructor(readonly options: DaemonOptions) {
     this.paths = homePaths(options.home);
+    this.replays = new ReplayGate(options.config.limits);
   }
 
   get config(): Config {
@@ -85,6 +94,12 @@ export class Daemon {
   async start(): Promise<void> {
     const { config } = this;
     mkdirSync(this.paths.home, { recursive: true, mode: 0o700 });
+    // Refused (another user's home, a link) or tightened before any file in it is opened.
+    const startupLines: Array<[string, Record<string, unknown>]> = [];
+    secureHome(this.paths.home, {
+      ...silentLogger,
+      warn: (message, fields) => startupLines.push([message, fields ?? {}]),
+    });
     this.token = await ensureToken(this.paths.tokenFile);
     this.logger = createLogger({
       file: this.paths.logFile,
@@ -92,6 +107,7 @@ export class Daemon {
       stderr: this.options.stderrLog,
       redact: [this.token],
     });
+    for (const [message, fields] of startupLines) this.logger.warn(message, fields);
     const startTime = await readProcessStartTime(process.pid);
     const pidData: PidFileData = {
       pid: process.pid,
@@ -114,6 +130,10 @@ export class Daemon {
         counters: this.counters,
         logger: this.logger,
       });
+      // The newest stored ids: a retry of what the last run stored but never acknowledged is a duplicate.
+      this.ingestor.rememberStored(
+        await this.store.readBefore(this.store.lastSeq + 1, DEDUPE_REBUILD_EVENTS),
+      );
       this.health = new DaemonHealth(this);
       this.listener.broadcaster.follow(this.store);
       const port = await this.listener.open();
@@ -217,12 +237,12 @@ export class Daemon {
     try {
       const result = await drainSpool(
         this.paths.spoolDir,
-        async (payload) => {
-          const answer = await this.ingestor.ingestOne(payload, 'spool', 'spool');
+        async (payload, _entry, provenance) => {
+          const answer = await this.ingestor.ingestOne(payload, 'spool', 'spool', provenance);
           if (answer.ok) return 'ok';
           return RETRY_LATER.has(answer.error.code) ? 'retry' : 'reject';
         },
-        { logger: this.logger },
+        { logger: this.logger, scrub: (text) => scrubString(text).value },
       );
       if (result.remaining > 0)
         this.logger.warn('spool drain paused; will retry', { remaining: result.remaining });
@@ -267,17 +287,19 @@ export class Daemon {
       this.logger.debug('refused', { code, message, source });
     };
     return new Listener({
-      bind: (server: HttpServer, samePort?: number) =>
+      bind: (server: NetServer) =>
         listen(
           server,
           {
             host: config.host,
-            port: samePort ?? config.port,
-            explicit: samePort !== undefined || this.options.explicitPort,
+            port: config.port,
+            explicit: this.options.explicitPort,
             range: config.portRange,
           },
           this.logger,
         ),
+      limits: config.limits,
+      onLoadRefused: (code, message) => onRefused(code, message, 'tcp'),
       broadcaster: {
         batchMs: config.viewers.batchMs,
         maxBacklog: config.viewers.maxBacklog,
@@ -286,19 +308,22 @@ export class Daemon {
       routes: {
         token: this.token,
         allowedHosts: hosts,
-        maxBodyBytes: config.events.maxBytes * 16,
+        maxBodyBytes: config.events.maxRequestBytes,
         health: () => this.health.latest(),
         status: () => this.status(),
         diagnostics: () => this.health.diagnostics(),
         metrics: () => this.health.metrics(),
-        ingestBody: (body, producer, source) => this.ingestor.ingestBody(body, producer, source),
+        ingestBody: (body, producer, source, provenance) =>
+          this.ingestor.ingestBody(body, producer, source, provenance),
         onRefused,
         logger: this.logger,
       },
       sockets: {
         token: this.token,
-        maxEventBytes: config.events.maxBytes,
+        maxEventBytes: config.events.maxRequestBytes,
         allowedHosts: hosts,
+        limits: config.limits,
+        replays: this.replays,
         ingestOne: (payload, producer) => this.ingestor.ingestOne(payload, producer, 'socket'),
         store: this.store,
         hello: (replayFrom) => this.hello(replayFrom),

@@ -1,12 +1,15 @@
 /** The HTTP surface (DESIGN.md "Network surface"): a thin router over the daemon's parts. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  OCCURRED_AT_HEADER,
   REFUSAL_STATUS,
+  TRUNCATED_HEADER,
   type IngestAck,
   type IngestResponse,
   type RefusalCode,
   type WireError,
 } from '../protocol/event.js';
+import type { Provenance } from '../pipeline/enrich.js';
 import type { BodyOutcome } from '../pipeline/ingest.js';
 import type { HealthReport } from '../protocol/health.js';
 import type { StatusResponse } from '../protocol/messages.js';
@@ -28,7 +31,12 @@ export interface RouteDeps {
   status: () => StatusResponse;
   diagnostics: () => Promise<unknown>;
   metrics: () => Promise<{ contentType: string; body: string }>;
-  ingestBody: (body: Buffer, producer: string, source: 'hook' | 'http') => Promise<BodyOutcome>;
+  ingestBody: (
+    body: Buffer,
+    producer: string,
+    source: 'hook' | 'http',
+    provenance: Provenance,
+  ) => Promise<BodyOutcome>;
   onRefused: (code: RefusalCode, message: string, source: string) => void;
   logger: Logger;
 }
@@ -38,7 +46,7 @@ export function createRequestHandler(
 ): (request: IncomingMessage, response: ServerResponse) => void {
   return (request, response) => {
     handle(deps, request, response).catch((error: unknown) => {
-      deps.logger.error('request failed', { url: request.url, error: String(error) });
+      deps.logger.error('request failed', { path: pathOf(request), error: String(error) });
       if (!response.headersSent)
         sendError(response, { code: 'internal', message: 'internal error; see the daemon log' });
       else response.destroy();
@@ -49,7 +57,7 @@ export function createRequestHandler(
 async function handle(deps: RouteDeps, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const refusal = checkOrigin(request.headers) ?? checkHost(request.headers.host, deps.allowedHosts());
   if (refusal) return refuse(deps, response, refusal, request);
-  const path = (request.url ?? '/').split('?')[0];
+  const path = pathOf(request);
   const method = request.method ?? 'GET';
   const route = `${method} ${path}`;
   switch (route) {
@@ -99,14 +107,14 @@ async function ingest(deps: RouteDeps, request: IncomingMessage, response: Serve
   if (!result.ok) {
     const error: WireError = {
       code: 'too_large',
-      message: `request body of ${result.received} bytes is over the limit of ${deps.maxBodyBytes} bytes`,
+      message: `request body of ${result.received} bytes is over the limit of ${deps.maxBodyBytes} bytes (events.maxRequestBytes); send fewer or smaller events per request`,
     };
     deps.onRefused(error.code, error.message, source);
     response.setHeader('Connection', 'close');
     return sendError(response, error);
   }
   const producer = `${source}:${request.socket.remoteAddress ?? 'unknown'}`;
-  const answer = httpAnswer(await deps.ingestBody(result.body, producer, source));
+  const answer = httpAnswer(await deps.ingestBody(result.body, producer, source, provenanceOf(request)));
   if (answer.retryAfterSeconds !== undefined)
     response.setHeader('Retry-After', String(answer.retryAfterSeconds));
   sendJson(response, answer.status, answer.body);
@@ -158,9 +166,28 @@ function refuse(
   refusal: GuardRefusal,
   request: IncomingMessage,
 ): void {
-  deps.onRefused(refusal.code, refusal.message, `http ${request.method ?? ''} ${request.url ?? ''}`);
+  deps.onRefused(refusal.code, refusal.message, `http ${request.method ?? ''} ${pathOf(request)}`);
   if (refusal.code === 'unauthorized') response.setHeader('WWW-Authenticate', 'Bearer realm="mpm-mon"');
   sendError(response, refusal);
+}
+
+/** The request's path: a query string may carry a token (`?token=`), so it is never logged or echoed. */
+export function pathOf(request: IncomingMessage): string {
+  return (request.url ?? '/').split('?')[0]!.slice(0, 200);
+}
+
+/** What the hook says besides the payload: when it read it, and what it cut (headers; junk is ignored). */
+function provenanceOf(request: IncomingMessage): Provenance {
+  const header = request.headers[TRUNCATED_HEADER];
+  let truncated: unknown;
+  if (typeof header === 'string' && header.length <= 64 * 1024) {
+    try {
+      truncated = JSON.parse(header);
+    } catch {
+      truncated = undefined;
+    }
+  }
+  return { occurredAt: request.headers[OCCURRED_AT_HEADER], truncated };
 }
 
 export function sendError(response: ServerResponse, error: WireError | GuardRefusal): void {

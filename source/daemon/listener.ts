@@ -1,13 +1,20 @@
 /**
- * The daemon's one port: an HTTP server with Socket.IO on it. Kept apart from the rest of the daemon
- * so that recovery can close and reopen it in-process (restart-service) on the same port, while the
- * store, the pipeline and the health monitor live on.
+ * The daemon's one port. A plain TCP server holds it for the daemon's whole life and hands every
+ * accepted socket (within the connection limits) to the current generation: an HTTP server with
+ * Socket.IO on it. Recovery's restart-service replaces the generation in-process — every connection
+ * is closed, HTTP and Socket.IO start fresh — while the port stays bound: there is no moment in which
+ * another local user could take it and receive a hook's token.
  */
-import { createServer, type Server as HttpServer } from 'node:http';
-import type { Socket as NetSocket } from 'node:net';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import {
+  createServer as createNetServer,
+  type Server as NetServer,
+  type Socket as NetSocket,
+} from 'node:net';
 import type { Server } from 'socket.io';
 import { DASHBOARD_NAMESPACE } from '../protocol/messages.js';
 import { Broadcaster, type BroadcasterOptions } from './broadcaster.js';
+import { ConnectionGuard, type ConnectionLimits, type LoadRefusal } from './connection-guard.js';
 import { createRequestHandler, type RouteDeps } from './http-routes.js';
 import { createSocketServer, type SocketDeps } from './socket-server.js';
 
@@ -15,75 +22,110 @@ export interface ListenerDeps {
   routes: RouteDeps;
   sockets: SocketDeps;
   broadcaster: BroadcasterOptions;
-  /**
-   * Binds the HTTP server and returns the port: the configured choice (fallback range, conflict
-   * errors) or, on a restart, `samePort`.
-   */
-  bind: (server: HttpServer, samePort?: number) => Promise<number>;
+  limits: ConnectionLimits;
+  onLoadRefused: LoadRefusal;
+  /** Binds the TCP server once and returns the port (the configured choice, fallback range, conflict errors). */
+  bind: (server: NetServer) => Promise<number>;
+}
+
+interface Generation {
+  http: HttpServer;
+  io: Server;
 }
 
 export class Listener {
-  private http: HttpServer | null = null;
-  private io: Server | null = null;
-  private readonly connections = new Set<NetSocket>();
+  private front: NetServer | null = null;
+  private current: Generation | null = null;
+  private readonly guard: ConnectionGuard;
   readonly broadcaster: Broadcaster;
   port = 0;
 
   constructor(private readonly deps: ListenerDeps) {
     this.broadcaster = new Broadcaster(deps.broadcaster);
+    this.guard = new ConnectionGuard(deps.limits, deps.onLoadRefused);
   }
 
   get viewers(): number {
     return this.broadcaster.viewerCount;
   }
 
-  async open(samePort?: number): Promise<number> {
-    const http = createServer(
-      { keepAliveTimeout: 5000, requestTimeout: 30_000 },
-      createRequestHandler(this.deps.routes),
-    );
-    http.on('connection', (socket: NetSocket) => {
-      this.connections.add(socket);
-      socket.once('close', () => this.connections.delete(socket));
-    });
-    const io = createSocketServer(http, this.deps.sockets, () => this.broadcaster);
-    this.broadcaster.rebind(io.of(DASHBOARD_NAMESPACE));
-    this.port = await this.deps.bind(http, samePort);
-    this.http = http;
-    this.io = io;
+  /** TCP connections held now, and how many of them have not sent a request yet. */
+  connectionFigures(): { connections: number; pending: number } {
+    return { connections: this.guard.connections, pending: this.guard.pendingConnections };
+  }
+
+  async open(): Promise<number> {
+    const front = createNetServer({ pauseOnConnect: false }, (socket) => this.hand(socket));
+    this.current = this.createGeneration();
+    this.port = await this.deps.bind(front);
+    this.front = front;
     return this.port;
   }
 
   /** Stops accepting; viewers and producers are disconnected; in-flight HTTP requests get `graceMs`. */
   async close(graceMs = 1000): Promise<void> {
-    const { io, http } = this;
-    this.io = null;
-    this.http = null;
-    this.broadcaster.stop();
-    if (!io || !http) return;
-    http.closeIdleConnections();
-    const closed = io.close();
-    const timer = setTimeout(() => {
-      for (const socket of this.connections) socket.destroy();
-    }, graceMs);
-    await closed;
-    clearTimeout(timer);
+    const front = this.front;
+    this.front = null;
+    front?.close();
+    await this.closeGeneration(graceMs);
   }
 
   /** Sends what is batched, then tells every viewer why the daemon goes away. */
   announceShutdown(reason: string, restarting: boolean): void {
     this.broadcaster.flush();
-    this.io?.of(DASHBOARD_NAMESPACE).emit('shutdown', { reason, restarting });
+    this.current?.io.of(DASHBOARD_NAMESPACE).emit('shutdown', { reason, restarting });
   }
 
   emitToViewers(name: 'health' | 'recovery', payload: unknown): void {
-    this.io?.of(DASHBOARD_NAMESPACE).emit(name, payload);
+    this.current?.io.of(DASHBOARD_NAMESPACE).emit(name, payload);
   }
 
-  /** Closes and reopens the port in-process; viewers reconnect and replay from their last seq. */
+  /**
+   * Replaces HTTP and Socket.IO in-process; the port stays bound throughout (connections arriving
+   * meanwhile are closed and retried by their clients). Viewers reconnect and replay from their last seq.
+   */
   async restart(): Promise<number> {
-    const port = this.port;
-    await this.close();
-    return this.open(port);
+    await this.closeGeneration(250);
+    this.current = this.createGeneration();
+    return this.port;
+  }
+
+  private hand(socket: NetSocket): void {
+    const generation = this.current;
+    if (!generation) {
+      socket.destroy();
+      return;
+    }
+    if (this.guard.accept(socket)) generation.http.emit('connection', socket);
+  }
+
+  private createGeneration(): Generation {
+    const http = createHttpServer(
+      { keepAliveTimeout: 5000, requestTimeout: 30_000, headersTimeout: 10_000 },
+      createRequestHandler(this.deps.routes),
+    );
+    // A complete request or upgrade ends the handshake deadline; Socket.IO's connectTimeout and the
+    // HTTP timeouts govern the socket from there.
+    http.prependListener('request', (request) => this.guard.settle(request.socket));
+    http.prependListener('upgrade', (request) => this.guard.settle(request.socket));
+    // The HTTP server never listens itself (the front server does): 'listening' starts its
+    // connection tracking, which enforces headersTimeout/requestTimeout and closeIdleConnections.
+    http.emit('listening');
+    const io = createSocketServer(http, this.deps.sockets, () => this.broadcaster);
+    this.broadcaster.rebind(io.of(DASHBOARD_NAMESPACE));
+    return { http, io };
+  }
+
+  private async closeGeneration(graceMs: number): Promise<void> {
+    const generation = this.current;
+    this.current = null;
+    this.broadcaster.stop();
+    if (!generation) return;
+    generation.http.closeIdleConnections();
+    const closed = generation.io.close();
+    const timer = setTimeout(() => this.guard.destroyAll(), graceMs);
+    await closed;
+    clearTimeout(timer);
+    this.guard.destroyAll();
   }
 }

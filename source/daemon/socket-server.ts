@@ -1,12 +1,14 @@
 /**
  * Socket.IO on the daemon's HTTP server: `/ingest` for producers, `/dashboard` for viewers.
  * Settings fit a local daemon: websocket first, no perMessageDeflate (10–18× CPU per delivery),
- * a buffer above events.maxBytes so an oversized event gets an error ack instead of a dropped
- * connection, and heartbeats short enough to notice a dead viewer within seconds.
+ * a transport buffer well above events.maxRequestBytes so an oversized event gets an error ack
+ * (`too_large`) instead of a closed connection, and heartbeats short enough to notice a dead viewer
+ * within seconds.
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import type { IngestAck } from '../protocol/event.js';
+import type { Config } from '../config/schema.js';
+import type { IngestAck, RefusalCode } from '../protocol/event.js';
 import type { HealthReport } from '../protocol/health.js';
 import {
   DASHBOARD_NAMESPACE,
@@ -18,12 +20,18 @@ import {
 import type { MonEvent } from '../protocol/event.js';
 import type { Broadcaster, TailSource } from './broadcaster.js';
 import type { Logger } from '../instance/logger-types.js';
+import { ProducerIdentities } from './producer-identity.js';
+import type { ReplayGate } from './replay-gate.js';
 import { checkHost, checkOrigin, checkToken } from './request-guard.js';
 
 export interface SocketDeps {
   token: string;
+  /** events.maxRequestBytes: the pipeline refuses above it; the transport lets twice that through. */
   maxEventBytes: number;
   allowedHosts: () => Set<string>;
+  limits: Pick<Config['limits'], 'handshakeTimeoutMs' | 'producersPerAddress'>;
+  /** Shared by every listener generation: replays and history reads served at once. */
+  replays: ReplayGate;
   ingestOne: (payload: unknown, producer: string) => Promise<IngestAck>;
   store: TailSource & {
     readBefore(before: number, limit: number, filter?: (event: MonEvent) => boolean): Promise<MonEvent[]>;
@@ -31,11 +39,7 @@ export interface SocketDeps {
   hello: (replayFrom: number | null) => HelloMessage;
   latestHealth: () => HealthReport | null;
   diagnostics: () => Promise<unknown>;
-  onRefused: (
-    code: 'unauthorized' | 'forbidden_origin' | 'forbidden_host',
-    message: string,
-    source: string,
-  ) => void;
+  onRefused: (code: RefusalCode, message: string, source: string) => void;
   onProducersChanged: (count: number) => void;
   logger: Logger;
 }
@@ -51,9 +55,11 @@ export function createSocketServer(
     transports: ['websocket', 'polling'],
     perMessageDeflate: false,
     httpCompression: false,
-    maxHttpBufferSize: deps.maxEventBytes + 64 * 1024,
+    maxHttpBufferSize: transportLimit(deps.maxEventBytes),
     pingInterval: 5000,
     pingTimeout: 5000,
+    // A connection that joins no namespace (no token, or only `/`) is closed after this.
+    connectTimeout: deps.limits.handshakeTimeoutMs,
     serveClient: false,
     cors: undefined,
     allowRequest: (request, callback) => {
@@ -67,23 +73,46 @@ export function createSocketServer(
     },
   });
 
-  const authenticate = (socket: Socket, next: (error?: Error) => void): void => {
-    const auth = socket.handshake.auth as { token?: unknown };
-    const refusal = checkToken(auth.token, deps.token);
-    if (!refusal) return next();
+  /** Refuses the namespace and closes the connection under it (once the refusal is written). */
+  const refuse = (
+    socket: Socket,
+    next: (error?: Error) => void,
+    refusal: { code: RefusalCode; message: string },
+  ): void => {
     deps.onRefused(refusal.code, refusal.message, `socket.io ${socket.nsp.name}`);
     const error = new Error(refusal.message) as Error & { data?: unknown };
     error.data = { code: refusal.code };
     next(error);
+    socket.conn.close();
   };
 
+  const authenticate = (socket: Socket, next: (error?: Error) => void): void => {
+    const auth = socket.handshake.auth as { token?: unknown };
+    const refusal = checkToken(auth.token, deps.token);
+    if (!refusal) return next();
+    refuse(socket, next, refusal);
+  };
+
+  // The main namespace serves nothing; a client there would otherwise stay connected without a token.
+  io.of('/').use((socket, next) =>
+    refuse(socket, next, {
+      code: 'forbidden_namespace',
+      message: `the "/" namespace serves nothing: connect to ${INGEST_NAMESPACE} or ${DASHBOARD_NAMESPACE}`,
+    }),
+  );
+
+  const identities = new ProducerIdentities(deps.limits.producersPerAddress);
   const ingest = io.of(INGEST_NAMESPACE);
   ingest.use(authenticate);
   ingest.on('connection', (socket) => {
+    const producer = identities.identity(
+      socket.conn.remoteAddress,
+      (socket.handshake.auth as { producer?: unknown }).producer,
+    );
     deps.onProducersChanged(ingest.sockets.size);
     socket.on('disconnect', () => deps.onProducersChanged(ingest.sockets.size));
     socket.on('event', (payload: unknown, ack?: unknown) => {
-      void deps.ingestOne(payload, `socket:${socket.id}`).then((answer) => {
+      void deps.ingestOne(payload, producer).then((answer) => {
         if (typeof ack === 'function') (ack as (answer: IngestAck) => void)(answer);
       });
     });
@@ -93,10 +122,11 @@ export function createSocketServer(
   dashboard.use(authenticate);
   dashboard.on('connection', (socket) => {
     if ((socket.handshake.auth as { probe?: unknown }).probe === true) {
-      // The daemon's own health probe: a round trip through the front door, not a viewer.
-      socket.on('history', (request: HistoryRequest, ack?: unknown) => {
+      // The daemon's own health probe: a round trip through the front door, not a viewer. It skips
+      // the replay queue (client replays must not make the daemon look broken), so it reads one event.
+      socket.on('history', (_request: unknown, ack?: unknown) => {
         if (typeof ack === 'function')
-          void history(deps, request).then((answer) => (ack as (answer: HistoryAck) => void)(answer));
+          void history(deps, { limit: 1 }).then((answer) => (ack as (answer: HistoryAck) => void)(answer));
       });
       return;
     }
@@ -106,15 +136,48 @@ export function createSocketServer(
     if (health) socket.emit('health', health);
     socket.on('history', (request: HistoryRequest, ack?: unknown) => {
       if (typeof ack !== 'function') return;
-      void history(deps, request).then((answer) => (ack as (answer: HistoryAck) => void)(answer));
+      void deps.replays
+        .run(() => history(deps, request))
+        .then((answer) => {
+          if (answer) return (ack as (answer: HistoryAck) => void)(answer);
+          const message = 'too many replays and history reads waiting; retry shortly';
+          deps.onRefused('too_many_replays', message, 'socket.io history');
+          (ack as (answer: HistoryAck) => void)({ ok: false, error: { code: 'too_many_replays', message } });
+        });
     });
     socket.on('diagnostics', (ack?: unknown) => {
       if (typeof ack !== 'function') return;
       void deps.diagnostics().then((answer) => (ack as (answer: unknown) => void)(answer));
     });
-    void getBroadcaster().attach(socket, since, deps.store);
+    if (since === null || since >= deps.store.lastSeq) {
+      void getBroadcaster().attach(socket, since, deps.store);
+      return;
+    }
+    void deps.replays
+      .run(async () => {
+        // It may have gone while it waited: attaching it now would register a viewer nobody removes.
+        if (socket.connected) await getBroadcaster().attach(socket, since, deps.store);
+        return true;
+      })
+      .then((ran) => {
+        if (ran) return;
+        deps.onRefused(
+          'too_many_replays',
+          'too many replays waiting; the viewer was disconnected',
+          'socket.io /dashboard',
+        );
+        socket.disconnect(true);
+      });
   });
   return io;
+}
+
+/**
+ * Socket.IO closes a connection whose message passes this, so it sits far above the pipeline's limit:
+ * a producer sending up to twice events.maxRequestBytes gets an error ack it can act on.
+ */
+export function transportLimit(maxRequestBytes: number): number {
+  return 2 * maxRequestBytes + 64 * 1024;
 }
 
 /** `auth.since` wins; else `auth.last: N` → the last N stored; else live only (null). */

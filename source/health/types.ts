@@ -53,6 +53,20 @@ export interface ServiceCounters {
   droppedViewers: number;
 }
 
+/** What clients make the daemon hold: the checks tell this load from the daemon's own faults. */
+export interface ClientLoad {
+  /** TCP connections held now, and those that have not sent a request yet. */
+  connections: number;
+  pendingConnections: number;
+  maxConnections: number;
+  /** Replays (since/last, history) running and waiting now, and started since the daemon started. */
+  replaysActive: number;
+  replaysQueued: number;
+  replaysStarted: number;
+  /** The most replays that ever ran at once. */
+  replaysPeak: number;
+}
+
 /** What the daemon tells the checks and /metrics. Every method is cheap and must not throw. */
 export interface DaemonFacts {
   /** MPM_MON_HOME: the write test and free space are measured there. */
@@ -65,6 +79,7 @@ export interface DaemonFacts {
   /** Largest undelivered queue of any viewer, in events. */
   maxViewerBacklog(): number;
   storeStats(): StoreStats;
+  clientLoad(): ClientLoad;
   /** Hook payloads waiting in the spool directory. */
   spoolStats(): Promise<{ files: number; bytes: number }>;
   /**

@@ -7,7 +7,8 @@ import type { SpoolErrorRecord } from '../store/spool.js';
 import type { PostResult } from './post-event.js';
 import type { StdinResult } from './read-input.js';
 
-export type InputCheck = { ok: true; raw: string } | { ok: false; record: SpoolErrorRecord };
+export type InputCheck =
+  { ok: true; raw: string; value: Record<string, unknown> } | { ok: false; record: SpoolErrorRecord };
 
 export function checkInput(input: StdinResult): InputCheck {
   if (input.kind === 'too_large')
@@ -30,7 +31,7 @@ export function checkInput(input: StdinResult): InputCheck {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     return { ok: false, record: { reason: 'not_an_object', size: input.bytes } };
-  return { ok: true, raw: input.text };
+  return { ok: true, raw: input.text, value: value as Record<string, unknown> };
 }
 
 export type PostDecision =

@@ -19,6 +19,7 @@ import {
 } from '../errors/daemon-errors.js';
 import type { Logger } from './logger-types.js';
 import { isAlive, isZombie, readProcessStartTime } from './process-info.js';
+import { PID_FILE_MAX_BYTES, readSmallFile } from './safe-file.js';
 
 export type PidFileState = 'absent' | 'live' | 'stale-dead' | 'stale-zombie' | 'stale-reused' | 'invalid';
 
@@ -76,13 +77,14 @@ export function staleProcessErrorFor(inspection: PidFileInspection): StaleProces
   });
 }
 
+/**
+ * The PID file's text; null when there is none. A link, a FIFO, a folder or an oversized file reads
+ * as empty: not a PID file of ours, so it is invalid and taken over.
+ */
 function readText(path: string): string | null {
-  try {
-    return fs.readFileSync(path, 'utf8');
-  } catch (error) {
-    if (errnoOf(error) === 'ENOENT') return null;
-    throw new StateDirError({ path, operation: 'read', errno: errnoOf(error), cause: error });
-  }
+  const read = readSmallFile(path, PID_FILE_MAX_BYTES);
+  if (read.kind === 'missing') return null;
+  return read.kind === 'text' ? read.text : '';
 }
 
 /** Classifies a PID file from its text, asking the OS about the PID it names. */

@@ -3,9 +3,12 @@
  * the next free one of the fallback range. And finding who holds a port, so that the error can say.
  */
 import { readFile, readdir, readlink } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import type { Server } from 'node:net';
 import { ListenError, PortConflictError, errnoOf, type PortOwnerFacts } from '../errors/daemon-errors.js';
+import { listeningInodes } from './listener-owner.js';
 import type { Logger } from './logger-types.js';
+
+export { listeningInodes } from './listener-owner.js';
 import { describeProcess, parseTasklistName, runQuiet } from './process-info.js';
 
 export interface ListenOptions {
@@ -90,21 +93,6 @@ export async function listen(server: Server, options: ListenOptions, logger: Log
     owner: await findPortOwner(first),
     range: explicit ? undefined : range,
   });
-}
-
-/** Socket inodes of LISTEN sockets on `port` in a /proc/net/tcp or tcp6 table. */
-export function listeningInodes(table: string, port: number): string[] {
-  const inodes: string[] = [];
-  for (const line of table.split('\n').slice(1)) {
-    const columns = line.trim().split(/\s+/);
-    const local = columns[1];
-    const state = columns[3];
-    const inode = columns[9];
-    if (!local || state !== '0A' || !inode || inode === '0') continue;
-    const hexPort = local.slice(local.lastIndexOf(':') + 1);
-    if (parseInt(hexPort, 16) === port) inodes.push(inode);
-  }
-  return inodes;
 }
 
 /** The first PID in `ss -ltnpH` output (`users:(("node",pid=123,fd=20))`) with its name. */

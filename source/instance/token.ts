@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import { dirname } from 'node:path';
 import { StateDirError, errnoOf } from '../errors/daemon-errors.js';
 import { silentLogger, type Logger } from './logger-types.js';
+import { readSmallFile, TOKEN_FILE_MAX_BYTES } from './safe-file.js';
 
 const TOKEN_PATTERN = /^[0-9a-f]{64}$/;
 
@@ -20,12 +21,10 @@ export function generateToken(): string {
 
 /** The token in `path`, or null when there is none or it is not a token. Sync and cheap: the hook calls it. */
 export function readToken(path: string): string | null {
-  try {
-    const value = fs.readFileSync(path, 'utf8').trim();
-    return isWellFormedToken(value) ? value : null;
-  } catch {
-    return null;
-  }
+  const read = readSmallFile(path, TOKEN_FILE_MAX_BYTES);
+  if (read.kind !== 'text') return null;
+  const value = read.text.trim();
+  return isWellFormedToken(value) ? value : null;
 }
 
 /**
@@ -92,7 +91,7 @@ function tightenPermissions(path: string, logger: Logger): void {
   if (process.platform === 'win32') return;
   let mode: number;
   try {
-    mode = fs.statSync(path).mode & 0o777;
+    mode = fs.lstatSync(path).mode & 0o777;
   } catch (error) {
     throw stateError(path, 'stat', error);
   }

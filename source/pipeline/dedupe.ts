@@ -45,11 +45,13 @@ export class Deduper {
     return entry.seq;
   }
 
-  remember(id: string, seq: number): void {
+  /** `storedAt`: when it was stored (default now; a stored event's receivedAt when rebuilt at start). */
+  remember(id: string, seq: number, storedAt = this.now()): void {
     if (this.windowMs === 0) return;
     const now = this.now();
+    if (!Number.isFinite(storedAt) || this.isExpired({ seq, storedAt }, now)) return;
     this.entries.delete(id);
-    this.entries.set(id, { seq, storedAt: now });
+    this.entries.set(id, { seq, storedAt: Math.min(storedAt, now) });
     this.evict(now);
   }
 

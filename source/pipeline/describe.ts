@@ -1,30 +1,12 @@
 /** Words for error messages: where in the payload, and what kind of value was found there. */
+import { jsonPath, type PathSegment } from './json-path.js';
 import { scrubString } from './scrub.js';
 
-export type PathSegment = string | number;
+export type { PathSegment } from './json-path.js';
 
-const PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-const MAX_KEY_SHOWN = 40;
-
-/**
- * `$`, `$.tool_input.command`, `$[3].session_id`, `$["odd key"]`: a JSONPath-like location. Keys are
- * producer data and refusals end up in logs and /diagnostics, so the path is scrubbed like any text.
- */
+/** Keys are producer data and refusals end up in logs and /diagnostics, so the path is scrubbed like any text. */
 export function formatPath(segments: readonly PathSegment[], root = '$'): string {
-  return scrubString(rawPath(segments, root)).value;
-}
-
-function rawPath(segments: readonly PathSegment[], root: string): string {
-  let path = root;
-  for (const segment of segments) {
-    if (typeof segment === 'number') path += `[${segment}]`;
-    else if (PLAIN_KEY.test(segment) && segment.length <= MAX_KEY_SHOWN) path += `.${segment}`;
-    else {
-      const shown = segment.length > MAX_KEY_SHOWN ? `${segment.slice(0, MAX_KEY_SHOWN)}…` : segment;
-      path += `[${JSON.stringify(shown)}]`;
-    }
-  }
-  return path;
+  return scrubString(jsonPath(segments, root)).value;
 }
 
 /** "a string", "an array", "null", "a Buffer"… never the value itself (it may be a secret). */

@@ -1,21 +1,22 @@
-/** Enrich: a validated, scrubbed payload → the EventDraft the store numbers and keeps. */
+/** Enrich: a validated, scrubbed (and cut) payload → the EventDraft the store numbers and keeps. */
 import { createHmac } from 'node:crypto';
-import type { EventSource } from '../protocol/event.js';
+import type { EventSource, TruncatedField } from '../protocol/event.js';
 import type { EventDraft } from '../store/types.js';
 import { canonicalJson } from './canonical-json.js';
 
 export const CONTENT_ID_LENGTH = 32;
 
 /**
- * The stable content id duplicates share: HMAC-SHA256 over the canonical JSON of the RAW payload, hex,
- * first 32 characters. Keyed with a daemon secret so that the id of a payload that carried a secret
- * cannot be used to test guesses of that secret.
+ * The stable content id duplicates share: HMAC-SHA256 over the canonical JSON of the SCRUBBED payload,
+ * hex, first 32 characters. Scrubbed, because the hook spools scrubbed copies: a spooled copy and a late
+ * live copy of one payload get one id. Keyed with a daemon secret so that an id cannot be used to test
+ * guesses of what the payload held.
  */
-export function contentId(rawPayload: unknown, secret: string | Uint8Array): string {
+export function contentId(scrubbedPayload: unknown, secret: string | Uint8Array): string {
   if (secret.length === 0)
     throw new RangeError('contentId: the secret must not be empty (pass the daemon token)');
   return createHmac('sha256', secret)
-    .update(canonicalJson(rawPayload))
+    .update(canonicalJson(scrubbedPayload))
     .digest('hex')
     .slice(0, CONTENT_ID_LENGTH);
 }
@@ -29,26 +30,76 @@ export interface EnrichOptions {
 }
 
 /**
- * `rawPayload` only feeds the id; every field that is stored is read from `scrubbed`, so a secret in any
- * of them (however unlikely in `cwd`) is already replaced.
+ * What the producer says besides the payload (the hook's headers, a spool file), as it said it:
+ * checked by readOccurredAt and readTruncated, ignored when it is not what it should be.
  */
+export interface Provenance {
+  /** When the hook read the payload (ISO-8601). */
+  occurredAt?: unknown;
+  /** What the hook cut before sending (`[{path, originalBytes}]`). */
+  truncated?: unknown;
+}
+
+/** Every stored field is read from `data` (scrubbed), so a secret in any of them is already replaced. */
 export function enrich(
-  rawPayload: Record<string, unknown>,
-  scrubbed: Record<string, unknown>,
-  options: EnrichOptions,
+  id: string,
+  data: Record<string, unknown>,
+  options: Pick<EnrichOptions, 'source' | 'now'>,
+  provenance: { occurredAt?: string; truncated?: readonly TruncatedField[] } = {},
 ): EventDraft {
+  const receivedAt = new Date(options.now()).toISOString();
+  const agentId = stringOr(data.agent_id, undefined);
   return {
-    id: contentId(rawPayload, options.secret),
-    receivedAt: new Date(options.now()).toISOString(),
-    type: stringOr(scrubbed.hook_event_name, ''),
-    sessionId: stringOr(scrubbed.session_id, ''),
+    id,
+    receivedAt,
+    occurredAt: provenance.occurredAt ?? receivedAt,
+    type: stringOr(data.hook_event_name, ''),
+    sessionId: stringOr(data.session_id, ''),
+    ...(agentId === undefined ? {} : { agentId }),
     source: options.source,
-    tool: stringOr(scrubbed.tool_name, null),
-    cwd: stringOr(scrubbed.cwd, null),
-    data: scrubbed,
+    tool: stringOr(data.tool_name, null),
+    cwd: stringOr(data.cwd, null),
+    data,
+    ...(provenance.truncated && provenance.truncated.length > 0
+      ? { truncated: [...provenance.truncated] }
+      : {}),
   };
 }
 
 function stringOr<T>(value: unknown, fallback: T): string | T {
   return typeof value === 'string' ? value : fallback;
+}
+
+/** An ISO-8601 time from a producer, normalised; undefined when it is not one (then receivedAt is used). */
+export function readOccurredAt(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length > 40 || !/^\d{4}-\d{2}-\d{2}T/.test(value)) return undefined;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+}
+
+const MAX_DECLARED_CUTS = 1000;
+
+/** A producer's list of cuts (`[{path, originalBytes}]`), or undefined when it is not one. */
+export function readTruncated(value: unknown): TruncatedField[] | undefined {
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_DECLARED_CUTS) return undefined;
+  const cuts: TruncatedField[] = [];
+  for (const item of value as unknown[]) {
+    if (typeof item !== 'object' || item === null) return undefined;
+    const { path, originalBytes } = item as { path?: unknown; originalBytes?: unknown };
+    if (typeof path !== 'string' || path.length === 0 || path.length > 1000) return undefined;
+    if (typeof originalBytes !== 'number' || !Number.isSafeInteger(originalBytes) || originalBytes < 0)
+      return undefined;
+    cuts.push({ path, originalBytes });
+  }
+  return cuts;
+}
+
+/** The producer's cuts and the daemon's, one entry per path (the producer saw the larger original). */
+export function mergeCuts(
+  first: readonly TruncatedField[] | undefined,
+  second: readonly TruncatedField[],
+): TruncatedField[] {
+  const byPath = new Map<string, TruncatedField>();
+  for (const cut of [...(first ?? []), ...second]) if (!byPath.has(cut.path)) byPath.set(cut.path, cut);
+  return [...byPath.values()];
 }

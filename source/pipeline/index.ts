@@ -13,7 +13,17 @@ export { FORBIDDEN_KEYS } from './check-shape.js';
 export { scrub, scrubString, type ScrubResult, type SecretKind } from './scrub.js';
 export { isSecretName } from './secret-names.js';
 export { canonicalJson } from './canonical-json.js';
-export { contentId, enrich, CONTENT_ID_LENGTH, type EnrichOptions } from './enrich.js';
+export {
+  contentId,
+  enrich,
+  mergeCuts,
+  readOccurredAt,
+  readTruncated,
+  CONTENT_ID_LENGTH,
+  type EnrichOptions,
+  type Provenance,
+} from './enrich.js';
+export { truncateToFit, dataBudget, cutMarker, type TruncateResult } from './truncate.js';
 export {
   processPayload,
   processValidated,

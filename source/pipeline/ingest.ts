@@ -1,7 +1,8 @@
 /**
- * The event path: rate limit → validate → dedupe → scrub + enrich → store → ack. It turns payloads
- * into drafts and the store's answer into acks, and knows no transport: the routes decide what an
- * answer looks like on HTTP or Socket.IO. Viewers are fed by the store's tail, not from here.
+ * The event path: rate limit → validate → scrub → content id → truncate → enrich → dedupe → store →
+ * ack. It turns payloads into drafts and the store's answer into acks, and knows no transport: the
+ * routes decide what an answer looks like on HTTP or Socket.IO. Viewers are fed by the store's tail,
+ * not from here.
  * One place for HTTP bodies (one event or an array) and Socket.IO events, so both refuse the same
  * input with the same reason. An event is acknowledged only after the store has written it.
  */
@@ -17,9 +18,10 @@ import {
   processPayload,
   processValidated,
   validateBody,
-  type HookPayload,
   type Limits,
+  type ProcessOptions,
   type ProcessResult,
+  type Provenance,
 } from './index.js';
 
 export interface IngestorOptions {
@@ -56,7 +58,7 @@ export class Ingestor {
 
   constructor(private readonly options: IngestorOptions) {
     this.now = options.now ?? Date.now;
-    this.limits = { maxBytes: options.config.maxBytes };
+    this.limits = { maxBytes: options.config.maxBytes, maxRequestBytes: options.config.maxRequestBytes };
     this.deduper = new Deduper({
       windowMs: options.config.dedupeWindowMs,
       maxEntries: 50_000,
@@ -65,16 +67,35 @@ export class Ingestor {
     this.limiter = new RateLimiter({ ratePerSecond: options.config.ratePerSecond, now: this.now });
   }
 
+  /**
+   * Stored events the dedupe window should know (the newest of the journal at start), so a producer
+   * resending what a killed daemon had stored but not acknowledged gets its first seq back.
+   */
+  rememberStored(events: readonly MonEvent[]): void {
+    for (const event of events) this.deduper.remember(event.id, event.seq, Date.parse(event.receivedAt));
+  }
+
   /** One event from Socket.IO or the spool (a parsed value or raw JSON text). */
-  async ingestOne(input: unknown, producer: string, source: EventSource): Promise<IngestAck> {
+  async ingestOne(
+    input: unknown,
+    producer: string,
+    source: EventSource,
+    provenance: Provenance = {},
+  ): Promise<IngestAck> {
     const refusal = this.gate(producer, 1, source);
     if (refusal) return { ok: false, error: refusal };
-    const [ack] = await this.ingestValidated([this.prepare(input, source)], source);
+    const processed = processPayload(input, this.processOptions(source), provenance);
+    const [ack] = await this.ingestValidated([this.prepare(processed, source)], source);
     return ack!;
   }
 
   /** A POST /events body: one event or an array of them. */
-  async ingestBody(body: Buffer, producer: string, source: EventSource): Promise<BodyOutcome> {
+  async ingestBody(
+    body: Buffer,
+    producer: string,
+    source: EventSource,
+    provenance: Provenance = {},
+  ): Promise<BodyOutcome> {
     const parsed = validateBody(body, this.limits);
     if (!parsed.ok) {
       this.options.counters.refused(parsed.error.code, parsed.error.message, source);
@@ -82,8 +103,11 @@ export class Ingestor {
     }
     const refusal = this.gate(producer, parsed.items.length, source);
     if (refusal) return { ok: false, error: refusal };
+    const options = this.processOptions(source);
     const prepared = parsed.items.map((item) =>
-      item.ok ? this.prepare(item.value, source) : this.refused(item.error, source),
+      item.ok
+        ? this.prepare(processValidated(item.value, options, provenance), source)
+        : this.refused(item.error, source),
     );
     return { ok: true, array: parsed.array, acks: await this.ingestValidated(prepared, source) };
   }
@@ -118,12 +142,11 @@ export class Ingestor {
     return { kind: 'refused', error };
   }
 
-  /** `validated`: the body validation already accepted this payload. */
-  private prepare(input: unknown, source: EventSource, validated = false): Prepared {
-    const options = { limits: this.limits, secret: this.options.secret, source, now: this.now };
-    const result = validated
-      ? processValidated(input as HookPayload, options)
-      : processPayload(input, options);
+  private processOptions(source: EventSource): ProcessOptions {
+    return { limits: this.limits, secret: this.options.secret, source, now: this.now };
+  }
+
+  private prepare(result: ProcessResult, source: EventSource): Prepared {
     if (!result.ok) return this.refused(result.error, source);
     const seen = this.deduper.lookup(result.draft.id);
     if (seen !== undefined) return { kind: 'duplicate', seq: seen };

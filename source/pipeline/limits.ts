@@ -1,7 +1,11 @@
+import { DEFAULT_MAX_EVENT_BYTES, DEFAULT_MAX_REQUEST_BYTES } from '../protocol/event.js';
+
 /** Bounds on what one event (and one request body) may be, so that no producer can exhaust the daemon. */
 export interface PayloadLimits {
-  /** Largest accepted event in UTF-8 bytes (config `events.maxBytes`). */
+  /** Largest stored event in UTF-8 bytes (config `events.maxBytes`): a bigger one is cut to fit. */
   maxBytes: number;
+  /** Largest accepted event or request body in UTF-8 bytes (config `events.maxRequestBytes`). */
+  maxRequestBytes: number;
   /** Deepest nesting of objects/arrays; the event object itself is level 1. */
   maxDepth: number;
   /** Object keys plus array elements, counted over the whole event. */
@@ -12,24 +16,22 @@ export interface PayloadLimits {
   maxPathLength: number;
   /** Most events in one request body (an array). */
   maxBatchLength: number;
-  /** Largest request body holding an array of events, in UTF-8 bytes. */
-  maxBatchBytes: number;
 }
 
-/** What callers pass: `maxBytes` comes from the config, the rest has sensible defaults. */
+/** What callers pass: the sizes come from the config, the rest has sensible defaults. */
 export type Limits = Partial<PayloadLimits> & Pick<PayloadLimits, 'maxBytes'>;
 
 export const DEFAULT_LIMITS: PayloadLimits = {
-  maxBytes: 262_144,
+  maxBytes: DEFAULT_MAX_EVENT_BYTES,
+  maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES,
   maxDepth: 32,
   maxEntries: 50_000,
   maxIdentifierLength: 200,
   maxPathLength: 4096,
   maxBatchLength: 1000,
-  maxBatchBytes: 16 * 262_144,
 };
 
-/** Fills the defaults; a batch body may always hold at least one largest event. */
+/** Fills the defaults; a request may always hold at least one largest event. */
 export function resolveLimits(limits: Partial<PayloadLimits> = {}): PayloadLimits {
   const merged = { ...DEFAULT_LIMITS, ...limits };
   for (const [key, value] of Object.entries(merged)) {
@@ -37,8 +39,7 @@ export function resolveLimits(limits: Partial<PayloadLimits> = {}): PayloadLimit
       throw new RangeError(`pipeline limit ${key} must be a positive integer; got ${String(value)}`);
     }
   }
-  if (limits.maxBatchBytes === undefined) {
-    merged.maxBatchBytes = Math.max(DEFAULT_LIMITS.maxBatchBytes, merged.maxBytes);
-  }
+  if (limits.maxRequestBytes === undefined)
+    merged.maxRequestBytes = Math.max(DEFAULT_LIMITS.maxRequestBytes, merged.maxBytes);
   return merged;
 }

@@ -8,8 +8,8 @@ export function byteLengthOf(raw: string | Uint8Array): number {
   return typeof raw === 'string' ? Buffer.byteLength(raw, 'utf8') : raw.byteLength;
 }
 
-export const EVENT_SIZE_ADVICE =
-  'Send a smaller event (truncate large tool output) or raise events.maxBytes.';
+export const REQUEST_SIZE_ADVICE =
+  'Send fewer or smaller events per request, or raise events.maxRequestBytes (events above events.maxBytes are cut to fit, not refused).';
 
 /**
  * `what` names the input in messages ("event", "request body"); `advice` says what to do when it is
@@ -19,7 +19,7 @@ export function parseJsonText(
   raw: string | Uint8Array,
   maxBytes: number,
   what: string,
-  advice = EVENT_SIZE_ADVICE,
+  advice = REQUEST_SIZE_ADVICE,
 ): Result<unknown> {
   const bytes = byteLengthOf(raw);
   if (bytes > maxBytes) return refuse('too_large', tooLargeMessage(what, bytes, maxBytes, advice));

@@ -1,9 +1,20 @@
-/** One raw payload through validate → scrub → enrich: what the daemon calls for every event. */
+/** One raw payload through validate → scrub → content id → truncate → enrich: what the daemon calls for every event. */
 import type { WireError } from '../protocol/event.js';
 import type { EventDraft } from '../store/types.js';
-import { enrich, type EnrichOptions } from './enrich.js';
-import type { PayloadLimits } from './limits.js';
-import { scrub, type ScrubResult } from './scrub.js';
+import {
+  contentId,
+  enrich,
+  mergeCuts,
+  readOccurredAt,
+  readTruncated,
+  type EnrichOptions,
+  type Provenance,
+} from './enrich.js';
+import { resolveLimits, type PayloadLimits } from './limits.js';
+import { tooLargeMessage, REQUEST_SIZE_ADVICE } from './parse-json.js';
+import { refuse } from './result.js';
+import { scrub, scrubString, type ScrubResult } from './scrub.js';
+import { dataBudget, truncateToFit } from './truncate.js';
 import { validateEvent, type HookPayload } from './validate.js';
 
 export interface ProcessOptions extends EnrichOptions {
@@ -15,18 +26,39 @@ export type ProcessResult =
   | { ok: false; error: WireError };
 
 /** `input`: raw JSON text (string or bytes) or an already-parsed value. */
-export function processPayload(input: unknown, options: ProcessOptions): ProcessResult {
+export function processPayload(
+  input: unknown,
+  options: ProcessOptions,
+  provenance: Provenance = {},
+): ProcessResult {
   const validated = validateEvent(input, options.limits);
   if (!validated.ok) return validated;
-  return processValidated(validated.value, options);
+  return processValidated(validated.value, options, provenance);
 }
 
 /** For a payload validateEvent or validateBody already accepted. */
-export function processValidated(payload: HookPayload, options: EnrichOptions): ProcessResult {
+export function processValidated(
+  payload: HookPayload,
+  options: ProcessOptions,
+  provenance: Provenance = {},
+): ProcessResult {
+  const limits = resolveLimits(options.limits);
   const scrubbed = scrub(payload);
+  const bytes = Buffer.byteLength(JSON.stringify(scrubbed.value), 'utf8');
+  if (bytes > limits.maxRequestBytes)
+    return refuse('too_large', tooLargeMessage('event', bytes, limits.maxRequestBytes, REQUEST_SIZE_ADVICE));
+  const cut = truncateToFit(scrubbed.value, dataBudget(limits.maxBytes), bytes);
+  // Paths are built from producer keys: scrubbed like any text.
+  const declared = readTruncated(provenance.truncated)?.map((entry) => ({
+    ...entry,
+    path: scrubString(entry.path).value,
+  }));
   return {
     ok: true,
-    draft: enrich(payload, scrubbed.value, options),
+    draft: enrich(contentId(scrubbed.value, options.secret), cut.value, options, {
+      occurredAt: readOccurredAt(provenance.occurredAt),
+      truncated: mergeCuts(declared, cut.truncated),
+    }),
     redactions: scrubbed.redactions,
     kinds: scrubbed.kinds,
   };

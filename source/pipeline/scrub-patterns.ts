@@ -18,11 +18,17 @@ export type SecretKind =
   | 'slack-token'
   | 'slack-webhook'
   | 'stripe-key'
+  | 'google-api-key'
+  | 'gitlab-token'
+  | 'huggingface-token'
+  | 'sendgrid-key'
+  | 'azure-key'
   | 'jwt'
   | 'bearer-token'
   | 'basic-auth'
   | 'url-password'
   | 'assignment'
+  | 'cli-password'
   | 'key-name';
 
 export function marker(kind: SecretKind): string {
@@ -30,6 +36,8 @@ export function marker(kind: SecretKind): string {
 }
 
 const ONLY_MARKER = /^\[REDACTED:[a-z-]{1,40}\]$/;
+/** A value an earlier rule already redacted (`AccountKey=[REDACTED:azure-key];Endpoint…`). */
+const STARTS_WITH_MARKER = /^\[REDACTED:[a-z-]{1,40}\]/;
 
 /**
  * Values that hide nothing: empty, already redacted, a variable reference (`$TOKEN`, `${{ secrets.X }}`),
@@ -43,6 +51,11 @@ export function isInertValue(value: string): boolean {
     /^\*+$/.test(value) ||
     /^(?:true|false|null|none|nil|undefined)$/i.test(value)
   );
+}
+
+/** A value worth redacting: not inert, and not already (partly) redacted by an earlier rule. */
+export function hidesSomething(value: string): boolean {
+  return !isInertValue(value) && !STARTS_WITH_MARKER.test(value.replace(/^['"]/, ''));
 }
 
 export interface ScrubRule {
@@ -120,7 +133,9 @@ function redactAssignedValue(value: string): string | undefined {
   const scheme = SCHEME_PREFIX.exec(value);
   const prefix = scheme ? scheme[0] : '';
   const rest = value.slice(prefix.length);
-  if (isInertValue(rest) || ONLY_MARKER.test(rest.trim())) return undefined;
+  if (isInertValue(rest) || STARTS_WITH_MARKER.test(rest.trim())) return undefined;
+  // `Authorization: Bearer` with the token on the next line: the scheme word hides nothing.
+  if (prefix === '' && /^(?:bearer|basic|token|digest)$/i.test(rest)) return undefined;
   return prefix + marker('assignment');
 }
 
@@ -145,7 +160,7 @@ function redactValueGroups(groups: Groups): string | undefined {
   return bare === undefined ? undefined : redactAssignedValue(bare);
 }
 
-const SECRET_NAME_HINT = /secret|token|passw|pwd|passphrase|credential|api.?key|private.?key|auth/i;
+const SECRET_NAME_HINT = /secret|token|pass|pwd|_pw|credential|key|auth/i;
 
 /**
  * A name followed by a separator (`lead` has three groups: prefix, name, separator). The value is
@@ -196,18 +211,18 @@ export const SCRUB_RULES: readonly ScrubRule[] = [
   regexRule(
     'github-token',
     /gh[pousr]_|github_pat_/,
-    /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{20,255}|github_pat_[A-Za-z0-9_]{20,255})/g,
+    /(?<![A-Za-z0-9])(?:gh[pousr]_[A-Za-z0-9]{20,255}|github_pat_[A-Za-z0-9_]{20,255})/g,
   ),
-  regexRule('anthropic-key', /sk-ant-/, /(?<![A-Za-z0-9_-])sk-ant-[A-Za-z0-9_-]{10,300}/g),
+  regexRule('anthropic-key', /sk-ant-/, /(?<![A-Za-z0-9-])sk-ant-[A-Za-z0-9_-]{10,300}/g),
   regexRule(
     'openai-key',
     /sk-/,
-    /(?<![A-Za-z0-9_-])sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,300}|[A-Za-z0-9]{20,300})/g,
+    /(?<![A-Za-z0-9-])sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,300}|[A-Za-z0-9]{20,300})/g,
   ),
   regexRule(
     'slack-token',
     /xox|xapp-/,
-    /(?<![A-Za-z0-9_-])(?:xox[abprse]-[A-Za-z0-9-]{10,250}|xapp-[0-9]-[A-Za-z0-9-]{10,250})/g,
+    /(?<![A-Za-z0-9-])(?:xox[abprse]-[A-Za-z0-9-]{10,250}|xapp-[0-9]-[A-Za-z0-9-]{10,250})/g,
   ),
   regexRule(
     'slack-webhook',
@@ -218,17 +233,31 @@ export const SCRUB_RULES: readonly ScrubRule[] = [
   regexRule(
     'stripe-key',
     /[spr]k_(?:live|test)_/,
-    /(?<![A-Za-z0-9_])(?:sk_live|sk_test|rk_live|rk_test|pk_live)_[A-Za-z0-9]{10,250}/g,
+    /(?<![A-Za-z0-9])(?:sk_live|sk_test|rk_live|rk_test|pk_live)_[A-Za-z0-9]{10,250}/g,
+  ),
+  regexRule('google-api-key', /AIza/, /(?<![A-Za-z0-9-])AIza[0-9A-Za-z_-]{35,60}/g),
+  regexRule(
+    'gitlab-token',
+    /gl(?:pat|dt|rt|ptt)-/,
+    /(?<![A-Za-z0-9-])gl(?:pat|dt|rt|ptt)-[0-9A-Za-z_-]{20,255}/g,
+  ),
+  regexRule('huggingface-token', /hf_/, /(?<![A-Za-z0-9])hf_[A-Za-z0-9]{30,100}/g),
+  regexRule('sendgrid-key', /SG\./, /(?<![A-Za-z0-9-])SG\.[A-Za-z0-9_-]{16,64}\.[A-Za-z0-9_-]{16,128}/g),
+  regexRule(
+    'azure-key',
+    /AccountKey=|SharedAccess(?:Key|Signature)=/i,
+    /(?<![A-Za-z0-9])((?:AccountKey|SharedAccessKey|SharedAccessSignature)=)([^;"'\s]{1,4096})/gi,
+    (_match, [name, value]) => (hidesSomething(value!) ? `${name}${marker('azure-key')}` : undefined),
   ),
   regexRule(
     'jwt',
     /eyJ/,
-    /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,4096}\.[A-Za-z0-9_-]{5,8192}\.[A-Za-z0-9_-]{0,4096}/g,
+    /(?<![A-Za-z0-9-])eyJ[A-Za-z0-9_-]{5,4096}\.[A-Za-z0-9_-]{5,8192}\.[A-Za-z0-9_-]{0,4096}/g,
   ),
   regexRule(
     'bearer-token',
     /bearer/i,
-    /\b(bearer)([ \t]+)([A-Za-z0-9._~+/-]{8,4096}={0,2})(?![A-Za-z0-9._~+/=-]|\[REDACTED:)/gi,
+    /\b(bearer)([ \t]*\r?\n[ \t]*|[ \t]+)([A-Za-z0-9._~+/-]{8,4096}={0,2})(?![A-Za-z0-9._~+/=-]|\[REDACTED:)/gi,
     (_match, [word, space, token]) =>
       looksLikeToken(token!) ? `${word}${space}${marker('bearer-token')}` : undefined,
   ),
@@ -247,6 +276,45 @@ export const SCRUB_RULES: readonly ScrubRule[] = [
       isInertValue(password!) || ONLY_MARKER.test(password!)
         ? undefined
         : `${scheme}${user}:${marker('url-password')}@`,
+  ),
+  // `curl -u user:pass`, `--user user:pass`: the password after the first colon.
+  regexRule(
+    'cli-password',
+    /-u|--user/,
+    /(?<![A-Za-z0-9_-])((?:-u|--user)(?:[ \t]+|=)['"]?[^\s:'"[\]]{1,256}:)(?!\/\/)([^\s'"]{1,256})/g,
+    (_match, [lead, password]) =>
+      hidesSomething(password!) ? `${lead}${marker('cli-password')}` : undefined,
+  ),
+  // `mysql -pPASS` (the password glued to -p; `-p` alone prompts).
+  regexRule(
+    'cli-password',
+    /mysql|mariadb/i,
+    /(?<![A-Za-z0-9_-])((?:mysql|mariadb)[A-Za-z-]{0,12}[ \t](?:[^\n;|&-]|-(?!p)|-p(?=[ \t\n;|&]|$)){0,300}[ \t]-p)('[^'\n]{1,256}'|"[^"\n]{1,256}"|[^\s'"-][^\s'"]{0,255})/gi,
+    (_match, [lead, password]) =>
+      hidesSomething(password!) ? `${lead}${marker('cli-password')}` : undefined,
+  ),
+  // `sshpass -p X`.
+  regexRule(
+    'cli-password',
+    /sshpass/,
+    /(?<![A-Za-z0-9_-])(sshpass[ \t]+(?:-[a-oq-zA-Z][^\s]{0,100}[ \t]+){0,4}-p[ \t]*)('[^'\n]{1,256}'|"[^"\n]{1,256}"|[^\s'"]{1,256})/g,
+    (_match, [lead, password]) =>
+      hidesSomething(password!) ? `${lead}${marker('cli-password')}` : undefined,
+  ),
+  // `aws configure set aws_secret_access_key V`, `git config user.password V`, `npm config set …:_authToken V`.
+  regexRule(
+    'cli-password',
+    /set[ \t]|config[ \t]/i,
+    /(?<![A-Za-z0-9_-])((?:set|config|--global|--local)[ \t]+)([\w./:@][\w./:@-]{0,199})([ \t]+)('[^'\n]{1,4096}'|"[^"\n]{1,4096}"|[^\s'"-][^\s'"]{0,4095})/gi,
+    (_match, [lead, name, space, value]) => {
+      const last =
+        name!
+          .split(/[./:@]/)
+          .filter((part) => part !== '')
+          .at(-1) ?? '';
+      if (!isSecretName(last) || !hidesSomething(value!.replace(/^['"]|['"]$/g, ''))) return undefined;
+      return `${lead}${name}${space}${marker('cli-password')}`;
+    },
   ),
   assignmentRule(
     // `NAME=value`, `NAME: value`, `"name": "value"`, `name := value`. A name starts a word (or follows

@@ -5,13 +5,37 @@
  */
 
 /** Matched anywhere in the joined lowercase words: strong words with few innocent uses. */
-const SECRET_SUBSTRING = /secret|passw(?:or)?d|passphrase|credential|api_?key|private_?key/;
+const SECRET_SUBSTRING =
+  /secret|passw(?:or)?d|passphrase|credential|api_?key|private_?key|(?:account|access|signing|encryption|master|shared_?access)_?key(?!_?(?:id|name)\b)/;
 
-/** A word that ends in one of these (`token`, `accesstoken`, `dbpwd`). */
-const SECRET_WORD_ENDING = /(?:token|pwd)$/;
+/** A word that ends in one of these (`token`, `accesstoken`, `tokens`, `dbpwd`). */
+const SECRET_WORD_ENDING = /(?:tokens?|pwd)$/;
 
 /** A whole word. */
 const SECRET_WORDS: ReadonlySet<string> = new Set(['auth', 'authorization']);
+
+/** The last word of a compound name (`DB_PASS`, `smtp_pw`): alone, `pass` is too common a word. */
+const SECRET_LAST_WORDS: ReadonlySet<string> = new Set(['pass', 'pw']);
+
+/** `input_tokens`, `max_tokens`: counts of tokens, not tokens. */
+const COUNT_WORDS: ReadonlySet<string> = new Set([
+  'max',
+  'min',
+  'input',
+  'output',
+  'total',
+  'num',
+  'cache',
+  'prompt',
+  'completion',
+  'reasoning',
+  'used',
+  'remaining',
+  'context',
+  'creation',
+  'read',
+  'write',
+]);
 
 /** `token_type`, `password_file`, `secret_name`: the value describes the secret, it is not the secret. */
 const DESCRIPTIVE_LAST_WORDS: ReadonlySet<string> = new Set([
@@ -64,5 +88,8 @@ function judgeName(name: string): boolean {
   if (words.length === 0) return false;
   if (words.length > 1 && DESCRIPTIVE_LAST_WORDS.has(words[words.length - 1]!)) return false;
   if (SECRET_SUBSTRING.test(words.join('_'))) return true;
+  const last = words[words.length - 1]!;
+  if (words.length > 1 && SECRET_LAST_WORDS.has(last)) return true;
+  if (last.endsWith('tokens') && words.some((word) => COUNT_WORDS.has(word))) return false;
   return words.some((word) => SECRET_WORD_ENDING.test(word) || SECRET_WORDS.has(word));
 }

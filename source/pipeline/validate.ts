@@ -7,7 +7,7 @@ import type { WireError } from '../protocol/event.js';
 import { checkJsonShape, isPlainObject } from './check-shape.js';
 import { describeKind } from './describe.js';
 import { resolveLimits, type PayloadLimits } from './limits.js';
-import { byteLengthOf, EVENT_SIZE_ADVICE, parseJsonText, tooLargeMessage } from './parse-json.js';
+import { parseJsonText, REQUEST_SIZE_ADVICE } from './parse-json.js';
 import { accept, refuse, type Result } from './result.js';
 
 /** A validated hook payload: a plain JSON object with the fields the pipeline relies on. */
@@ -28,13 +28,14 @@ export function validateEventText(
   limits: Partial<PayloadLimits> = {},
 ): Result<HookPayload> {
   const resolved = resolveLimits(limits);
-  const parsed = parseJsonText(raw, resolved.maxBytes, 'event');
+  const parsed = parseJsonText(raw, resolved.maxRequestBytes, 'event');
   if (!parsed.ok) return parsed;
-  return checkEvent(parsed.value, resolved, '$', false);
+  return checkEvent(parsed.value, resolved, '$');
 }
 
+/** The size of a parsed value is judged after scrubbing, where it is measured anyway (process-payload). */
 export function validateEventValue(value: unknown, limits: Partial<PayloadLimits> = {}): Result<HookPayload> {
-  return checkEvent(value, resolveLimits(limits), '$', true);
+  return checkEvent(value, resolveLimits(limits), '$');
 }
 
 /** A request body: one event, or an array of events each judged on its own. */
@@ -43,17 +44,10 @@ export type BodyResult =
 
 export function validateBody(raw: string | Uint8Array, limits: Partial<PayloadLimits> = {}): BodyResult {
   const resolved = resolveLimits(limits);
-  const parsed = parseJsonText(raw, resolved.maxBatchBytes, 'request body', 'Send fewer events per request.');
+  const parsed = parseJsonText(raw, resolved.maxRequestBytes, 'request body', REQUEST_SIZE_ADVICE);
   if (!parsed.ok) return parsed;
   const body = parsed.value;
-  if (!Array.isArray(body)) {
-    const bytes = byteLengthOf(raw);
-    const item =
-      bytes > resolved.maxBytes
-        ? refuse('too_large', tooLargeMessage('event', bytes, resolved.maxBytes, EVENT_SIZE_ADVICE))
-        : checkEvent(body, resolved, '$', false);
-    return { ok: true, array: false, items: [item] };
-  }
+  if (!Array.isArray(body)) return { ok: true, array: false, items: [checkEvent(body, resolved, '$')] };
   if (body.length > resolved.maxBatchLength) {
     return refuse(
       'too_large',
@@ -64,16 +58,11 @@ export function validateBody(raw: string | Uint8Array, limits: Partial<PayloadLi
   return {
     ok: true,
     array: true,
-    items: body.map((item, index) => checkEvent(item, resolved, `$[${index}]`, true)),
+    items: body.map((item, index) => checkEvent(item, resolved, `$[${index}]`)),
   };
 }
 
-function checkEvent(
-  value: unknown,
-  limits: PayloadLimits,
-  root: string,
-  measureSize: boolean,
-): Result<HookPayload> {
+function checkEvent(value: unknown, limits: PayloadLimits, root: string): Result<HookPayload> {
   if (!isPlainObject(value)) {
     return refuse(
       'invalid_event',
@@ -82,11 +71,6 @@ function checkEvent(
   }
   const shapeProblem = checkJsonShape(value, limits, root);
   if (shapeProblem) return { ok: false, error: shapeProblem };
-  if (measureSize) {
-    const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
-    if (bytes > limits.maxBytes)
-      return refuse('too_large', tooLargeMessage('event', bytes, limits.maxBytes, EVENT_SIZE_ADVICE));
-  }
   const fieldProblem = checkHookFields(value, limits, root);
   if (fieldProblem) return refuse('invalid_event', fieldProblem);
   return accept(value as HookPayload);
@@ -125,6 +109,13 @@ const FIELD_RULES: FieldRule[] = [
     maxLength: (limits) => limits.maxIdentifierLength,
     identifier: true,
     expected: 'a non-empty string naming the tool, or no tool_name at all',
+  },
+  {
+    key: 'agent_id',
+    required: false,
+    maxLength: (limits) => limits.maxIdentifierLength,
+    identifier: true,
+    expected: 'a non-empty string identifying the subagent, or no agent_id at all',
   },
   {
     key: 'cwd',

@@ -160,12 +160,15 @@ function numbered(draft: EventDraft, seq: number): MonEvent {
     seq,
     id: draft.id,
     receivedAt: draft.receivedAt,
+    occurredAt: draft.occurredAt,
     type: draft.type,
     sessionId: draft.sessionId,
+    ...(draft.agentId === undefined ? {} : { agentId: draft.agentId }),
     source: draft.source,
     tool: draft.tool,
     cwd: draft.cwd,
     data: draft.data,
+    ...(draft.truncated === undefined ? {} : { truncated: draft.truncated }),
   };
 }
 

@@ -7,16 +7,19 @@
  *   Names sort in arrival order (the hrtime part only breaks ties within a millisecond), and the
  *   payload size is in the name so bounds are checked with one `readdir`, no `stat` per file.
  * - Content: one JSON document and a newline:
- *   `{"v":1,"source":"hook","spooledAt":"<ISO>","payload":"<the raw payload text, as a string>"}`.
- *   The payload is kept as the exact text the hook received (not re-serialised), so the daemon sees
- *   the same bytes it would have seen over HTTP and its duplicate detection still matches.
+ *   `{"v":1,"source":"hook","spooledAt":"<ISO>","occurredAt":"<ISO>","truncated":[…],"payload":"<text>"}`.
+ *   `occurredAt` is when the hook read the payload, `truncated` (only when something was cut) what the
+ *   hook cut to fit events.maxBytes; files written before `occurredAt` existed are read with
+ *   `spooledAt` in its place. The payload is the scrubbed text the hook would have posted: the daemon
+ *   takes its content id from the scrubbed payload, so a late live copy is still recognised.
  * - Written as `<name>.tmp` (mode 0600, fsynced) and renamed: a reader never sees half a file.
  * - `errors.log`: one JSON line per problem (`{time, reason, size, ...}`); never payload text, which
  *   may hold secrets. Rotated to `errors.log.1` past 1 MiB.
  * - `bad/`: files the drain could not use (not JSON, wrong shape, `.tmp` left by a crash), kept for
  *   inspection rather than deleted.
  */
-import { promises as fsp } from 'node:fs';
+import { constants as fsConstants, promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../instance/logger-types.js';
 
@@ -41,6 +44,12 @@ export interface SpoolEntry {
   spooledAtMs: number;
   /** Payload size in bytes (from the name). */
   bytes: number;
+}
+
+/** What a spool file says besides the payload, as written (the daemon checks it). */
+export interface SpoolProvenance {
+  occurredAt?: unknown;
+  truncated?: unknown;
 }
 
 export type SpoolWriteResult =
@@ -91,18 +100,23 @@ export function parseSpoolFileName(name: string): { spooledAtMs: number; bytes: 
 }
 
 /** Serialised form of one spooled payload (see the layout above). */
-export function encodeSpoolFile(raw: string, nowMs: number): string {
+export function encodeSpoolFile(raw: string, nowMs: number, provenance: SpoolProvenance = {}): string {
+  const spooledAt = new Date(nowMs).toISOString();
   const header = {
     v: SPOOL_FORMAT_VERSION,
     source: 'hook',
-    spooledAt: new Date(nowMs).toISOString(),
+    spooledAt,
+    occurredAt: provenance.occurredAt ?? spooledAt,
+    ...(provenance.truncated === undefined ? {} : { truncated: provenance.truncated }),
     payload: raw,
   };
   return `${JSON.stringify(header)}\n`;
 }
 
-/** The raw payload text of a spool file, or why it is unusable. */
-export function decodeSpoolFile(text: string): { ok: true; payload: string } | { ok: false; reason: string } {
+/** The payload text of a spool file and what it says about it, or why it is unusable. */
+export function decodeSpoolFile(
+  text: string,
+): ({ ok: true; payload: string } & SpoolProvenance) | { ok: false; reason: string } {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -110,7 +124,7 @@ export function decodeSpoolFile(text: string): { ok: true; payload: string } | {
     return { ok: false, reason: 'not JSON (truncated or corrupted)' };
   }
   if (typeof value !== 'object' || value === null) return { ok: false, reason: 'not a JSON object' };
-  const record = value as { v?: unknown; payload?: unknown };
+  const record = value as { v?: unknown; payload?: unknown; spooledAt?: unknown } & SpoolProvenance;
   if (record.v !== SPOOL_FORMAT_VERSION)
     return { ok: false, reason: `unknown format version ${JSON.stringify(record.v)}` };
   if (typeof record.payload !== 'string') return { ok: false, reason: '"payload" is not a string' };
@@ -119,7 +133,12 @@ export function decodeSpoolFile(text: string): { ok: true; payload: string } | {
   } catch {
     return { ok: false, reason: 'the payload is not JSON' };
   }
-  return { ok: true, payload: record.payload };
+  return {
+    ok: true,
+    payload: record.payload,
+    occurredAt: record.occurredAt ?? record.spooledAt,
+    truncated: record.truncated,
+  };
 }
 
 function errorCode(error: unknown): string {
@@ -155,6 +174,7 @@ export async function spoolPayload(
   raw: string,
   now: () => number = Date.now,
   limits: SpoolLimits = SPOOL_LIMITS,
+  provenance: SpoolProvenance = {},
 ): Promise<SpoolWriteResult> {
   const size = Buffer.byteLength(raw, 'utf8');
   try {
@@ -169,7 +189,7 @@ export async function spoolPayload(
     const tmp = `${path}.tmp`;
     const handle = await fsp.open(tmp, 'wx', 0o600);
     try {
-      await handle.writeFile(encodeSpoolFile(raw, nowMs), 'utf8');
+      await handle.writeFile(encodeSpoolFile(raw, nowMs, provenance), 'utf8');
       await handle.sync();
     } finally {
       await handle.close();
@@ -215,6 +235,57 @@ async function moveToBad(dir: string, name: string): Promise<boolean> {
   }
 }
 
+type SpoolRead = { kind: 'text'; text: string } | { kind: 'missing' } | { kind: 'not-a-file'; what: string };
+
+/** Reads a spool file without following a link nor blocking on a FIFO; only a regular file is read. */
+async function readSpoolFile(path: string): Promise<SpoolRead> {
+  const { O_RDONLY, O_NOFOLLOW = 0, O_NONBLOCK = 0 } = fsConstants;
+  let handle: FileHandle;
+  try {
+    handle = await fsp.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'ENOENT') return { kind: 'missing' };
+    if (code === 'ELOOP') return { kind: 'not-a-file', what: 'symbolic link' };
+    if (code === 'ENXIO') return { kind: 'not-a-file', what: 'socket or device' };
+    throw error;
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile())
+      return { kind: 'not-a-file', what: stat.isDirectory() ? 'folder' : 'not a regular file' };
+    return { kind: 'text', text: await handle.readFile('utf8') };
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Garbage goes to `bad/` scrubbed (the drain's `scrub`, the pipeline's scrubber in the daemon), or
+ * as its size only: whatever it holds, no secret stays on disk verbatim.
+ */
+async function setAsideGarbage(
+  dir: string,
+  name: string,
+  text: string,
+  scrub: ((text: string) => string) | undefined,
+): Promise<boolean> {
+  const badDir = join(dir, BAD_DIR);
+  await fsp.mkdir(badDir, { recursive: true, mode: 0o700 });
+  const target = join(badDir, `${name}.${process.hrtime.bigint()}`);
+  const kept = scrub
+    ? scrub(text)
+    : `${Buffer.byteLength(text, 'utf8')} bytes of garbage; content not kept\n`;
+  await fsp.writeFile(target, kept, { flag: 'wx', mode: 0o600 });
+  try {
+    await fsp.rm(join(dir, name));
+    return true;
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return false;
+    throw error;
+  }
+}
+
 /** `.tmp` files older than STALE_TMP_MS: a writer crashed between write and rename. */
 async function setAsideStaleTmp(dir: string, names: string[], nowMs: number): Promise<number> {
   let moved = 0;
@@ -227,13 +298,15 @@ async function setAsideStaleTmp(dir: string, names: string[], nowMs: number): Pr
 
 export interface DrainOptions {
   logger?: Logger;
+  /** Scrubs garbage before it is kept in `bad/`; without it only its size is kept. */
+  scrub?: (text: string) => string;
   now?: () => number;
 }
 
 /** One pass over the spool; see drainSpool. */
 async function drainOnce(
   dir: string,
-  deliver: (payload: string, entry: SpoolEntry) => Promise<DeliverOutcome>,
+  deliver: (payload: string, entry: SpoolEntry, provenance: SpoolProvenance) => Promise<DeliverOutcome>,
   options: DrainOptions = {},
 ): Promise<DrainResult> {
   const now = options.now ?? Date.now;
@@ -243,23 +316,29 @@ async function drainOnce(
   result.garbage += await setAsideStaleTmp(dir, names, now());
   const entries = entriesFromNames(dir, names);
   for (const [index, entry] of entries.entries()) {
-    let text: string;
-    try {
-      text = await fsp.readFile(entry.path, 'utf8');
-    } catch (error) {
-      if (errorCode(error) === 'ENOENT') continue;
-      throw error;
+    const read = await readSpoolFile(entry.path);
+    if (read.kind === 'missing') continue;
+    if (read.kind === 'not-a-file') {
+      // A FIFO, a folder or a link under a spool name: never opened for reading, set aside by rename.
+      if (await moveToBad(dir, entry.name)) result.garbage += 1;
+      logger?.warn('spool entry set aside', { file: entry.name, reason: read.what });
+      await recordSpoolError(dir, { reason: 'not_a_file', file: entry.name }, now);
+      continue;
     }
+    const { text } = read;
     const decoded = decodeSpoolFile(text);
     if (!decoded.ok) {
-      if (await moveToBad(dir, entry.name)) result.garbage += 1;
+      if (await setAsideGarbage(dir, entry.name, text, options.scrub)) result.garbage += 1;
       logger?.warn('spool file set aside', { file: entry.name, reason: decoded.reason });
       await recordSpoolError(dir, { reason: 'garbage', size: entry.bytes, file: entry.name }, now);
       continue;
     }
     let outcome: DeliverOutcome;
     try {
-      outcome = await deliver(decoded.payload, entry);
+      outcome = await deliver(decoded.payload, entry, {
+        occurredAt: decoded.occurredAt,
+        truncated: decoded.truncated,
+      });
     } catch (error) {
       logger?.warn('spool delivery failed; will retry', { file: entry.name, error: String(error) });
       outcome = 'retry';
@@ -293,7 +372,7 @@ const drainsInFlight = new Map<string, Promise<DrainResult>>();
  */
 export function drainSpool(
   dir: string,
-  deliver: (payload: string, entry: SpoolEntry) => Promise<DeliverOutcome>,
+  deliver: (payload: string, entry: SpoolEntry, provenance: SpoolProvenance) => Promise<DeliverOutcome>,
   options: DrainOptions = {},
 ): Promise<DrainResult> {
   const running = drainsInFlight.get(dir);

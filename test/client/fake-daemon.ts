@@ -12,6 +12,7 @@ export function makeEvent(seq: number): MonEvent {
     seq,
     id: `id-${seq}`,
     receivedAt: new Date(1_700_000_000_000 + seq).toISOString(),
+    occurredAt: new Date(1_700_000_000_000 + seq).toISOString(),
     type: 'PreToolUse',
     sessionId: 'session-1',
     source: 'hook',

@@ -223,10 +223,10 @@ export function connectViewer(port: number, auth: Record<string, unknown>): Prom
 }
 
 /** A real Socket.IO producer on /ingest, connected (no reconnection: tests decide what a drop means). */
-export async function connectProducer(port: number, token: string): Promise<Socket> {
+export async function connectProducer(port: number, token: string, producer?: string): Promise<Socket> {
   const socket = io(`http://127.0.0.1:${port}/ingest`, {
     transports: ['websocket'],
-    auth: { token },
+    auth: producer === undefined ? { token } : { token, producer },
     reconnection: false,
     forceNew: true,
   });

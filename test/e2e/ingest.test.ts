@@ -37,7 +37,7 @@ describe('ingest through the real daemon', () => {
   let daemon: DaemonProcess;
   before(async () => {
     home = makeHome();
-    home.writeConfig({ events: { maxBytes: 8192, ratePerSecond: 50 } });
+    home.writeConfig({ events: { maxBytes: 8192, maxRequestBytes: 65_536, ratePerSecond: 50 } });
     daemon = await startDaemon(home);
   });
   after(async () => {
@@ -127,7 +127,7 @@ describe('ingest through the real daemon', () => {
       ],
       [
         'too large',
-        JSON.stringify({ session_id: 's', hook_event_name: 'Stop', big: 'x'.repeat(9000) }),
+        JSON.stringify({ session_id: 's', hook_event_name: 'Stop', big: 'x'.repeat(70_000) }),
         413,
         'too_large',
       ],
@@ -145,7 +145,7 @@ describe('ingest through the real daemon', () => {
     assert.equal(ok.status, 202);
   });
 
-  test('Socket.IO /ingest acks with a seq, refuses bad events with a reason and oversized ones without dropping', async () => {
+  test('Socket.IO /ingest acks with a seq, cuts big events, refuses bad and oversized ones without dropping', async () => {
     const socket = await connectProducer(daemon.port, daemon.token);
     try {
       const good = await socket.timeout(5000).emitWithAck('event', hookPayload(3000));
@@ -155,9 +155,13 @@ describe('ingest through the real daemon', () => {
       assert.equal(bad.ok, false);
       assert.equal(bad.error.code, 'invalid_event');
       assert.match(bad.error.message, /session_id/);
-      const huge = await socket
+      const big = await socket
         .timeout(5000)
         .emitWithAck('event', hookPayload(3001, 's', { big: 'y'.repeat(20_000) }));
+      assert.equal(big.ok, true, 'over maxBytes is cut and stored');
+      const huge = await socket
+        .timeout(5000)
+        .emitWithAck('event', hookPayload(3002, 's', { big: 'y'.repeat(70_000) }));
       assert.equal(huge.ok, false);
       assert.equal(huge.error.code, 'too_large');
       assert.ok(socket.connected, 'still connected after an oversized event');

@@ -10,6 +10,7 @@ import type { IngestAck } from '../../source/protocol/event.js';
 import {
   connectProducer,
   connectViewer,
+  get,
   hookPayload,
   homesRemovedAfter,
   seqsOf,
@@ -29,8 +30,8 @@ after(async () => {
 const RATE = 50;
 const FLOOD = 400;
 
-async function producer(port: number, token: string): Promise<Socket> {
-  const socket = await connectProducer(port, token);
+async function producer(port: number, token: string, id?: string): Promise<Socket> {
+  const socket = await connectProducer(port, token, id);
   sockets.push(socket);
   return socket;
 }
@@ -45,8 +46,9 @@ test('a Socket.IO flood over the rate limit gets rate_limited acks with retryAft
   daemons.push(daemon);
   const { port, token } = daemon;
   const viewer = await connectViewer(port, { token });
-  const flooder = await producer(port, token);
-  const polite = await producer(port, token);
+  // Two programs on one machine: each declares its producer id and so has its own budget.
+  const flooder = await producer(port, token, 'flood');
+  const polite = await producer(port, token, 'polite');
 
   try {
     // The flood goes out all at once; the polite producer sends a few events in the middle of it.
@@ -98,5 +100,43 @@ test('a Socket.IO flood over the rate limit gets rate_limited acks with retryAft
   } finally {
     viewer.close();
   }
+  assert.equal(await daemon.stop(), 0);
+});
+
+const SOCKETS = 20;
+
+/** Each of `sockets` sends `each` events at once; resolves with how many were accepted. */
+async function floodFrom(sockets: Socket[], each: number): Promise<number> {
+  const acks = await Promise.all(
+    sockets.flatMap((socket, s) =>
+      Array.from({ length: each }, (_, n) => send(socket, hookPayload(s * 1000 + n, `many-${s}`))),
+    ),
+  );
+  return acks.filter((ack) => ack.ok).length;
+}
+
+test('the rate limit is per producer, not per socket: twenty sockets share one budget, twenty ids at most producersPerAddress + 1', async (t) => {
+  const h = home();
+  h.writeConfig({ events: { ratePerSecond: RATE }, limits: { producersPerAddress: 4 } });
+  const daemon = await startDaemon(h);
+  daemons.push(daemon);
+  const { port, token } = daemon;
+
+  const anonymous = await Promise.all(Array.from({ length: SOCKETS }, () => producer(port, token)));
+  const sharedAccepted = await floodFrom(anonymous, 20);
+  for (const socket of anonymous) socket.disconnect();
+
+  const named = await Promise.all(Array.from({ length: SOCKETS }, (_, n) => producer(port, token, `p${n}`)));
+  const namedAccepted = await floodFrom(named, 20);
+  t.diagnostic(
+    `${SOCKETS} sockets × 20 events at ${RATE}/s: ${sharedAccepted} accepted without ids, ${namedAccepted} with ${SOCKETS} ids`,
+  );
+  // One budget holds about one burst (RATE) plus what refills while the flood is read.
+  assert.ok(sharedAccepted <= RATE * 2, `without ids one budget: ${sharedAccepted} accepted`);
+  assert.ok(namedAccepted <= RATE * 2 * 5, `4 ids + one overflow budget: ${namedAccepted} accepted`);
+  assert.ok(namedAccepted < SOCKETS * 20, 'the flood of twenty ids is still limited');
+  const health = await get(port, '/health');
+  const checks = (health.body as { checks: Record<string, { status: string }> }).checks;
+  assert.ok(checks['service:clientLimits'], 'service:clientLimits is in /health');
   assert.equal(await daemon.stop(), 0);
 });

@@ -2,12 +2,15 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { resolveConfig } from '../../source/config/resolve.js';
 import {
+  capForClientLoad,
+  classifyOpenFiles,
+  clientLoadCause,
   countOpenFiles,
   createJournalCheck,
   createNetworkCheck,
@@ -87,8 +90,10 @@ describe('process check (real process)', () => {
     'open file descriptors count files this process opens',
     { skip: process.platform === 'win32' },
     async () => {
-      const baseline = await countOpenFiles();
-      assert.ok(baseline !== null && baseline > 0);
+      const files = await classifyOpenFiles();
+      assert.ok(files !== null && files.total > 0);
+      // process:openFiles judges the daemon's own descriptors: sockets are the clients' (process:sockets).
+      const baseline = files.total - (files.sockets ?? 0);
       const fds = Array.from({ length: 20 }, (_, i) => fs.openSync(path.join(home, `fd-${i}`), 'w'));
       try {
         const check = createProcessCheck({ thresholds });
@@ -102,10 +107,78 @@ describe('process check (real process)', () => {
       } finally {
         for (const fd of fds) fs.closeSync(fd);
       }
-      const closed = await countOpenFiles();
-      assert.ok(closed! <= baseline + 2, `after closing: ${closed} (baseline ${baseline})`);
+      const closed = await classifyOpenFiles();
+      const closedOwn = closed!.total - (closed!.sockets ?? 0);
+      assert.ok(closedOwn <= baseline + 2, `after closing: ${closedOwn} (baseline ${baseline})`);
     },
   );
+
+  test(
+    "sockets are counted apart from the daemon's own descriptors",
+    { skip: process.platform !== 'linux' && 'socket descriptors are told apart on Linux only' },
+    async () => {
+      const server = net.createServer();
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as net.AddressInfo;
+      const check = createProcessCheck({ thresholds });
+      const before = await check.run(never);
+      const clients = await Promise.all(
+        Array.from(
+          { length: 30 },
+          () =>
+            new Promise<net.Socket>((resolve) => {
+              const socket = net.connect(port, '127.0.0.1', () => resolve(socket));
+            }),
+        ),
+      );
+      try {
+        const after = await check.run(never);
+        const sockets = byName(after, 'process:sockets').observedValue!;
+        const own = byName(after, 'process:openFiles').observedValue!;
+        assert.ok(
+          sockets >= byName(before, 'process:sockets').observedValue! + 30,
+          `sockets ${sockets} after 30 connections`,
+        );
+        assert.ok(
+          own <= byName(before, 'process:openFiles').observedValue! + 3,
+          `own descriptors ${own} stay put`,
+        );
+      } finally {
+        check.close();
+        for (const client of clients) client.destroy();
+        server.close();
+      }
+    },
+  );
+
+  test('a failing CPU or lag measured under client load is a warning with the cause', () => {
+    const load = {
+      connections: 3,
+      pendingConnections: 0,
+      maxConnections: 512,
+      replaysActive: 2,
+      replaysQueued: 8,
+      replaysStarted: 12,
+      replaysPeak: 2,
+    };
+    const cause = clientLoadCause({ ...load, replaysStarted: 2, replaysActive: 0, replaysQueued: 0 }, load);
+    assert.match(cause!, /10 replays \(8 waiting\)/);
+    const failing = {
+      name: 'process:cpu',
+      status: 'fail' as const,
+      observedValue: 99,
+      observedUnit: '%',
+      threshold: { warn: 70, fail: 95 },
+      output: '99% of one core',
+      time: new Date().toISOString(),
+    };
+    const capped = capForClientLoad(failing, cause);
+    assert.equal(capped.status, 'warn');
+    assert.match(capped.output, /clients' load/);
+    assert.equal(capForClientLoad(failing, null).status, 'fail', 'without client load a failure stays one');
+    const idle = { ...load, replaysActive: 0, replaysQueued: 0 };
+    assert.equal(clientLoadCause(idle, idle), null);
+  });
 
   test('open files is null and says unknown where the platform cannot list them', async () => {
     assert.equal(await countOpenFiles('aix'), null);

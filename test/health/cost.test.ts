@@ -97,7 +97,7 @@ describe('cost of the health monitor', () => {
       walls.push(performance.now() - started);
       assert.equal(
         run.results.length,
-        16,
+        18,
         run.results.map((r) => `${r.name} ${r.status} ${r.output}`).join('\n'),
       );
     }

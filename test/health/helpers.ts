@@ -1,5 +1,5 @@
 /** Shared helpers of the health tests: a plain DaemonFacts object and waiting for a condition. */
-import type { DaemonFacts, ServiceCounters } from '../../source/health/types.js';
+import type { ClientLoad, DaemonFacts, ServiceCounters } from '../../source/health/types.js';
 import type { StoreStats } from '../../source/store/types.js';
 
 export interface FakeDaemon extends DaemonFacts {
@@ -12,6 +12,7 @@ export interface FakeDaemon extends DaemonFacts {
     spool: { files: number; bytes: number };
     address: { host: string; port: number } | null;
     probeOk: boolean;
+    load: ClientLoad;
   };
 }
 
@@ -35,6 +36,15 @@ export function fakeDaemon(homeDir: string): FakeDaemon {
     spool: { files: 0, bytes: 0 },
     address: null,
     probeOk: true,
+    load: {
+      connections: 0,
+      pendingConnections: 0,
+      maxConnections: 512,
+      replaysActive: 0,
+      replaysQueued: 0,
+      replaysStarted: 0,
+      replaysPeak: 0,
+    },
   };
   return {
     state,
@@ -46,6 +56,7 @@ export function fakeDaemon(homeDir: string): FakeDaemon {
     maxViewerBacklog: () => state.backlog,
     storeStats: () => ({ ...state.store }),
     spoolStats: () => Promise.resolve({ ...state.spool }),
+    clientLoad: () => ({ ...state.load }),
     probe: () =>
       Promise.resolve(
         state.probeOk

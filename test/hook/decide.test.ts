@@ -49,6 +49,7 @@ describe('checkInput', () => {
     assert.deepEqual(checkInput({ kind: 'complete', text: ' {"a":1}\n', bytes: 9 }), {
       ok: true,
       raw: ' {"a":1}\n',
+      value: { a: 1 },
     });
   });
 

@@ -13,11 +13,20 @@ const ALLOWED_OWN = [
   /^source\/config\/home\.ts$/,
   /^source\/client\/discover\.ts$/,
   /^source\/protocol\/pidfile\.ts$/,
+  /^source\/protocol\/event\.ts$/,
+  /^source\/instance\/(safe-file|listener-owner)\.ts$/,
   /^source\/commands\/hook\.ts$/,
 ];
 
-/** Loaded only on the spool path (daemon down): the scrubber, checked on its own below. */
-const LAZY = [/source\/hook\/scrub-for-spool\.ts$/];
+/**
+ * Lazy on purpose: the scrubber only when spooling, node:net only when there is a daemon to post to,
+ * the truncation only for a payload over events.maxBytes; the lazy modules are checked on their own below.
+ */
+const LAZY = [
+  /source\/hook\/scrub-for-spool\.ts$/,
+  /source\/hook\/post-event\.ts$/,
+  /source\/hook\/cut-for-post\.ts$/,
+];
 
 interface ImportSite {
   from: string;
@@ -89,4 +98,10 @@ test('the scrubber the hook loads on the spool path imports only node builtins',
     own.every((file) => file.startsWith('source/pipeline/')),
     own.join(', '),
   );
+});
+
+test('the truncation the hook loads for a big payload imports nothing at run time but its path helper', () => {
+  const { own, external } = graph(path.join(repo, 'source/pipeline/truncate.ts'));
+  assert.deepEqual(external, []);
+  assert.deepEqual(own, ['source/pipeline/json-path.ts', 'source/pipeline/truncate.ts']);
 });

@@ -60,7 +60,13 @@ describe('spoolPayload', () => {
     assert.deepEqual(fs.readdirSync(dir), [result.entry.name]);
     if (process.platform !== 'win32') assert.equal(fs.statSync(result.entry.path).mode & 0o777, 0o600);
     const stored = JSON.parse(fs.readFileSync(result.entry.path, 'utf8'));
-    assert.deepEqual(stored, { v: 1, source: 'hook', spooledAt: '2023-11-14T22:13:20.123Z', payload: raw });
+    assert.deepEqual(stored, {
+      v: 1,
+      source: 'hook',
+      spooledAt: '2023-11-14T22:13:20.123Z',
+      occurredAt: '2023-11-14T22:13:20.123Z',
+      payload: raw,
+    });
   });
 
   test('refuses past the file bound and past the byte bound, writing nothing', async () => {
@@ -202,6 +208,39 @@ describe('listSpool and drainSpool', () => {
     const stats = await spoolStats(dir);
     assert.equal(stats.bad, 4);
     assert.equal(stats.files, 0);
+  });
+});
+
+describe('what a spool file says besides the payload', () => {
+  test('occurredAt and truncated are kept and handed to deliver', async () => {
+    const dir = freshSpool();
+    const truncated = [{ path: '$.tool_input.content', originalBytes: 1_400_000 }];
+    const result = await spoolPayload(dir, payload(1), () => 1_700_000_005_000, undefined, {
+      occurredAt: '2023-11-14T22:13:20.000Z',
+      truncated,
+    });
+    assert.ok(result.ok);
+    const seen: unknown[] = [];
+    await drainSpool(dir, (_text, _entry, provenance) => {
+      seen.push(provenance);
+      return Promise.resolve('ok');
+    });
+    assert.deepEqual(seen, [{ occurredAt: '2023-11-14T22:13:20.000Z', truncated }]);
+  });
+
+  test('a file written before occurredAt existed is still read, with spooledAt in its place', async () => {
+    const dir = freshSpool();
+    fs.mkdirSync(dir, { recursive: true });
+    const name = '1700000000000-00000000000000000001-1-10.json';
+    const old = { v: 1, source: 'hook', spooledAt: '2023-11-14T22:13:20.000Z', payload: payload(2) };
+    fs.writeFileSync(path.join(dir, name), `${JSON.stringify(old)}\n`);
+    const seen: unknown[] = [];
+    const drained = await drainSpool(dir, (text, _entry, provenance) => {
+      seen.push([text, provenance]);
+      return Promise.resolve('ok');
+    });
+    assert.equal(drained.delivered, 1);
+    assert.deepEqual(seen, [[payload(2), { occurredAt: '2023-11-14T22:13:20.000Z', truncated: undefined }]]);
   });
 });
 

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { canonicalJson, contentId, enrich, processPayload } from '../../source/pipeline/index.js';
+import {
+  canonicalJson,
+  contentId,
+  enrich,
+  processPayload,
+  readOccurredAt,
+  readTruncated,
+  scrub,
+} from '../../source/pipeline/index.js';
 
 const SECRET = 'daemon-token-for-tests';
 const NOW = Date.UTC(2025, 0, 2, 3, 4, 5, 678);
@@ -48,34 +56,57 @@ describe('contentId', () => {
 });
 
 describe('enrich', () => {
-  test('builds the draft from the scrubbed payload, the id from the raw one', () => {
-    const raw = {
+  test('builds the draft from the scrubbed payload; occurredAt is receivedAt unless the producer said', () => {
+    const scrubbed = {
       hook_event_name: 'PreToolUse',
       session_id: 's-1',
       tool_name: 'Bash',
       cwd: '/w',
-      password: 'pw',
+      agent_id: 'agent-7',
+      password: '[REDACTED:key-name]',
     };
-    const scrubbed = { ...raw, password: '[REDACTED:key-name]' };
-    const draft = enrich(raw, scrubbed, { ...OPTIONS, source: 'socket' });
+    const draft = enrich('the-id', scrubbed, { ...OPTIONS, source: 'socket' });
     assert.deepEqual(draft, {
-      id: contentId(raw, SECRET),
+      id: 'the-id',
       receivedAt: '2025-01-02T03:04:05.678Z',
+      occurredAt: '2025-01-02T03:04:05.678Z',
       type: 'PreToolUse',
       sessionId: 's-1',
+      agentId: 'agent-7',
       source: 'socket',
       tool: 'Bash',
       cwd: '/w',
       data: scrubbed,
     });
-    assert.notEqual(draft.id, contentId(scrubbed, SECRET));
+    const told = enrich('the-id', scrubbed, OPTIONS, {
+      occurredAt: '2025-01-02T03:00:00.000Z',
+      truncated: [{ path: '$.x', originalBytes: 9 }],
+    });
+    assert.equal(told.occurredAt, '2025-01-02T03:00:00.000Z');
+    assert.deepEqual(told.truncated, [{ path: '$.x', originalBytes: 9 }]);
   });
 
-  test('tool and cwd are null when absent', () => {
+  test('tool and cwd are null, agentId and truncated absent, when the payload has none', () => {
     const raw = { hook_event_name: 'Stop', session_id: 's' };
-    const draft = enrich(raw, raw, OPTIONS);
+    const draft = enrich('id', raw, OPTIONS);
     assert.equal(draft.tool, null);
     assert.equal(draft.cwd, null);
+    assert.ok(!('agentId' in draft) && !('truncated' in draft));
+  });
+
+  test('what producers say is checked: junk is ignored, times normalised', () => {
+    assert.equal(readOccurredAt('2025-01-02T03:04:05+01:00'), '2025-01-02T02:04:05.000Z');
+    for (const junk of ['yesterday', 17, '2025-13-45T99:99', 'x'.repeat(100)])
+      assert.equal(readOccurredAt(junk), undefined);
+    assert.deepEqual(readTruncated([{ path: '$.a', originalBytes: 5 }]), [{ path: '$.a', originalBytes: 5 }]);
+    for (const junk of [
+      [],
+      [{ path: '$.a' }],
+      [{ path: '', originalBytes: 1 }],
+      'x',
+      [{ path: '$', originalBytes: -1 }],
+    ])
+      assert.equal(readTruncated(junk), undefined);
   });
 });
 
@@ -89,14 +120,15 @@ describe('processPayload', () => {
     tool_input: { command: secretCommand },
   };
 
-  test('text, bytes and parsed values give the same draft, scrubbed, with an id over the raw payload', () => {
+  test('text, bytes and parsed values give the same draft, scrubbed, with an id over the scrubbed payload', () => {
     const fromValue = processPayload(raw, OPTIONS);
     const fromText = processPayload(JSON.stringify(raw), OPTIONS);
     const fromBytes = processPayload(Buffer.from(JSON.stringify(raw)), OPTIONS);
     assert.ok(fromValue.ok && fromText.ok && fromBytes.ok);
     assert.deepEqual(fromText, fromValue);
     assert.deepEqual(fromBytes, fromValue);
-    assert.equal(fromValue.draft.id, contentId(raw, SECRET));
+    assert.equal(fromValue.draft.id, contentId(fromValue.draft.data, SECRET));
+    assert.notEqual(fromValue.draft.id, contentId(raw, SECRET));
     assert.equal(
       (fromValue.draft.data.tool_input as { command: string }).command,
       'export GITHUB_TOKEN=[REDACTED:github-token]',
@@ -124,14 +156,24 @@ describe('processPayload', () => {
     assert.notEqual(a.draft.id, c.draft.id);
   });
 
-  test('passes refusals through and applies the limits it is given', () => {
+  test('a scrubbed copy (the spool) and the raw payload are one event', () => {
+    const live = processPayload(raw, OPTIONS);
+    const spooled = processPayload(JSON.stringify(scrub(raw).value), { ...OPTIONS, source: 'spool' });
+    assert.ok(live.ok && spooled.ok);
+    assert.equal(spooled.draft.id, live.draft.id);
+  });
+
+  test('passes refusals through; over maxBytes is cut, over maxRequestBytes refused', () => {
     const refusal = processPayload('{"hook_event_name":', OPTIONS);
     assert.ok(!refusal.ok);
     assert.equal(refusal.error.code, 'invalid_json');
-    const tooLarge = processPayload(
-      { ...raw, big: 'x'.repeat(5000) },
-      { ...OPTIONS, limits: { maxBytes: 4096 } },
-    );
+    const big = { ...raw, big: 'x'.repeat(10_000) };
+    const cut = processPayload(big, { ...OPTIONS, limits: { maxBytes: 4096 } }, { truncated: [] });
+    assert.ok(cut.ok);
+    assert.ok(Buffer.byteLength(JSON.stringify(cut.draft)) <= 4096, String(JSON.stringify(cut.draft).length));
+    assert.deepEqual(cut.draft.truncated, [{ path: '$.big', originalBytes: 10_000 }]);
+    assert.equal(cut.draft.id, processPayload(big, OPTIONS).ok && contentId(scrub(big).value, SECRET));
+    const tooLarge = processPayload(big, { ...OPTIONS, limits: { maxBytes: 4096, maxRequestBytes: 8192 } });
     assert.ok(!tooLarge.ok);
     assert.equal(tooLarge.error.code, 'too_large');
   });

@@ -12,7 +12,7 @@ const R = (kind: string): string => `[REDACTED:${kind}]`;
 
 const GHP = 'ghp' + '_R4nd0mT0k3nV4lu3F0rT3st1ngOnly0000';
 const GH_PAT = 'github' + '_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz0123456789';
-const ANTHROPIC = 'sk-' + 'ant-api03-EXAMPLEEXAMPLEEXAMPLEEXAMPLE-EXAMPLEAA';
+export const ANTHROPIC = 'sk-' + 'ant-api03-EXAMPLEEXAMPLEEXAMPLEEXAMPLE-EXAMPLEAA';
 const OPENAI = 'sk-' + 'proj-Abc123Def456Ghi789Jkl012Mno345_Pqr-678';
 const OPENAI_LEGACY = 'sk-' + 'Ab12Cd34Ef56Gh78Ij90Kl12Mn34Op56Qr78St90Uv12Wx34';
 const AWS_ID = 'AKIA' + 'IOSFODNN7EXAMPLE';
@@ -31,7 +31,101 @@ const OPENSSH =
   'PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH ' +
   'PRIVATE KEY-----';
 
+export const GOOGLE = 'AIza' + 'SyD-EXAMPLEexampleEXAMPLEexample123';
+export const GITLAB = 'glpat' + '-xYz12AbCdEfGhIjKlMnOp';
+export const HUGGINGFACE = 'hf' + '_AbCdEfGhIjKlMnOpQrStUvWxYz01234567';
+export const SENDGRID = 'SG' + '.AbCdEfGhIjKlMnOpQrStUv.WxYz0123456789AbCdEfGhIjKlMnOpQrStUvWxYz012';
+export const AZURE_KEY =
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsu' + 'Fq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
 export const SCRUB_CORPUS: readonly ScrubCase[] = [
+  // --- shapes added after an attack run ---
+  {
+    name: 'Google API key in a URL',
+    input: `curl "https://maps.googleapis.com/maps/api/geocode/json?address=x&key=${GOOGLE}"`,
+    expected: `curl "https://maps.googleapis.com/maps/api/geocode/json?address=x&key=${R('google-api-key')}"`,
+  },
+  {
+    name: 'GitLab personal access token in a header',
+    input: `curl --header "PRIVATE-TOKEN: ${GITLAB}" https://gitlab.example.com/api/v4/projects`,
+    expected: `curl --header "PRIVATE-TOKEN: ${R('gitlab-token')}" https://gitlab.example.com/api/v4/projects`,
+  },
+  {
+    name: 'Hugging Face token as a CLI argument',
+    input: `huggingface-cli login --token ${HUGGINGFACE}`,
+    expected: `huggingface-cli login --token ${R('huggingface-token')}`,
+  },
+  {
+    name: 'SendGrid key in code',
+    input: `sg = sendgrid.SendGridAPIClient('${SENDGRID}')`,
+    expected: `sg = sendgrid.SendGridAPIClient('${R('sendgrid-key')}')`,
+  },
+  {
+    name: 'Azure storage connection string',
+    input: `DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${AZURE_KEY};EndpointSuffix=core.windows.net`,
+    expected: `DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${R('azure-key')};EndpointSuffix=core.windows.net`,
+  },
+  {
+    name: 'curl -u user:pass',
+    input: 'curl -u admin:Sup3rS3cret! https://ci.example.com/api/json',
+    expected: `curl -u admin:${R('cli-password')} https://ci.example.com/api/json`,
+  },
+  {
+    name: 'mysql -pPASS',
+    input: 'mysql -h db.internal -u root -pHunter2Hunter2 shop < dump.sql',
+    expected: `mysql -h db.internal -u root -p${R('cli-password')} shop < dump.sql`,
+  },
+  {
+    name: 'mysql -p alone prompts: nothing to hide',
+    input: 'mysql -u root -p shop',
+    expected: 'mysql -u root -p shop',
+  },
+  {
+    name: 'sshpass -p',
+    input: "sshpass -p 'w0rd w1th spaces' ssh deploy@10.0.0.5 uptime",
+    expected: `sshpass -p ${R('cli-password')} ssh deploy@10.0.0.5 uptime`,
+  },
+  {
+    name: '--password X and --password=X',
+    input: 'psql --password Pg-Pa55 --host db && mysqldump --password=My-Pa55 shop',
+    expected: `psql --password ${R('assignment')} --host db && mysqldump --password=${R('assignment')} shop`,
+  },
+  {
+    name: 'aws configure set aws_secret_access_key V',
+    input: 'aws configure set aws_secret_access_key Zx9Yw8Vu7Ts6 --profile ci',
+    expected: `aws configure set aws_secret_access_key ${R('cli-password')} --profile ci`,
+  },
+  {
+    name: 'git config user.password',
+    input: 'git config --global user.password hunter22',
+    expected: `git config --global user.password ${R('cli-password')}`,
+  },
+  {
+    name: '.env-style DB_PASS=',
+    input: 'DB_HOST=localhost\nDB_USER=app\nDB_PASS=pa55word-for-app\nSMTP_PW=x1y2z3',
+    expected: `DB_HOST=localhost\nDB_USER=app\nDB_PASS=${R('assignment')}\nSMTP_PW=${R('assignment')}`,
+  },
+  {
+    name: 'a key glued after _ in a tool name',
+    input: `mcp__vault_${ANTHROPIC}`,
+    expected: `mcp__vault_${R('anthropic-key')}`,
+  },
+  {
+    name: 'a Bearer split across lines',
+    input: `Authorization: Bearer\n  ${'abcDEF123456'}ghiJKL789`,
+    expected: `Authorization: Bearer\n  ${R('bearer-token')}`,
+  },
+  {
+    name: 'a backslash-newline continuation inside the secret',
+    input: `curl -H "Authorization: Bearer ${'abc123def456'}\\\n  ghi789" https://api`,
+    expected: `curl -H "Authorization: Bearer ${R('bearer-token')}" https://api`,
+  },
+  {
+    name: 'a URL-encoded secret',
+    input: `https://example.com/cb?payload=%7B%22password%22%3A%22${'hunter2hunter2'}%22%7D`,
+    expected: `https://example.com/cb?payload={"password":"${R('assignment')}"}`,
+  },
+
   // --- token formats ---
   {
     name: 'curl with a GitHub token in a Bearer header',
@@ -194,7 +288,7 @@ export const SCRUB_CORPUS: readonly ScrubCase[] = [
   {
     name: 'camelCase apiKey in a JS object literal',
     input: "const config = { apiKey: 'AIzaSyA-1234567890abcdefghijklmnopqrstu', region: 'eu' };",
-    expected: `const config = { apiKey: '${R('assignment')}', region: 'eu' };`,
+    expected: `const config = { apiKey: '${R('google-api-key')}', region: 'eu' };`,
   },
   {
     name: 'custom auth header in a log',

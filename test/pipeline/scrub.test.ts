@@ -108,25 +108,53 @@ describe('object keys that name a secret', () => {
     assert.deepEqual(result.kinds, { 'key-name': 5 });
   });
 
-  test('arrays of strings under a secret key are replaced; objects under it are walked', () => {
+  test('arrays of strings under a secret key are replaced; so is everything in an object under it', () => {
     const result = scrub({ api_keys: ['k1', 'k2', ['k3']], credentials: { user: 'bob', password: 'pw' } });
     assert.deepEqual(result.value, {
       api_keys: ['[REDACTED:key-name]', '[REDACTED:key-name]', ['[REDACTED:key-name]']],
-      credentials: { user: 'bob', password: '[REDACTED:key-name]' },
+      credentials: { user: '[REDACTED:key-name]', password: '[REDACTED:key-name]' },
     });
+  });
+
+  test('every leaf under a secret name, whatever its type and depth, plural and compound names too', () => {
+    const result = scrub({
+      password: 123456789012345,
+      auth: { pass: true, nested: [{ pin: 1234 }] },
+      tokens: ['t1', 't2'],
+      db_password: 'x',
+      credentials: { user: 'bob', port: 5432, list: [1, 'two'] },
+      DB_PASS: 'p',
+      keep: null,
+    });
+    assert.deepEqual(result.value, {
+      password: '[REDACTED:key-name]',
+      auth: { pass: '[REDACTED:key-name]', nested: [{ pin: '[REDACTED:key-name]' }] },
+      tokens: ['[REDACTED:key-name]', '[REDACTED:key-name]'],
+      db_password: '[REDACTED:key-name]',
+      credentials: {
+        user: '[REDACTED:key-name]',
+        port: '[REDACTED:key-name]',
+        list: ['[REDACTED:key-name]', '[REDACTED:key-name]'],
+      },
+      DB_PASS: '[REDACTED:key-name]',
+      keep: null,
+    });
+    assert.deepEqual(scrub(result.value).value, result.value);
   });
 
   test('innocent keys, numbers, booleans and values that hide nothing are kept', () => {
     const input = {
       max_tokens: 4096,
       input_tokens: 12,
+      cache_read_input_tokens: 3,
+      usage: { output_tokens: 7 },
       token_type: 'bearer',
       tokenizer: 'cl100k',
       author: 'Jane',
       password: '',
       token: '$GITHUB_TOKEN',
       secret: '[REDACTED:key-name]',
-      auth: true,
+      pass: true,
       pwd: '/home/dev',
     };
     const result = scrub(input);
@@ -161,6 +189,12 @@ describe('object keys that name a secret', () => {
       'db.passwd',
       'ClientSecret',
       'accessToken',
+      'tokens',
+      'auth.pass',
+      'db_password',
+      'DB_PASS',
+      'credentials',
+      'AccountKey',
     ]) {
       assert.ok(isSecretName(name), name);
     }
@@ -174,6 +208,10 @@ describe('object keys that name a secret', () => {
       'session_id',
       'hook_event_name',
       'keys',
+      'input_tokens',
+      'cache_creation_input_tokens',
+      'pass',
+      'aws_access_key_id',
       '',
     ]) {
       assert.ok(!isSecretName(name), name);

@@ -168,20 +168,28 @@ describe('validate: invalid_event', () => {
 });
 
 describe('validate: too_large and too_deep', () => {
-  test('raw text over maxBytes is refused before parsing, counting UTF-8 bytes', () => {
+  test('raw text over maxRequestBytes is refused before parsing, counting UTF-8 bytes', () => {
     const text = JSON.stringify({ ...BASE, prompt: 'é'.repeat(600) });
     assert.ok(text.length < 1100 && Buffer.byteLength(text) > 1100);
-    const message = refused(validateEventText(text, { maxBytes: 1100 }), 'too_large');
+    const message = refused(validateEventText(text, { maxRequestBytes: 1100 }), 'too_large');
     assert.match(
       message,
       new RegExp(`event is ${Buffer.byteLength(text)} bytes; expected at most 1100 bytes`),
     );
-    assert.match(message, /events\.maxBytes/);
-    refused(validateEventText('{' + ' '.repeat(5000), { maxBytes: 1100 }), 'too_large');
+    assert.match(message, /events\.maxRequestBytes/);
+    refused(validateEventText('{' + ' '.repeat(5000), { maxRequestBytes: 1100 }), 'too_large');
   });
 
-  test('a parsed value is measured by its JSON', () => {
-    refused(validateEventValue({ ...BASE, prompt: 'x'.repeat(2000) }, { maxBytes: 1100 }), 'too_large');
+  test('over maxBytes is not a refusal: the event is cut to fit later', () => {
+    assert.ok(
+      validateEventText(JSON.stringify({ ...BASE, prompt: 'x'.repeat(3000) }), { maxBytes: 1100 }).ok,
+    );
+    assert.ok(validateEventValue({ ...BASE, prompt: 'x'.repeat(3000) }, { maxBytes: 1100 }).ok);
+  });
+
+  test('any event name is accepted: a newer Claude Code is never refused', () => {
+    for (const name of ['PostToolUseFailure', 'StopFailure', 'SomethingNew2031'])
+      assert.ok(validateEventValue({ ...BASE, hook_event_name: name }).ok, name);
   });
 
   test('nesting deeper than maxDepth names the path', () => {
@@ -252,19 +260,16 @@ describe('validateBody: one event or an array', () => {
       /array of 11 events; expected at most 10/,
     );
     assert.match(
-      refused(validateBody(tooMany, { maxBatchBytes: 100 }), 'too_large'),
+      refused(validateBody(tooMany, { maxRequestBytes: 100 }), 'too_large'),
       /request body is \d+ bytes; expected at most 100/,
     );
   });
 
-  test('each item of an array is held to maxBytes; a lone object too', () => {
+  test('items over maxBytes are accepted (cut later); the whole body is held to maxRequestBytes', () => {
     const big = { ...BASE, prompt: 'x'.repeat(3000) };
     const body = validateBody(JSON.stringify([BASE, big]), { maxBytes: 2048 });
     assert.ok(body.ok);
-    assert.ok(body.items[0]!.ok);
-    refused(body.items[1]!, 'too_large');
-    const single = validateBody(JSON.stringify(big), { maxBytes: 2048 });
-    assert.ok(single.ok);
-    refused(single.items[0]!, 'too_large');
+    assert.ok(body.items[0]!.ok && body.items[1]!.ok);
+    refused(validateBody(JSON.stringify(big), { maxBytes: 2048, maxRequestBytes: 2048 }), 'too_large');
   });
 });

@@ -15,6 +15,7 @@ export function draft(n: number, overrides: Partial<EventDraft> = {}): EventDraf
   return {
     id: `id-${n}`,
     receivedAt: new Date(Date.UTC(2025, 0, 1, 0, 0, n % 60)).toISOString(),
+    occurredAt: new Date(Date.UTC(2025, 0, 1, 0, 0, n % 60)).toISOString(),
     type: n % 2 === 0 ? 'PreToolUse' : 'PostToolUse',
     sessionId: `session-${n % 3}`,
     source: 'hook',

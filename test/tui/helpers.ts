@@ -48,6 +48,7 @@ export function makeEvent(
     seq,
     id: `id-${seq}`,
     receivedAt: new Date(BASE + seq * 1000).toISOString(),
+    occurredAt: new Date(BASE + seq * 1000).toISOString(),
     type,
     sessionId: SESSION,
     source: 'hook',

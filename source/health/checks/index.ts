@@ -9,7 +9,14 @@ import { createStoreCheck } from './store.js';
 
 export { createJournalCheck } from './journal.js';
 export { createNetworkCheck, fetchOwnStatus } from './network.js';
-export { countOpenFiles, createProcessCheck, cpuPercentBetween } from './process.js';
+export {
+  capForClientLoad,
+  classifyOpenFiles,
+  clientLoadCause,
+  countOpenFiles,
+  createProcessCheck,
+  cpuPercentBetween,
+} from './process.js';
 export { createServiceCheck, internalErrorRate, serviceDeltas } from './service.js';
 
 /**
@@ -23,7 +30,7 @@ export function createStandardChecks(
 ): HealthCheck[] {
   const { thresholds } = config.health;
   return [
-    createProcessCheck({ thresholds, now }),
+    createProcessCheck({ thresholds, now, clientLoad: () => facts.clientLoad() }),
     createNetworkCheck({ facts, thresholds, now }),
     createServiceCheck({ facts, thresholds, now }),
     createJournalCheck({ facts, thresholds, now }),

@@ -7,11 +7,11 @@
  * assumption, and the same on every platform — and unlike pidusage it neither reports 0 on its first
  * call (the baseline is taken when the check is created) nor keeps a file open per tracked pid.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, readlink } from 'node:fs/promises';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { CheckResult } from '../../protocol/health.js';
 import type { Config } from '../../config/schema.js';
-import type { HealthCheck } from '../types.js';
+import type { ClientLoad, HealthCheck } from '../types.js';
 import { isoNow, judged } from './result.js';
 
 const MIB = 1024 * 1024;
@@ -22,6 +22,8 @@ export interface ProcessCheckOptions {
   platform?: NodeJS.Platform;
   /** Sampling interval of the event-loop delay monitor (ms). */
   lagResolutionMs?: number;
+  /** What clients make the daemon hold, to tell their load from the daemon's own. */
+  clientLoad?: () => ClientLoad;
 }
 
 interface CpuSample {
@@ -61,6 +63,47 @@ export async function countOpenFiles(platform: NodeJS.Platform = process.platfor
   }
 }
 
+/**
+ * Open descriptors split into sockets (mostly clients' connections) and the rest (the daemon's own:
+ * journal, logs, pipes). Linux only: elsewhere the links cannot be read, and `sockets` is null.
+ */
+export async function classifyOpenFiles(
+  platform: NodeJS.Platform = process.platform,
+): Promise<{ total: number; sockets: number | null } | null> {
+  const total = await countOpenFiles(platform);
+  if (total === null || platform !== 'linux') return total === null ? null : { total, sockets: null };
+  try {
+    const names = await readdir('/proc/self/fd');
+    const targets = await Promise.all(names.map((name) => readlink(`/proc/self/fd/${name}`).catch(() => '')));
+    return { total, sockets: targets.filter((target) => target.startsWith('socket:')).length };
+  } catch {
+    return { total, sockets: null };
+  }
+}
+
+/** Client load since the last run: replays ran or waited, or connections filled half the limit. */
+export function clientLoadCause(before: ClientLoad | null, now: ClientLoad): string | null {
+  const replays = now.replaysStarted - (before?.replaysStarted ?? now.replaysStarted);
+  const causes: string[] = [];
+  if (replays > 0 || now.replaysActive > 0 || now.replaysQueued > 0)
+    causes.push(`${Math.max(replays, now.replaysActive)} replays (${now.replaysQueued} waiting)`);
+  if (now.connections * 2 >= now.maxConnections) causes.push(`${now.connections} connections`);
+  return causes.length === 0 ? null : causes.join(', ');
+}
+
+/**
+ * A failing measurement taken while clients loaded the daemon is their load, not a daemon fault: it
+ * is reported as a warning with the cause, so recovery (which acts on failures only) never acts on it.
+ */
+export function capForClientLoad(result: CheckResult, cause: string | null): CheckResult {
+  if (result.status !== 'fail' || cause === null) return result;
+  return {
+    ...result,
+    status: 'warn',
+    output: `${result.output} — clients' load (${cause}), not a daemon fault`,
+  };
+}
+
 export function createProcessCheck(options: ProcessCheckOptions): HealthCheck & { close(): void } {
   const now = options.now ?? Date.now;
   const platform = options.platform ?? process.platform;
@@ -68,6 +111,7 @@ export function createProcessCheck(options: ProcessCheckOptions): HealthCheck & 
   // No baseline until the first run: the time before it is start-up (loading modules, recovering the
   // journal), a burst of well over one core that says nothing about the running daemon.
   let lastCpu: CpuSample | null = null;
+  let lastLoad: ClientLoad | null = null;
   // 20 ms: each sample is a timer wake-up; at 10 ms the monitor alone cost ~0.5% of a core when idle.
   const resolutionMs = options.lagResolutionMs ?? 20;
   const lag: IntervalHistogram = monitorEventLoopDelay({ resolution: resolutionMs });
@@ -76,7 +120,13 @@ export function createProcessCheck(options: ProcessCheckOptions): HealthCheck & 
   return {
     name: 'process',
     async run(): Promise<CheckResult[]> {
-      const openFiles = await countOpenFiles(platform);
+      const files = await classifyOpenFiles(platform);
+      const load = options.clientLoad?.() ?? null;
+      const cause = load ? clientLoadCause(lastLoad, load) : null;
+      lastLoad = load;
+      const sockets = files?.sockets ?? null;
+      // The daemon's own descriptors are judged; sockets are the clients' and bounded by limits.maxConnections.
+      const openFiles = files === null ? null : files.total - (sockets ?? 0);
       const cpu = sampleCpu();
       const cpuPercent = lastCpu ? cpuPercentBetween(lastCpu, cpu) : null;
       const firstRun = lastCpu === null;
@@ -93,20 +143,23 @@ export function createProcessCheck(options: ProcessCheckOptions): HealthCheck & 
       lag.reset();
       const time = isoNow(now);
       return [
-        judged(
-          {
-            name: 'process:cpu',
-            value: cpuPercent,
-            unit: '%',
-            threshold: thresholds.cpuPercent,
-            output:
-              cpuPercent === null
-                ? firstRun
-                  ? 'baseline taken; measured from the next run'
-                  : 'no time passed since the last run'
-                : `${cpuPercent.toFixed(1)}% of one core since the last run`,
-          },
-          time,
+        capForClientLoad(
+          judged(
+            {
+              name: 'process:cpu',
+              value: cpuPercent,
+              unit: '%',
+              threshold: thresholds.cpuPercent,
+              output:
+                cpuPercent === null
+                  ? firstRun
+                    ? 'baseline taken; measured from the next run'
+                    : 'no time passed since the last run'
+                  : `${cpuPercent.toFixed(1)}% of one core since the last run`,
+            },
+            time,
+          ),
+          cause,
         ),
         judged(
           {
@@ -137,19 +190,36 @@ export function createProcessCheck(options: ProcessCheckOptions): HealthCheck & 
             output:
               openFiles === null
                 ? `unknown: open descriptors cannot be listed on ${platform}`
-                : `${openFiles} open file descriptors`,
+                : sockets === null
+                  ? `${openFiles} open file descriptors`
+                  : `${openFiles} open file descriptors of the daemon's own (sockets not counted)`,
           },
           time,
         ),
         judged(
           {
-            name: 'process:eventLoopLag',
-            value: lagMaxMs,
-            unit: 'ms',
-            threshold: thresholds.eventLoopLagMs,
-            output: `event-loop delay since the last run: max ${lagMaxMs.toFixed(1)} ms, p99 ${lagP99Ms.toFixed(1)} ms, mean ${lagMeanMs.toFixed(1)} ms`,
+            name: 'process:sockets',
+            value: sockets,
+            unit: 'sockets',
+            output:
+              sockets === null
+                ? `unknown: sockets cannot be told from other descriptors on ${platform}`
+                : `${sockets} open sockets${load ? `: ${load.connections} client connections held (limits.maxConnections ${load.maxConnections})` : ''}; the clients' load, bounded by the limits`,
           },
           time,
+        ),
+        capForClientLoad(
+          judged(
+            {
+              name: 'process:eventLoopLag',
+              value: lagMaxMs,
+              unit: 'ms',
+              threshold: thresholds.eventLoopLagMs,
+              output: `event-loop delay since the last run: max ${lagMaxMs.toFixed(1)} ms, p99 ${lagP99Ms.toFixed(1)} ms, mean ${lagMeanMs.toFixed(1)} ms`,
+            },
+            time,
+          ),
+          cause,
         ),
       ];
     },

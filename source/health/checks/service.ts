@@ -9,6 +9,7 @@
  * traffic at all — is healthy.
  */
 import type { CheckResult } from '../../protocol/health.js';
+import { LOAD_REFUSALS } from '../../protocol/event.js';
 import type { Config } from '../../config/schema.js';
 import type { DaemonFacts, HealthCheck, ServiceCounters } from '../types.js';
 import { judged } from './result.js';
@@ -59,7 +60,8 @@ function describeRefusals(refused: Record<string, number>): string {
 }
 
 export interface ServiceCheckOptions {
-  facts: Pick<DaemonFacts, 'viewers' | 'producers' | 'counters' | 'maxViewerBacklog'>;
+  facts: Pick<DaemonFacts, 'viewers' | 'producers' | 'counters' | 'maxViewerBacklog'> &
+    Partial<Pick<DaemonFacts, 'clientLoad'>>;
   thresholds: Config['health']['thresholds'];
   now?: () => number;
 }
@@ -81,6 +83,16 @@ export function createServiceCheck(options: ServiceCheckOptions): HealthCheck {
       const rate = internalErrorRate(deltas);
       const viewers = facts.viewers();
       const backlog = facts.maxViewerBacklog();
+      const overLimits = Object.fromEntries(
+        Object.entries(deltas.refused).filter(([reason]) =>
+          (LOAD_REFUSALS as readonly string[]).includes(reason),
+        ),
+      );
+      const overTotal = Object.values(overLimits).reduce((sum, count) => sum + count, 0);
+      const load = facts.clientLoad?.();
+      const held = load
+        ? `; holding ${load.connections} connections (${load.pendingConnections} before their first request), ${load.replaysActive} replays (${load.replaysQueued} waiting)`
+        : '';
       return Promise.resolve([
         judged(
           {
@@ -109,6 +121,20 @@ export function createServiceCheck(options: ServiceCheckOptions): HealthCheck {
             value: refusedTotal / seconds,
             unit: 'refusals/s',
             output: `refused since the last run, by reason: ${describeRefusals(deltas.refused)} (reported only: bad client input is not a daemon fault)`,
+          },
+          time,
+        ),
+        judged(
+          {
+            name: 'service:clientLimits',
+            value: overTotal,
+            unit: 'refusals',
+            // A warning at most: the clients' load is theirs to fix, and recovery never acts on it.
+            status: overTotal > 0 ? 'warn' : 'pass',
+            output:
+              overTotal === 0
+                ? `no client over its limits since the last run${held}`
+                : `refused past the clients' limits since the last run: ${describeRefusals(overLimits)}${held} (the clients' load, not a daemon fault)`,
           },
           time,
         ),

@@ -1,0 +1,46 @@
+/**
+ * Reading and securing the files of MPM_MON_HOME. Nothing is opened through a symbolic link
+ * (O_NOFOLLOW), only regular files are read (fstat after open, so no race between check and use),
+ * a file larger than its limit is not read at all, and an open never blocks (O_NONBLOCK: a FIFO put
+ * where the PID file or the token belongs cannot stall `mpm-mon hook`). Cheap: the hook uses it.
+ */
+import * as fs from 'node:fs';
+
+const { O_RDONLY, O_NOFOLLOW = 0, O_NONBLOCK = 0 } = fs.constants;
+
+export type SmallFileRead =
+  { kind: 'text'; text: string } | { kind: 'missing' } | { kind: 'error'; message: string };
+
+/** The text of a small regular file of ours, or why not. Sync and never blocking. */
+export function readSmallFile(path: string, maxBytes: number): SmallFileRead {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { kind: 'missing' };
+    if (code === 'ELOOP')
+      return { kind: 'error', message: `${path} is a symbolic link; it is never followed` };
+    return { kind: 'error', message: (error as Error).message };
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) return { kind: 'error', message: `${path} is not a regular file` };
+    if (stat.size > maxBytes)
+      return {
+        kind: 'error',
+        message: `${path} is ${stat.size} bytes, more than the ${maxBytes} it may hold`,
+      };
+    const buffer = Buffer.alloc(stat.size);
+    const read = stat.size === 0 ? 0 : fs.readSync(fd, buffer, 0, stat.size, 0);
+    return { kind: 'text', text: buffer.toString('utf8', 0, read) };
+  } catch (error) {
+    return { kind: 'error', message: (error as Error).message };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Largest PID file and token file read (a PID file is a few hundred bytes, a token 65). */
+export const PID_FILE_MAX_BYTES = 64 * 1024;
+export const TOKEN_FILE_MAX_BYTES = 1024;
