@@ -165,7 +165,11 @@ export class RedisStore implements EventStore {
       store.closed = true;
       store.commands.disconnect();
       store.blocking.disconnect();
-      throw new StoreUnavailableError(`store.redis.url ${maskUrl(options.url)}`, error);
+      throw new StoreUnavailableError(
+        `store.redis.url ${maskUrl(options.url)}`,
+        error,
+        'start redis-server there, or set store.redis.url to where it runs (or store.kind to journal)',
+      );
     }
     store.following = store.follow();
     store.heartbeat = setInterval(() => void store.beat(), HEARTBEAT_MS).unref();
