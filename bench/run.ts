@@ -4,7 +4,7 @@
  *
  *   npm run bench                     the whole set (about 4 minutes on 2 cores)
  *   npm run bench -- --quick          shorter runs (under a minute); results as <name>.quick.json
- *   npm run bench -- --only NAME      one benchmark: hook, throughput, latency, http, replay, redis, memory, soak, tui
+ *   npm run bench -- --only NAME      one benchmark: hook, throughput, latency, http, replay, redis, memory, soak, tui, transcript
  */
 import { benchHook } from './hook.js';
 import { benchHttp } from './http.js';
@@ -15,6 +15,7 @@ import { benchRedis } from './redis.js';
 import { benchReplay } from './replay.js';
 import { benchSoak } from './soak.js';
 import { benchThroughput } from './throughput.js';
+import { benchTranscript } from './transcript.js';
 import { benchTui } from './tui.js';
 
 const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<BenchResult>> = {
@@ -27,6 +28,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<BenchResult>
   memory: benchMemory,
   soak: (options) => benchSoak({ ...options, seconds: options.quick ? 15 : 30, rate: 1000 }),
   tui: benchTui,
+  transcript: benchTranscript,
 };
 
 function parseArgs(argv: string[]): { quick: boolean; only: string[] } {

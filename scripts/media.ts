@@ -6,6 +6,7 @@
  * Event times, uptime, rates and figures differ from run to run; everything else is fixed.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { assistantLines, jsonl, userLine } from '../test/helpers/transcripts.js';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import {
@@ -27,19 +28,24 @@ const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
 type Payload = Record<string, unknown>;
 
+/** Where the daemon (HOME = the temp home) finds each session's transcript. */
+let projects = '/home/dev/.claude/projects';
+const transcriptOf = (session: Session): string => join(projects, `${session.id}.jsonl`);
+
 function base(name: string, session: Session, patch: Payload = {}): Payload {
   const payload = JSON.parse(fixture(`${name}.json`)) as Payload;
   return {
     ...payload,
     session_id: session.id,
     cwd: session.cwd,
-    transcript_path: `/home/dev/.claude/projects/${session.id}.jsonl`,
+    transcript_path: transcriptOf(session),
     ...patch,
   };
 }
 
 interface Session {
   id: string;
+  model: string;
   cwd: string;
   prompt: string;
   tools: Array<[tool: string, input: Payload]>;
@@ -48,6 +54,7 @@ interface Session {
 const SESSIONS: Session[] = [
   {
     id: '5f1c2d7e-8a41-4b0e-9d3a-1c2b3a4d5e6f',
+    model: 'claude-sonnet-4-5-20250929',
     cwd: '/home/dev/shop',
     prompt: 'Add a retry with exponential backoff to the payment client and run its tests',
     tools: [
@@ -59,6 +66,7 @@ const SESSIONS: Session[] = [
   },
   {
     id: '9b2e4f61-3c7d-4a58-8e19-2d6f0a7b3c94',
+    model: 'claude-opus-4-5-20251101',
     cwd: '/home/dev/api',
     prompt: 'Why does GET /orders return 500 when the cursor is empty?',
     tools: [
@@ -69,6 +77,7 @@ const SESSIONS: Session[] = [
   },
   {
     id: 'c47a0d93-6e25-4f1b-b8d2-91e3f5a6c7d8',
+    model: 'claude-haiku-4-5-20251001',
     cwd: '/home/dev/docs',
     prompt: 'Update the install guide for Node 20',
     tools: [
@@ -78,6 +87,25 @@ const SESSIONS: Session[] = [
     ],
   },
 ];
+
+/** Each session's transcript: one assistant message per tool call and one to finish, known usage. */
+function writeTranscripts(): void {
+  mkdirSync(projects, { recursive: true });
+  SESSIONS.forEach((session, index) => {
+    const lines = [userLine(session.prompt)];
+    for (let step = 0; step <= session.tools.length; step += 1)
+      lines.push(
+        ...assistantLines(`msg_media_${index}_${step}`, session.model, {
+          input: 12 + step,
+          output: 180 + 40 * step,
+          cacheRead: 9000 * (step + 1) * (index + 1),
+          cacheWrite: 2400,
+        }),
+        userLine('tool result'),
+      );
+    writeFileSync(transcriptOf(session), jsonl(lines));
+  });
+}
 
 /** A few rounds per session: start, prompt, tool calls (each Pre with its Post), a notification, stop. */
 function rounds(): Payload[][] {
@@ -157,9 +185,22 @@ const VIEWS: Array<{ name: string; steps: Array<[key: string | null, ready: Chec
     name: 'sessions',
     steps: [
       ['Escape', (lines) => lines[2]?.includes('summary')],
-      ['2', (lines) => lineWith(lines, '3 session(s)')],
+      ['2', (lines) => lineWith(lines, '3 session(s)') && lineWith(lines, '$0.')],
     ],
-    title: 'mpm-mon: sessions',
+    title: 'mpm-mon: sessions, the one waiting for you first',
+  },
+  {
+    name: 'session',
+    steps: [['Enter', (lines) => lineWith(lines, 'TOOL') && lineWith(lines, 'Subagents')]],
+    title: "mpm-mon: one session's figures, tools and subagents",
+  },
+  {
+    name: 'tools',
+    steps: [
+      ['Escape', (lines) => lineWith(lines, '3 session(s)')],
+      ['t', (lines) => lineWith(lines, 'Tool statistics across sessions')],
+    ],
+    title: 'mpm-mon: tool statistics across sessions',
   },
   {
     name: 'health',
@@ -208,6 +249,10 @@ async function main(): Promise<void> {
     home = makeHome();
     // Frequent health runs so the Health view's sparklines have a history by the time it is captured.
     home.writeConfig({ health: { intervalMs: 200 } });
+    home.env.HOME = home.path;
+    delete home.env.CLAUDE_CONFIG_DIR;
+    projects = join(home.path, '.claude', 'projects', '-home-dev');
+    writeTranscripts();
     daemon = await startDaemon(home);
     const posted = await feed(daemon);
     tmux.start({

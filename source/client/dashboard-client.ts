@@ -18,6 +18,7 @@ import {
   type HelloMessage,
   type HistoryAck,
   type HistoryRequest,
+  type SessionsAnswer,
   type ShutdownMessage,
 } from '../protocol/messages.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
@@ -116,6 +117,15 @@ export class DashboardClient {
     const answer = (await this.socket.timeout(timeoutMs).emitWithAck('history', request)) as HistoryAck;
     if (!answer.ok) throw new Error(`history refused: ${answer.error.code}: ${answer.error.message}`);
     return answer.events;
+  }
+
+  /** The daemon's sessions with their transcript figures. */
+  async sessions(timeoutMs = 5000): Promise<SessionsAnswer> {
+    return (await this.socket.timeout(timeoutMs).emitWithAck('sessions')) as SessionsAnswer;
+  }
+
+  get connected(): boolean {
+    return this.socket.connected;
   }
 
   async diagnostics(timeoutMs = 5000): Promise<unknown> {

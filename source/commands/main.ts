@@ -15,6 +15,7 @@ const HELP = `
     status            one-screen summary (exit 0 running, 3 not running)
     doctor            diagnose why it is not working (--fix repairs what is safe)
     events            query or follow events (--follow, --since SEQ, --session ID, --type NAME)
+    sessions          one row per Claude Code session (--json one object per line, --session ID detail)
     hook              the Claude Code hook command (reads one event on stdin)
     install-hooks     register "mpm-mon hook" in Claude Code's settings.json
     uninstall-hooks   remove it again
@@ -26,6 +27,8 @@ const HELP = `
     --no-color        no colour (also NO_COLOR)
     --ascii           ASCII-only drawing
     --no-start        (TUI) do not start a daemon when none runs
+    --notify          (TUI) ring the bell when a session starts waiting for you
+                      (config key notify: bell | osc9 | osc777 picks how)
     --log-level L     debug | info | warn | error (daemon)
     --scope S         (install-hooks) user | project | local
     --dry-run         (install-hooks) show what would change, write nothing
@@ -33,7 +36,7 @@ const HELP = `
     --follow, -f      (events) keep streaming
     --since SEQ       (events) only events after SEQ
     --last N          (events) the last N events
-    --session ID      (events) only this session
+    --session ID      (events) only this session; (sessions) this session's detail
     --type NAME       (events) only this hook event type
     --fix             (doctor) repair what is safe to repair
     --start           (doctor --fix) start the daemon to drain a leftover spool
@@ -70,6 +73,7 @@ export async function main(argv: string[]): Promise<number> {
       fix: { type: 'boolean', default: false },
       hooks: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
+      notify: { type: 'boolean', default: false },
     },
   });
   const flags = cli.flags;
@@ -104,6 +108,10 @@ export async function main(argv: string[]): Promise<number> {
           type: flags.type,
         });
       }
+      case 'sessions': {
+        const { runSessions } = await import('./sessions.js');
+        return await runSessions({ json: flags.json, session: flags.session });
+      }
       case 'doctor': {
         const { runDoctor } = await import('./doctor.js');
         return await runDoctor({
@@ -136,7 +144,12 @@ export async function main(argv: string[]): Promise<number> {
       }
       case '': {
         const { runViewer } = await import('./viewer.js');
-        return await runViewer({ ...common, ascii: flags.ascii, start: flags.start !== false });
+        return await runViewer({
+          ...common,
+          ascii: flags.ascii,
+          start: flags.start !== false,
+          notify: flags.notify,
+        });
       }
       default:
         process.stderr.write(`mpm-mon: unknown command "${command}". Run \`mpm-mon --help\` for the list.\n`);

@@ -16,6 +16,8 @@ export interface ViewerOptions {
   color: boolean;
   ascii: boolean;
   start: boolean;
+  /** `--notify`: tell when a session starts waiting (how: the config key `notify`, else the bell). */
+  notify: boolean;
   configFlags: Record<string, unknown>;
 }
 
@@ -60,5 +62,13 @@ export async function runViewer(options: ViewerOptions): Promise<number> {
     return runPlainStream({ ...daemon, json: options.json });
   }
   const { runTui } = await import('../tui/run.js');
-  return runTui({ ...daemon, ascii: options.ascii, color: options.color, bufferSize: TUI_BUFFER_SIZE });
+  const configured = loadConfig({ flags: options.configFlags }).config.notify;
+  const notify = options.notify && configured === 'off' ? 'bell' : configured;
+  return runTui({
+    ...daemon,
+    ascii: options.ascii,
+    color: options.color,
+    bufferSize: TUI_BUFFER_SIZE,
+    notify,
+  });
 }

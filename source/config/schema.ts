@@ -2,8 +2,13 @@
  * Every configuration key: its default, how a text value (flag, env) is parsed, and what is allowed.
  * Pure: load.ts does the I/O.
  */
+import type { ModelPrice, PriceTable } from '../claude/prices.js';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+/** How the TUI tells that a session started waiting for the user. */
+export type NotifyMode = 'off' | 'bell' | 'osc9' | 'osc777';
+export const NOTIFY_MODES: readonly NotifyMode[] = ['off', 'bell', 'osc9', 'osc777'];
 
 /** Per-check thresholds; a higher observed value is worse for each of them. */
 export const THRESHOLD_DEFAULTS = {
@@ -60,6 +65,9 @@ export interface Config {
   nodeId: string;
   /** Extra `host[:port]` names accepted in the Host header (a load balancer's address). */
   allowedHosts: string[];
+  /** Model prices (USD per million tokens) over the built-in dated table. */
+  prices: PriceTable;
+  notify: NotifyMode;
   /** What clients may hold: refusals past these are counted and reported, never a daemon fault. */
   limits: {
     maxConnections: number;
@@ -74,7 +82,7 @@ export interface Config {
 export type StoreKind = 'journal' | 'redis';
 export const STORE_KINDS: readonly StoreKind[] = ['journal', 'redis'];
 
-type Kind = 'int' | 'number' | 'boolean' | 'string' | 'enum' | 'range' | 'list';
+type Kind = 'int' | 'number' | 'boolean' | 'string' | 'enum' | 'range' | 'list' | 'prices';
 export interface KeySpec {
   key: string;
   kind: Kind;
@@ -289,6 +297,20 @@ export const KEYS: readonly KeySpec[] = [
     description: 'graceful shutdown budget before a forced exit',
   },
   {
+    key: 'prices',
+    kind: 'prices',
+    default: {},
+    description:
+      'model prices over the built-in table: {"model-or-prefix": {input, output, cacheRead, cacheWrite, contextWindow?}}',
+  },
+  {
+    key: 'notify',
+    kind: 'enum',
+    default: 'off',
+    values: NOTIFY_MODES,
+    description: 'TUI: tell when a session starts waiting for the user (bell, OSC 9 or OSC 777)',
+  },
+  {
     key: 'limits.maxConnections',
     kind: 'int',
     default: 512,
@@ -367,7 +389,45 @@ export function describeExpected(spec: KeySpec): string {
       return 'a non-empty string';
     case 'list':
       return 'a list of non-empty strings (text: comma-separated)';
+    case 'prices':
+      return 'an object of model id (or prefix) to {"input", "output", "cacheRead", "cacheWrite"} in USD per million tokens (numbers >= 0) and an optional "contextWindow" (tokens), e.g. {"claude-x": {"input": 3, "output": 15, "cacheRead": 0.3, "cacheWrite": 3.75}}';
   }
+}
+
+const PRICE_FIELDS = ['input', 'output', 'cacheRead', 'cacheWrite'] as const;
+
+/** A `prices` value (an object, or its JSON text from an env variable); undefined when malformed. */
+function coercePrices(raw: unknown): PriceTable | undefined {
+  let value = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const table: Record<string, ModelPrice> = {};
+  for (const [model, entry] of Object.entries(value as Record<string, unknown>)) {
+    if (model.trim() === '' || typeof entry !== 'object' || entry === null || Array.isArray(entry))
+      return undefined;
+    const fields = entry as Record<string, unknown>;
+    const known = new Set<string>([...PRICE_FIELDS, 'contextWindow']);
+    if (Object.keys(fields).some((name) => !known.has(name))) return undefined;
+    const price: Partial<ModelPrice> = {};
+    for (const name of PRICE_FIELDS) {
+      const number = fields[name];
+      if (typeof number !== 'number' || !Number.isFinite(number) || number < 0) return undefined;
+      price[name] = number;
+    }
+    const window = fields.contextWindow;
+    if (window !== undefined) {
+      if (typeof window !== 'number' || !Number.isInteger(window) || window < 1) return undefined;
+      price.contextWindow = window;
+    }
+    table[model] = price as ModelPrice;
+  }
+  return table;
 }
 
 /** Parses a value (text from a flag or env, or JSON from the file); undefined when it is not allowed. */
@@ -396,6 +456,8 @@ export function coerce(spec: KeySpec, raw: unknown): unknown {
       const trimmed = items.map((item) => (typeof item === 'string' ? item.trim() : ''));
       return trimmed.every((item) => item !== '') ? trimmed : undefined;
     }
+    case 'prices':
+      return coercePrices(raw);
     case 'range': {
       const pair = typeof raw === 'string' ? raw.split(/[-,:]/).map((part) => Number(part.trim())) : raw;
       if (!Array.isArray(pair) || pair.length !== 2) return undefined;

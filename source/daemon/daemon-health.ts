@@ -50,7 +50,9 @@ export class DaemonHealth implements DaemonFacts {
       onCheckError: (error) =>
         daemon.logger.warn('health check failed', { check: error.context.check, error: error.message }),
     });
-    this.metricsRegistry = createMetrics(this, this.monitor, this.recovery);
+    this.metricsRegistry = createMetrics(this, this.monitor, this.recovery, () =>
+      daemon.sessions.modelTotals(),
+    );
   }
 
   get homeDir(): string {
@@ -190,6 +192,7 @@ export class DaemonHealth implements DaemonFacts {
       journal: daemon.store.stats(),
       spool: await daemon.spoolFigures(),
       refusals: { byReason: daemon.counters.refusedByReason, recent: daemon.counters.recentRefusals() },
+      sessions: daemon.sessions.diagnostics(),
     };
   }
 

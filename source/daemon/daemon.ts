@@ -31,6 +31,9 @@ import { readProcessStartTime } from '../instance/process-info.js';
 import { allowedHosts } from './request-guard.js';
 import { ensureToken } from '../instance/token.js';
 import { DaemonHealth } from './daemon-health.js';
+import { SessionTracker } from './session-tracker.js';
+import { claudeProjectsDir } from '../claude/transcript-reader.js';
+import { priceTable } from '../claude/prices.js';
 import { ReplayGate } from './replay-gate.js';
 
 /** How many of the newest stored events seed the dedupe window at start. */
@@ -70,6 +73,7 @@ export class Daemon {
   listener!: Listener;
   ingestor!: Ingestor;
   health!: DaemonHealth;
+  sessions!: SessionTracker;
   private pidLock: PidFileLock | null = null;
   private stopping: Promise<void> | null = null;
   private producers = 0;
@@ -122,6 +126,19 @@ export class Daemon {
     this.pidLock = await acquirePidFile(this.paths.pidFile, pidData, this.logger);
     try {
       this.store = await this.openStore();
+      this.store = await openJournalStore({
+        dir: this.paths.journalDir,
+        ringSize: config.events.ringSize,
+        segmentBytes: config.journal.segmentBytes,
+        maxBytes: config.journal.maxBytes,
+        logger: this.logger,
+      });
+      this.sessions = new SessionTracker({
+        root: claudeProjectsDir(),
+        prices: priceTable(config.prices),
+        logger: this.logger,
+      });
+      this.sessions.follow(this.store, Math.max(0, this.store.lastSeq - config.events.ringSize));
       this.listener = this.createListener();
       this.ingestor = new Ingestor({
         store: this.store,
@@ -313,6 +330,7 @@ export class Daemon {
         status: () => this.status(),
         diagnostics: () => this.health.diagnostics(),
         metrics: () => this.health.metrics(),
+        sessions: () => this.sessions.answer(),
         ingestBody: (body, producer, source, provenance) =>
           this.ingestor.ingestBody(body, producer, source, provenance),
         onRefused,
@@ -329,6 +347,7 @@ export class Daemon {
         hello: (replayFrom) => this.hello(replayFrom),
         latestHealth: (): HealthReport | null => this.health.latest(),
         diagnostics: () => this.health.diagnostics(),
+        sessions: () => this.sessions.answer(),
         onRefused,
         onProducersChanged: (count) => (this.producers = count),
         logger: this.logger,
@@ -346,6 +365,7 @@ export class Daemon {
       this.ingestor?.refuseNew();
       this.listener?.announceShutdown(reason, restarting);
       await this.ingestor?.settled();
+      await this.sessions?.stop();
       await this.listener?.close(Math.min(250, budget / 4));
       this.listener?.broadcaster.unfollow();
       await this.store?.close();

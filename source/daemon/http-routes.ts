@@ -12,7 +12,7 @@ import {
 import type { Provenance } from '../pipeline/enrich.js';
 import type { BodyOutcome } from '../pipeline/ingest.js';
 import type { HealthReport } from '../protocol/health.js';
-import type { StatusResponse } from '../protocol/messages.js';
+import type { SessionsAnswer, StatusResponse } from '../protocol/messages.js';
 import type { Logger } from '../instance/logger-types.js';
 import { readBody } from './read-body.js';
 import { bearerToken, checkHost, checkOrigin, checkToken, type GuardRefusal } from './request-guard.js';
@@ -31,6 +31,7 @@ export interface RouteDeps {
   status: () => StatusResponse;
   diagnostics: () => Promise<unknown>;
   metrics: () => Promise<{ contentType: string; body: string }>;
+  sessions: () => SessionsAnswer;
   ingestBody: (
     body: Buffer,
     producer: string,
@@ -69,10 +70,12 @@ async function handle(deps: RouteDeps, request: IncomingMessage, response: Serve
       return sendJson(response, 200, deps.status());
     case 'GET /diagnostics':
     case 'GET /metrics':
+    case 'GET /sessions':
     case 'POST /events': {
       const denied = checkToken(bearerToken(request.headers.authorization), deps.token);
       if (denied) return refuse(deps, response, denied, request);
       if (route === 'GET /diagnostics') return sendJson(response, 200, await deps.diagnostics());
+      if (route === 'GET /sessions') return sendJson(response, 200, deps.sessions());
       if (route === 'GET /metrics') {
         const metrics = await deps.metrics();
         response.writeHead(200, { 'Content-Type': metrics.contentType, 'Cache-Control': 'no-store' });
@@ -82,7 +85,14 @@ async function handle(deps: RouteDeps, request: IncomingMessage, response: Serve
       return ingest(deps, request, response);
     }
     default: {
-      const known = ['GET /health', 'GET /status', 'GET /diagnostics', 'GET /metrics', 'POST /events'];
+      const known = [
+        'GET /health',
+        'GET /status',
+        'GET /diagnostics',
+        'GET /metrics',
+        'GET /sessions',
+        'POST /events',
+      ];
       const samePath = known.filter((entry) => entry.endsWith(` ${path}`));
       if (samePath.length > 0) {
         response.setHeader('Allow', samePath.map((entry) => entry.split(' ')[0]).join(', '));

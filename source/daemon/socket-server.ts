@@ -16,6 +16,7 @@ import {
   type HelloMessage,
   type HistoryAck,
   type HistoryRequest,
+  type SessionsAnswer,
 } from '../protocol/messages.js';
 import type { MonEvent } from '../protocol/event.js';
 import type { Broadcaster, TailSource } from './broadcaster.js';
@@ -39,6 +40,7 @@ export interface SocketDeps {
   hello: (replayFrom: number | null) => HelloMessage;
   latestHealth: () => HealthReport | null;
   diagnostics: () => Promise<unknown>;
+  sessions: () => SessionsAnswer;
   onRefused: (code: RefusalCode, message: string, source: string) => void;
   onProducersChanged: (count: number) => void;
   logger: Logger;
@@ -83,7 +85,9 @@ export function createSocketServer(
     const error = new Error(refusal.message) as Error & { data?: unknown };
     error.data = { code: refusal.code };
     next(error);
-    socket.conn.close();
+    // Socket.IO queues the refusal after this middleware returns: close once it is queued, and
+    // engine.io's close then waits for it to be written (closing at once lost it: no connect_error).
+    setImmediate(() => socket.conn.close());
   };
 
   const authenticate = (socket: Socket, next: (error?: Error) => void): void => {
@@ -148,6 +152,9 @@ export function createSocketServer(
     socket.on('diagnostics', (ack?: unknown) => {
       if (typeof ack !== 'function') return;
       void deps.diagnostics().then((answer) => (ack as (answer: unknown) => void)(answer));
+    });
+    socket.on('sessions', (ack?: unknown) => {
+      if (typeof ack === 'function') (ack as (answer: SessionsAnswer) => void)(deps.sessions());
     });
     if (since === null || since >= deps.store.lastSeq) {
       void getBroadcaster().attach(socket, since, deps.store);

@@ -12,6 +12,7 @@ import { severity } from '../health/evaluate.js';
 import type { HealthMonitor } from '../health/monitor.js';
 import type { DaemonFacts } from '../health/types.js';
 import type { BreakerStateName } from '../protocol/health.js';
+import type { TokenTotals } from '../protocol/session.js';
 import type { RecoveryManager } from '../recovery/manager.js';
 
 export const METRIC_PREFIX = 'mpm_mon_';
@@ -72,10 +73,21 @@ function gauge(registry: Registry, name: string, help: string, read: () => numbe
   });
 }
 
+/** Tokens and cost per model since the daemon started, from the sessions' transcripts. */
+export type ModelTotalsSource = () => ReadonlyMap<string, { tokens: TokenTotals; costUsd: number | null }>;
+
+const TOKEN_KINDS: ReadonlyArray<readonly [keyof TokenTotals, string]> = [
+  ['input', 'input'],
+  ['output', 'output'],
+  ['cacheRead', 'cache_read'],
+  ['cacheWrite', 'cache_write'],
+];
+
 export function createMetrics(
   facts: MetricsFacts,
   monitor: Pick<HealthMonitor, 'latest'>,
   manager: Pick<RecoveryManager, 'attemptCounts' | 'breaker' | 'degraded'>,
+  modelTotals: ModelTotalsSource = () => new Map(),
 ): Metrics {
   const registry = new Registry();
   const processWide = processMetricsRegistry();
@@ -202,6 +214,29 @@ export function createMetrics(
     '1 while recovery has given up (breaker not closed) and the daemon serves degraded.',
     () => (manager.degraded() ? 1 : 0),
   );
+
+  new Counter({
+    name: `${METRIC_PREFIX}session_tokens_total`,
+    help: 'Tokens Claude Code sessions used, by model and kind (input, output, cache_read, cache_write), from their transcripts.',
+    labelNames: ['model', 'kind'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [model, totals] of modelTotals())
+        for (const [key, kind] of TOKEN_KINDS) this.inc({ model, kind }, totals.tokens[key]);
+    },
+  });
+  new Counter({
+    name: `${METRIC_PREFIX}session_cost_usd_total`,
+    help: 'What those tokens cost in USD by the price table, per model (models without a price are left out).',
+    labelNames: ['model'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [model, totals] of modelTotals())
+        if (totals.costUsd !== null) this.inc({ model }, totals.costUsd);
+    },
+  });
 
   return {
     registry,

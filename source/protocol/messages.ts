@@ -1,6 +1,7 @@
 /** Socket.IO namespaces and messages (DESIGN.md §1 "Socket.IO"). */
 import type { IngestAck, MonEvent } from './event.js';
 import type { HealthReport, RecoveryEntry } from './health.js';
+import type { Session, ToolStat } from './session.js';
 
 export const INGEST_NAMESPACE = '/ingest';
 export const DASHBOARD_NAMESPACE = '/dashboard';
@@ -63,6 +64,16 @@ export interface HistoryRequest {
 export type HistoryAck =
   { ok: true; events: MonEvent[] } | { ok: false; error: { code: string; message: string } };
 
+/** The daemon's sessions (`/dashboard` request `sessions`, GET /sessions): the order of the Sessions view. */
+export interface SessionsAnswer {
+  generatedAt: string;
+  /** The date of the built-in price table `costUsd` comes from. */
+  pricesAsOf: string;
+  sessions: Session[];
+  /** Per tool across every session. */
+  tools: ToolStat[];
+}
+
 export interface DashboardServerToClient {
   hello: (hello: HelloMessage) => void;
   event: (event: MonEvent) => void;
@@ -75,6 +86,7 @@ export interface DashboardServerToClient {
 export interface DashboardClientToServer {
   history: (request: HistoryRequest, ack: (answer: HistoryAck) => void) => void;
   diagnostics: (ack: (answer: unknown) => void) => void;
+  sessions: (ack: (answer: SessionsAnswer) => void) => void;
 }
 
 export interface IngestClientToServer {

@@ -12,6 +12,7 @@ import type { Theme } from './theme.js';
 import { eventsLines } from './views/events.js';
 import { healthLines } from './views/health.js';
 import { recoveryLines } from './views/recovery.js';
+import { sessionDetailLines } from './views/session-detail.js';
 import { sessionsLines } from './views/sessions.js';
 import { basicReport, troubleshootLines, type TroubleshootSource } from './views/troubleshoot.js';
 
@@ -40,6 +41,8 @@ export function bodyLines(
 ): { lines: Line[]; scroll: number | null } {
   const overlay = state.ui.overlay;
   if (overlay?.kind === 'help') return { lines: helpLines(width), scroll: overlay.scroll };
+  if (overlay?.kind === 'session')
+    return { lines: sessionDetailLines(state, overlay.sessionId, theme, width), scroll: overlay.scroll };
   if (overlay?.kind === 'detail') {
     const events = state.buffer.events;
     const found = events[lowerBoundBySeq(events, overlay.seq)];

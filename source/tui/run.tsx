@@ -3,7 +3,10 @@ import { render } from 'ink';
 import { httpJson } from '../client/http-json.js';
 import { DashboardClient, type DashboardClientHandlers } from '../client/dashboard-client.js';
 import { daemonUrl } from '../client/discover.js';
+import type { NotifyMode } from '../config/schema.js';
 import type { StatusResponse } from '../protocol/messages.js';
+import { listedSessions } from './state/session-list.js';
+import { newWaits, noticeSequence, noticeText } from './state/notify.js';
 import { App } from './app.js';
 import { createTuiStore, type TuiStore } from './store.js';
 import { makeTheme } from './theme.js';
@@ -22,6 +25,10 @@ export interface RunTuiOptions {
   troubleshoot?: TroubleshootSource;
   /** How often /status is polled for viewers and the daemon's rate; 0 turns it off. */
   statusIntervalMs?: number;
+  /** How often the daemon is asked for its sessions' transcript figures; 0 turns it off. */
+  sessionsIntervalMs?: number;
+  /** Tell the terminal when a session starts waiting for the user. */
+  notify?: NotifyMode;
   /** Draw on the terminal's alternate screen so quitting restores what was there (default: on a TTY). */
   alternateScreen?: boolean;
   stdout?: NodeJS.WriteStream;
@@ -74,6 +81,8 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
   // Without raw mode (stdin not a terminal) keys never reach the app: Ctrl-C arrives as SIGINT.
   process.once('SIGINT', quit);
   process.once('SIGTERM', quit);
+  const sessions = pollSessions(store, client, options.sessionsIntervalMs ?? 2000);
+  const notices = watchWaits(store, options.notify ?? 'off', stdout);
   client.start();
 
   try {
@@ -86,6 +95,8 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
     process.off('SIGTERM', quit);
     stdout.off('resize', onResize);
     status.stop();
+    sessions();
+    notices();
     client.stop();
     instance.unmount();
     store.dispose();
@@ -123,4 +134,44 @@ function pollStatus(store: TuiStore, options: RunTuiOptions): { now: () => void;
   const timer = setInterval(() => void poll(), interval);
   timer.unref();
   return { now: () => void poll(), stop: () => clearInterval(timer) };
+}
+
+/** Asks the daemon for its sessions (the transcript figures) while connected. Returns the stop. */
+function pollSessions(store: TuiStore, client: DashboardClient, intervalMs: number): () => void {
+  if (intervalMs <= 0) return () => {};
+  let asking = false;
+  const poll = async () => {
+    if (asking || !client.connected) return;
+    asking = true;
+    try {
+      store.dispatch({ type: 'sessions', answer: await client.sessions(Math.max(1000, intervalMs)) });
+    } catch {
+      // An older daemon without the request, or a slow answer: the live model still shows the rest.
+    } finally {
+      asking = false;
+    }
+  };
+  const timer = setInterval(() => void poll(), intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/** Writes one notice per wait that starts after the TUI did. Returns the stop. */
+export function watchWaits(
+  store: TuiStore,
+  mode: NotifyMode,
+  stdout: { write: (text: string) => unknown },
+  startedAt = Date.now(),
+): () => void {
+  if (mode === 'off') return () => {};
+  let told = new Set<string>();
+  let last: unknown = null;
+  return store.subscribe(() => {
+    const state = store.getSnapshot();
+    if (state.sessions === last) return;
+    last = state.sessions;
+    const result = newWaits(listedSessions(state), told, startedAt);
+    told = result.told;
+    for (const session of result.fresh) stdout.write(noticeSequence(mode, noticeText(session)));
+  });
 }

@@ -77,4 +77,29 @@ describe('config resolution', () => {
     const parsed = JSON.parse('{"__proto__": {"port": 1}, "host": "::1"}') as Record<string, unknown>;
     assert.deepEqual(flatten(parsed), { host: '::1' });
   });
+  test('prices: an object per model over the built-in table, from the file or JSON in the env', () => {
+    const entry = { input: 1, output: 2, cacheRead: 0.1, cacheWrite: 1.25, contextWindow: 32_000 };
+    assert.deepEqual(resolveConfig({ file: { prices: { 'local-model': entry } } }).config.prices, {
+      'local-model': entry,
+    });
+    const env = {
+      MPM_MON_PRICES: JSON.stringify({ x: { input: 1, output: 1, cacheRead: 0, cacheWrite: 0 } }),
+    };
+    assert.equal(resolveConfig({ env }).config.prices.x?.output, 1);
+    assert.deepEqual(resolveConfig({}).config.prices, {});
+    for (const bad of [{ x: { input: -1, output: 1, cacheRead: 0, cacheWrite: 0 } }, { x: { input: 1 } }, []])
+      assert.throws(
+        () => resolveConfig({ file: { prices: bad } }),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          /prices/.test(error.message) &&
+          /USD per million/.test(error.message),
+      );
+  });
+
+  test('notify: off, bell, osc9 or osc777', () => {
+    assert.equal(resolveConfig({}).config.notify, 'off');
+    assert.equal(resolveConfig({ flags: { notify: 'osc777' } }).config.notify, 'osc777');
+    assert.throws(() => resolveConfig({ env: { MPM_MON_NOTIFY: 'loud' } }), /one of off, bell, osc9, osc777/);
+  });
 });

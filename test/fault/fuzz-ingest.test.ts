@@ -24,6 +24,8 @@ import {
 } from '../e2e/harness.js';
 
 const MAX_BYTES = 4096;
+/** Between MAX_BYTES and this an event is cut to fit and stored; above it, refused as too_large. */
+const MAX_REQUEST_BYTES = 2 * MAX_BYTES;
 const RUNS = 600;
 const CODES = new Set(Object.keys(REFUSAL_STATUS));
 
@@ -56,7 +58,7 @@ const nearValidHook = fc
         fc.boolean(),
       ),
       tool_input: anyJson,
-      big: fc.string({ minLength: MAX_BYTES - 200, maxLength: MAX_BYTES + 200 }),
+      big: fc.string({ minLength: MAX_BYTES - 200, maxLength: MAX_REQUEST_BYTES + 200 }),
     },
     { requiredKeys: [] },
   )
@@ -149,7 +151,9 @@ describe('fuzzing the ingest paths of the real daemon', () => {
 
   before(async () => {
     home = makeHome();
-    home.writeConfig({ events: { maxBytes: MAX_BYTES, ratePerSecond: 1_000_000 } });
+    home.writeConfig({
+      events: { maxBytes: MAX_BYTES, maxRequestBytes: MAX_REQUEST_BYTES, ratePerSecond: 1_000_000 },
+    });
     daemon = await startDaemon(home);
     socket = await connectProducer(daemon.port, daemon.token);
     baselineRss = peakRss = rssMb(daemon.pid);

@@ -108,17 +108,20 @@ describe('clear, filter, detail, sessions', () => {
     assert.equal(reduce(state, { type: 'back' }).ui.overlay, null);
   });
 
-  test('Enter on a session filters the Events view to it', () => {
+  test('Enter on a session opens its detail; Enter there filters the Events view to it', () => {
     let state = reduce(withEvents(2), {
       type: 'events',
       events: [makeEvent('Stop', { seq: 3, sessionId: 'other-session' })],
       now: NOW,
     });
     state = run(state, { type: 'view', view: 'sessions' });
-    const first = run(state, { type: 'open' });
+    const detail = run(state, { type: 'open' });
+    assert.deepEqual(detail.ui.overlay, { kind: 'session', sessionId: 'other-session', scroll: 0 });
+    assert.equal(reduce(detail, { type: 'back' }).ui.overlay, null, 'Esc closes it');
+    const first = run(detail, { type: 'open' });
     assert.equal(first.ui.view, 'events');
     assert.deepEqual(seqs(first), [3], 'the most recently active session is first');
-    const second = run(state, { type: 'move', delta: 1, pageSize: 5 }, { type: 'open' });
+    const second = run(state, { type: 'move', delta: 1, pageSize: 5 }, { type: 'open' }, { type: 'open' });
     assert.equal(second.ui.filter.source, `session:${SESSION}`);
     assert.deepEqual(seqs(second), [1, 2]);
   });

@@ -5,16 +5,12 @@ import { appendEvents, createEventBuffer } from '../../source/tui/state/events-b
 import { applyFilter, matchesFilter, parseFilter, type EventFilter } from '../../source/tui/state/filter.js';
 import { createHealthHistory, recordHealth, sparkline } from '../../source/tui/state/health-history.js';
 import { EMPTY_RATE, ratePerSecond, recordArrivals } from '../../source/tui/state/rate.js';
-import { createSessions, sortedSessions, trackSessions } from '../../source/tui/state/sessions.js';
 import { oneLine, summarize } from '../../source/tui/state/summary.js';
-import {
-  createToolPairs,
-  formatDuration,
-  pairTools,
-  toolCallOf,
-} from '../../source/tui/state/tool-pairing.js';
+import { formatMs } from '../../source/sessions/format.js';
+import { toolCallOf } from '../../source/sessions/index.js';
+import { createTuiState, reduce } from '../../source/tui/state/tui-state.js';
 import { windowStart } from '../../source/tui/state/window.js';
-import { healthReport, makeEvent, SESSION } from './helpers.js';
+import { healthReport, makeEvent } from './helpers.js';
 
 describe('event buffer', () => {
   test('keeps the newest `capacity` events and counts what it dropped', () => {
@@ -129,68 +125,26 @@ describe('summaries', () => {
   });
 });
 
-describe('tool pairing', () => {
+describe('tool pairing in the TUI (the session model)', () => {
   test('PreToolUse then PostToolUse with the same tool_use_id gives the duration', () => {
-    const pre = makeEvent('PreToolUse', { seq: 1, receivedAt: '2025-06-01T10:00:00.000Z' });
-    const post = makeEvent('PostToolUse', { seq: 2, receivedAt: '2025-06-01T10:00:02.500Z' });
-    let pairs = pairTools(createToolPairs(10), [pre]);
-    assert.deepEqual(toolCallOf(pairs, pre), { startedAt: Date.parse(pre.receivedAt), durationMs: null });
-    pairs = pairTools(pairs, [post]);
-    assert.equal(toolCallOf(pairs, post)?.durationMs, 2500);
-    assert.equal(toolCallOf(pairs, pre)?.durationMs, 2500);
-  });
-
-  test('a PostToolUse without its PreToolUse has no duration; the map stays bounded', () => {
-    let pairs = pairTools(createToolPairs(3), [
-      makeEvent('PostToolUse', { seq: 1 }, { tool_use_id: 'lost' }),
-    ]);
-    assert.equal(pairs.calls.size, 0);
-    for (let index = 0; index < 10; index += 1)
-      pairs = pairTools(pairs, [makeEvent('PreToolUse', { seq: index + 2 }, { tool_use_id: `t${index}` })]);
-    assert.deepEqual([...pairs.calls.keys()], ['t7', 't8', 't9']);
-  });
-
-  test('non-tool events leave the pairs untouched', () => {
-    const pairs = createToolPairs(3);
-    assert.equal(pairTools(pairs, [makeEvent('Stop')]), pairs);
+    const at = (iso: string) => ({ receivedAt: iso, occurredAt: iso });
+    const pre = makeEvent('PreToolUse', { seq: 1, ...at('2025-06-01T10:00:00.000Z') });
+    const post = makeEvent('PostToolUse', { seq: 2, ...at('2025-06-01T10:00:02.500Z') });
+    let state = reduce(createTuiState({ bufferSize: 10 }, 0), { type: 'events', events: [pre], now: 0 });
+    assert.equal(toolCallOf(state.sessions, pre)?.status, 'running');
+    state = reduce(state, { type: 'events', events: [post], now: 0 });
+    assert.equal(toolCallOf(state.sessions, post)?.durationMs, 2500);
+    assert.equal(toolCallOf(state.sessions, pre)?.status, 'succeeded');
   });
 
   test('durations read naturally', () => {
-    assert.deepEqual([420, 1500, 12_000, 125_000, 7_500_000].map(formatDuration), [
+    assert.deepEqual([420, 1500, 12_000, 125_000, 7_500_000].map(formatMs), [
       '420ms',
       '1.5s',
       '12s',
       '2m05s',
       '2h05m',
     ]);
-  });
-});
-
-describe('sessions', () => {
-  test('cwd, start, last activity, counts by type, and ended via SessionEnd', () => {
-    const events = ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PreToolUse', 'SessionEnd'].map(
-      (type, index) => makeEvent(type, { seq: index + 1 }),
-    );
-    const sessions = trackSessions(createSessions(10), events);
-    const session = sessions.byId.get(SESSION)!;
-    assert.equal(session.cwd, '/home/dev/shop');
-    assert.equal(session.startedAt, events[0]!.receivedAt);
-    assert.equal(session.lastActivityAt, events[4]!.receivedAt);
-    assert.deepEqual(session.counts, { SessionStart: 1, UserPromptSubmit: 1, PreToolUse: 2, SessionEnd: 1 });
-    assert.equal(session.total, 5);
-    assert.equal(session.ended, true);
-    assert.equal(session.endReason, 'prompt_input_exit');
-  });
-
-  test('active sessions sort first; the least recently active are forgotten past the limit', () => {
-    let sessions = createSessions(2);
-    sessions = trackSessions(sessions, [makeEvent('Stop', { seq: 1, sessionId: 'a' })]);
-    sessions = trackSessions(sessions, [makeEvent('SessionEnd', { seq: 2, sessionId: 'b' })]);
-    sessions = trackSessions(sessions, [makeEvent('Stop', { seq: 3, sessionId: 'c' })]);
-    assert.deepEqual(
-      sortedSessions(sessions).map((session) => session.id),
-      ['c', 'b'],
-    );
   });
 });
 

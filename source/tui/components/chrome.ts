@@ -2,6 +2,7 @@
 import { fitSegments, formatUptime } from '../format.js';
 import type { Line, Segment } from '../lines.js';
 import { ratePerSecond } from '../state/rate.js';
+import { waitingCount } from '../../sessions/index.js';
 import { VIEWS, type TuiState } from '../state/tui-state.js';
 import { statusColor, statusSymbol, type Theme } from '../theme.js';
 
@@ -36,6 +37,9 @@ export function headerLines(state: TuiState, theme: Theme, width: number, addres
     : null;
   const rate = ratePerSecond(state.rate, state.now);
   const segments: Segment[] = [connectionSegment(state, theme, narrow)];
+  const waiting = waitingCount(state.sessions);
+  if (waiting > 0)
+    segments.push({ text: `${theme.symbols.warn} ${waiting} waiting`, color: 'yellow', bold: true });
   segments.push({ text: address, dim: true });
   // With a shared store: which daemon of the cluster this is, and how many others there are.
   const cluster = hello?.cluster;

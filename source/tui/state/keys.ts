@@ -62,6 +62,8 @@ export function keyToAction(input: string, key: KeyPress, ui: UiState, pageSize:
       return { type: 'live' };
     case 'c':
       return { type: 'clear' };
+    case 't':
+      return ui.view === 'sessions' ? { type: 'toggleTools' } : null;
     default: {
       const number = Number(input);
       if (Number.isInteger(number) && number >= 1 && number <= VIEWS.length)

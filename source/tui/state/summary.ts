@@ -66,6 +66,12 @@ export function summarize(event: MonEvent): string {
   const data = record(event.data);
   let summary: string;
   switch (event.type) {
+    case 'PostToolUseFailure':
+      summary = `${text(data.error) ?? 'failed'} · ${toolSummary(event.tool ?? text(data.tool_name), record(data.tool_input), event.cwd)}`;
+      break;
+    case 'StopFailure':
+      summary = text(data.error) ?? 'the turn failed';
+      break;
     case 'PreToolUse':
     case 'PostToolUse':
       summary = toolSummary(event.tool ?? text(data.tool_name), record(data.tool_input), event.cwd);
@@ -92,9 +98,4 @@ export function summarize(event: MonEvent): string {
       summary = text(data.message) ?? '';
   }
   return oneLine(summary);
-}
-
-/** The tool_use_id that pairs PreToolUse with PostToolUse, if any. */
-export function toolUseId(event: MonEvent): string | null {
-  return text(record(event.data).tool_use_id);
 }

@@ -2,19 +2,27 @@
 import type { ConnectionState } from '../../client/dashboard-client.js';
 import type { MonEvent } from '../../protocol/event.js';
 import type { HealthReport, RecoveryEntry } from '../../protocol/health.js';
-import type { HelloMessage, ShutdownMessage, StatusResponse } from '../../protocol/messages.js';
+import type {
+  HelloMessage,
+  SessionsAnswer,
+  ShutdownMessage,
+  StatusResponse,
+} from '../../protocol/messages.js';
+import { applyEvents, createSessionsState, type SessionsState } from '../../sessions/index.js';
 import { appendEvents, createEventBuffer, lowerBoundBySeq, type EventBuffer } from './events-buffer.js';
 import { applyFilter, EMPTY_FILTER, parseFilter, type EventFilter } from './filter.js';
 import { createHealthHistory, recordHealth, type HealthHistory } from './health-history.js';
 import { EMPTY_RATE, recordArrivals, type RateState } from './rate.js';
-import { createSessions, sortedSessions, trackSessions, type SessionsState } from './sessions.js';
-import { createToolPairs, pairTools, type ToolPairs } from './tool-pairing.js';
+import { listedSessions } from './session-list.js';
 import { clamp, windowStart } from './window.js';
 
 export const VIEWS = ['events', 'sessions', 'health', 'recovery', 'troubleshoot'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
-export type Overlay = { kind: 'help'; scroll: number } | { kind: 'detail'; seq: number; scroll: number };
+export type Overlay =
+  | { kind: 'help'; scroll: number }
+  | { kind: 'detail'; seq: number; scroll: number }
+  | { kind: 'session'; sessionId: string; scroll: number };
 
 export interface UiState {
   view: ViewName;
@@ -36,14 +44,18 @@ export interface UiState {
   /** `c` hides everything up to here from the Events view (the buffer keeps it). */
   clearedThroughSeq: number;
   sessionIndex: number;
+  /** The Sessions view lists sessions, or (`t`) tool statistics across them. */
+  sessionsPane: 'list' | 'tools';
   /** Scroll offsets of the other views. */
   scroll: Record<'health' | 'recovery' | 'troubleshoot', number>;
 }
 
 export interface TuiState {
   buffer: EventBuffer;
-  pairs: ToolPairs;
+  /** The session model over the events received (tool calls, turns, subagents, waiting). */
   sessions: SessionsState;
+  /** The daemon's latest sessions answer: the transcript figures only it reads. */
+  daemonSessions: SessionsAnswer | null;
   connection: ConnectionState;
   shutdown: ShutdownMessage | null;
   hello: HelloMessage | null;
@@ -68,8 +80,8 @@ export interface TuiLimits {
 export function createTuiState(limits: TuiLimits, now: number): TuiState {
   return {
     buffer: createEventBuffer(limits.bufferSize),
-    pairs: createToolPairs(Math.max(100, limits.bufferSize)),
-    sessions: createSessions(limits.sessions ?? 200),
+    sessions: createSessionsState({ sessions: limits.sessions ?? 200, callsPerSession: 500 }),
+    daemonSessions: null,
     connection: { kind: 'connecting' },
     shutdown: null,
     hello: null,
@@ -95,6 +107,7 @@ export function createTuiState(limits: TuiLimits, now: number): TuiState {
       topSeq: 0,
       clearedThroughSeq: 0,
       sessionIndex: 0,
+      sessionsPane: 'list',
       scroll: { health: 0, recovery: 0, troubleshoot: 0 },
     },
   };
@@ -114,6 +127,8 @@ export type TuiAction =
   | { type: 'shutdown'; message: ShutdownMessage }
   | { type: 'gap'; from: number; to: number }
   | { type: 'status'; status: StatusResponse }
+  | { type: 'sessions'; answer: SessionsAnswer }
+  | { type: 'toggleTools' }
   | { type: 'tick'; now: number }
   | { type: 'view'; view: ViewName }
   | { type: 'cycleView'; delta: 1 | -1 }
@@ -192,6 +207,8 @@ export function reduce(state: TuiState, action: TuiAction): TuiState {
       return { ...state, missed: state.missed + Math.max(0, action.to - action.from + 1) };
     case 'status':
       return { ...state, status: action.status };
+    case 'sessions':
+      return { ...state, daemonSessions: action.answer };
     case 'tick':
       return { ...state, now: action.now };
     default:
@@ -216,8 +233,7 @@ function receiveEvents(
   return {
     ...state,
     buffer,
-    pairs: pairTools(state.pairs, fresh),
-    sessions: trackSessions(state.sessions, fresh),
+    sessions: applyEvents(state.sessions, fresh),
     rate: recordArrivals(state.rate, fresh.length, now),
     now,
     ui: state.ui.paused
@@ -228,7 +244,19 @@ function receiveEvents(
 
 type UiAction = Exclude<
   TuiAction,
-  { type: 'events' | 'connection' | 'hello' | 'health' | 'recovery' | 'shutdown' | 'gap' | 'status' | 'tick' }
+  {
+    type:
+      | 'events'
+      | 'connection'
+      | 'hello'
+      | 'health'
+      | 'recovery'
+      | 'shutdown'
+      | 'gap'
+      | 'status'
+      | 'sessions'
+      | 'tick';
+  }
 >;
 
 function reduceUi(state: TuiState, action: UiAction): UiState {
@@ -263,6 +291,9 @@ function reduceUi(state: TuiState, action: UiAction): UiState {
       };
     case 'toggleHelp':
       return { ...ui, overlay: ui.overlay?.kind === 'help' ? null : { kind: 'help', scroll: 0 } };
+    case 'toggleTools':
+      if (ui.view !== 'sessions' || ui.overlay) return ui;
+      return { ...ui, sessionsPane: ui.sessionsPane === 'list' ? 'tools' : 'list' };
     case 'open':
       return open(state);
     case 'back':
@@ -304,6 +335,21 @@ function back(ui: UiState): UiState {
 
 function open(state: TuiState): UiState {
   const ui = state.ui;
+  if (ui.overlay?.kind === 'session') {
+    // Enter in a session's detail: that session's events.
+    const parsed = parseFilter(`session:${ui.overlay.sessionId}`);
+    return parsed.ok
+      ? {
+          ...ui,
+          overlay: null,
+          view: 'events',
+          filter: parsed.filter,
+          filterError: null,
+          follow: true,
+          selectedSeq: null,
+        }
+      : ui;
+  }
   if (ui.overlay) return ui;
   if (ui.view === 'events') {
     const list = visibleEvents(state);
@@ -311,13 +357,9 @@ function open(state: TuiState): UiState {
     const event = list[index];
     return event ? { ...ui, overlay: { kind: 'detail', seq: event.seq, scroll: 0 } } : ui;
   }
-  if (ui.view === 'sessions') {
-    const session = sortedSessions(state.sessions)[ui.sessionIndex];
-    if (!session) return ui;
-    const parsed = parseFilter(`session:${session.id}`);
-    return parsed.ok
-      ? { ...ui, view: 'events', filter: parsed.filter, filterError: null, follow: true, selectedSeq: null }
-      : ui;
+  if (ui.view === 'sessions' && ui.sessionsPane === 'list') {
+    const session = listedSessions(state)[ui.sessionIndex];
+    return session ? { ...ui, overlay: { kind: 'session', sessionId: session.sessionId, scroll: 0 } } : ui;
   }
   return ui;
 }
@@ -346,7 +388,7 @@ function move(state: TuiState, delta: number, pageSize: number, maxScroll?: numb
       return { ...ui, follow: false, selectedSeq: list[target]!.seq, topSeq: list[start]!.seq };
     }
     case 'sessions': {
-      const count = state.sessions.byId.size;
+      const count = listedSessions(state).length;
       const target = Number.isFinite(delta) ? ui.sessionIndex + delta : delta < 0 ? 0 : count - 1;
       return { ...ui, sessionIndex: clamp(target, 0, Math.max(0, count - 1)) };
     }

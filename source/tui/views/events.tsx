@@ -3,7 +3,8 @@ import type { MonEvent } from '../../protocol/event.js';
 import { cell, cellRight, clockTime, fit } from '../format.js';
 import type { Line } from '../lines.js';
 import { summarize } from '../state/summary.js';
-import { formatDuration, toolCallOf } from '../state/tool-pairing.js';
+import { formatMs } from '../../sessions/format.js';
+import { toolCallOf } from '../../sessions/index.js';
 import { eventsWindowStart, selectedIndex, visibleEvents, type TuiState } from '../state/tui-state.js';
 import { shortType, typeColor, type Theme } from '../theme.js';
 
@@ -21,11 +22,18 @@ export function eventColumns(width: number): Columns {
   return { type: 7, session: 0, tool: 8, duration: 6, longTypes: false };
 }
 
-function durationText(state: TuiState, event: MonEvent, theme: Theme): string {
-  if (event.type !== 'PreToolUse' && event.type !== 'PostToolUse') return '';
-  const call = toolCallOf(state.pairs, event);
-  if (!call) return '';
-  return call.durationMs === null ? theme.symbols.running : formatDuration(call.durationMs);
+const TOOL_TYPES: ReadonlySet<string> = new Set(['PreToolUse', 'PostToolUse', 'PostToolUseFailure']);
+
+/** The call's duration (running: the running symbol; failed: marked), and whether it failed. */
+function durationCell(state: TuiState, event: MonEvent, theme: Theme): { text: string; failed: boolean } {
+  if (!TOOL_TYPES.has(event.type)) return { text: '', failed: false };
+  const call = toolCallOf(state.sessions, event);
+  if (!call) return { text: '', failed: false };
+  if (call.status === 'running') return { text: theme.symbols.running, failed: false };
+  const took = call.durationMs === null ? '' : formatMs(call.durationMs);
+  return call.status === 'failed'
+    ? { text: `${theme.symbols.fail}${took}`, failed: true }
+    : { text: took, failed: false };
 }
 
 function eventLine(state: TuiState, event: MonEvent, width: number, selected: boolean, theme: Theme): Line {
@@ -46,14 +54,16 @@ function eventLine(state: TuiState, event: MonEvent, width: number, selected: bo
       inverse: selected,
     });
   fixed.push({ text: cell(event.tool ?? '', columns.tool, ellipsis) + ' ', inverse: selected });
+  const duration = durationCell(state, event, theme);
   const used = fixed.reduce((sum, segment) => sum + Array.from(segment.text).length, 0);
   const summaryWidth = Math.max(0, width - used - columns.duration - 1);
   return [
     ...fixed.map((segment) => ({ ...segment, color: 'color' in segment ? segment.color : undefined })),
     { text: cell(summarize(event), summaryWidth, ellipsis) + ' ', inverse: selected },
     {
-      text: cellRight(durationText(state, event, theme), columns.duration),
-      dim: !selected,
+      text: cellRight(duration.text, columns.duration),
+      dim: !selected && !duration.failed,
+      color: duration.failed ? 'red' : undefined,
       inverse: selected,
     },
   ];
