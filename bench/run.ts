@@ -4,7 +4,7 @@
  *
  *   npm run bench                     the whole set (about 4 minutes on 2 cores)
  *   npm run bench -- --quick          shorter runs (under a minute); results as <name>.quick.json
- *   npm run bench -- --only NAME      one benchmark: hook, throughput, latency, http, replay, memory, soak, tui,
+ *   npm run bench -- --only NAME      one benchmark: hook, throughput, latency, http, replay, redis, memory, soak, tui,
  *                                     transcript, claude-hooks
  */
 import { benchClaudeHooks } from './claude-hooks.js';
@@ -13,6 +13,7 @@ import { benchHttp } from './http.js';
 import { benchLatency } from './latency.js';
 import { benchMemory } from './memory.js';
 import { nowMs, round, tableOf, type BenchOptions, type BenchResult } from './lib.js';
+import { benchRedis } from './redis.js';
 import { benchReplay } from './replay.js';
 import { benchSoak } from './soak.js';
 import { benchThroughput } from './throughput.js';
@@ -25,6 +26,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<BenchResult>
   latency: benchLatency,
   http: benchHttp,
   replay: benchReplay,
+  redis: benchRedis,
   memory: benchMemory,
   soak: (options) => benchSoak({ ...options, seconds: options.quick ? 15 : 30, rate: 1000 }),
   tui: benchTui,

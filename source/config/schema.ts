@@ -57,6 +57,14 @@ export interface Config {
   journal: { maxBytes: number; segmentBytes: number };
   viewers: { maxBacklog: number; batchMs: number };
   shutdown: { timeoutMs: number };
+  store: {
+    kind: StoreKind;
+    redis: { url: string; prefix: string; maxLen: number };
+  };
+  /** This daemon's name in a cluster; empty: hostname:port. */
+  nodeId: string;
+  /** Extra `host[:port]` names accepted in the Host header (a load balancer's address). */
+  allowedHosts: string[];
   /** Model prices (USD per million tokens) over the built-in dated table. */
   prices: PriceTable;
   notify: NotifyMode;
@@ -71,7 +79,10 @@ export interface Config {
   };
 }
 
-type Kind = 'int' | 'number' | 'boolean' | 'string' | 'enum' | 'range' | 'prices';
+export type StoreKind = 'journal' | 'redis';
+export const STORE_KINDS: readonly StoreKind[] = ['journal', 'redis'];
+
+type Kind = 'int' | 'number' | 'boolean' | 'string' | 'enum' | 'range' | 'list' | 'prices';
 export interface KeySpec {
   key: string;
   kind: Kind;
@@ -240,6 +251,44 @@ export const KEYS: readonly KeySpec[] = [
     description: 'how long live events are gathered into one frame',
   },
   {
+    key: 'store.kind',
+    kind: 'enum',
+    default: 'journal',
+    values: STORE_KINDS,
+    description: 'where events live: the embedded journal, or Redis Streams shared by several daemons',
+  },
+  {
+    key: 'store.redis.url',
+    kind: 'string',
+    default: 'redis://127.0.0.1:6379',
+    description: 'the Redis server: redis://host:port[/db], rediss://…, or unix:///path/redis.sock',
+  },
+  {
+    key: 'store.redis.prefix',
+    kind: 'string',
+    default: '{mpm}',
+    description: 'key prefix of the stream, the seq counter and the dedupe keys',
+  },
+  {
+    key: 'store.redis.maxLen',
+    kind: 'int',
+    default: 1_000_000,
+    min: 1000,
+    description: 'events kept in the stream (approximate trimming)',
+  },
+  {
+    key: 'nodeId',
+    kind: 'string',
+    default: '',
+    description: "this daemon's name in a cluster (default hostname:port)",
+  },
+  {
+    key: 'allowedHosts',
+    kind: 'list',
+    default: [],
+    description: 'extra host[:port] names accepted in the Host header, e.g. a load balancer',
+  },
+  {
     key: 'shutdown.timeoutMs',
     kind: 'int',
     default: 5000,
@@ -338,6 +387,8 @@ export function describeExpected(spec: KeySpec): string {
       return `two ports [low, high] with ${spec.min ?? 1} <= low <= high <= ${spec.max ?? 65535} (text: "low-high")`;
     case 'string':
       return 'a non-empty string';
+    case 'list':
+      return 'a list of non-empty strings (text: comma-separated)';
     case 'prices':
       return 'an object of model id (or prefix) to {"input", "output", "cacheRead", "cacheWrite"} in USD per million tokens (numbers >= 0) and an optional "contextWindow" (tokens), e.g. {"claude-x": {"input": 3, "output": 15, "cacheRead": 0.3, "cacheWrite": 3.75}}';
   }
@@ -399,6 +450,12 @@ export function coerce(spec: KeySpec, raw: unknown): unknown {
       return typeof raw === 'string' && spec.values?.includes(raw) ? raw : undefined;
     case 'string':
       return typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : undefined;
+    case 'list': {
+      const items = typeof raw === 'string' ? raw.split(',') : raw;
+      if (!Array.isArray(items)) return undefined;
+      const trimmed = items.map((item) => (typeof item === 'string' ? item.trim() : ''));
+      return trimmed.every((item) => item !== '') ? trimmed : undefined;
+    }
     case 'prices':
       return coercePrices(raw);
     case 'range': {

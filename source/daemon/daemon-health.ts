@@ -7,7 +7,7 @@ import { createHealthMonitor, type HealthMonitor } from '../health/monitor.js';
 import type { ClientLoad, DaemonFacts, ProbeResult, ServiceCounters } from '../health/types.js';
 import { createMetrics, type Metrics } from '../metrics/registry.js';
 import type { HealthReport } from '../protocol/health.js';
-import { DASHBOARD_NAMESPACE, type StatusResponse } from '../protocol/messages.js';
+import { DASHBOARD_NAMESPACE, type ClusterInfo, type StatusResponse } from '../protocol/messages.js';
 import { VERSION } from '../protocol/version.js';
 import { createRecoveryManager, type RecoveryManager } from '../recovery/manager.js';
 import type { StoreStats } from '../store/types.js';
@@ -38,6 +38,7 @@ export interface HealthHost {
   readonly listener: Listener;
   readonly replays: ReplayGate;
   readonly sessions: SessionTracker;
+  cluster(): ClusterInfo;
   readonly port: number;
   readonly producerCount: number;
   status(): StatusResponse;
@@ -215,6 +216,7 @@ export class DaemonHealth implements DaemonFacts {
       },
       viewers: daemon.listener.broadcaster.viewersInfo(),
       producers: daemon.producerCount,
+      cluster: daemon.cluster(),
       load: this.clientLoad(),
       journal: daemon.store.stats(),
       spool: await daemon.spoolFigures(),

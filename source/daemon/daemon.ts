@@ -10,12 +10,14 @@ import type { Config } from '../config/schema.js';
 import { homePaths, type HomePaths } from '../config/home.js';
 import type { RefusalCode } from '../protocol/event.js';
 import type { HealthReport } from '../protocol/health.js';
-import type { HelloMessage, StatusResponse } from '../protocol/messages.js';
+import type { ClusterInfo, HelloMessage, StatusResponse } from '../protocol/messages.js';
 import type { PidFileData } from '../protocol/pidfile.js';
 import { VERSION } from '../protocol/version.js';
 import { Ingestor } from '../pipeline/ingest.js';
+import { hostname } from 'node:os';
 import { scrub, scrubString } from '../pipeline/scrub.js';
 import { openJournalStore } from '../store/journal-store.js';
+import { RedisStore } from '../store/redis-store.js';
 import type { EventStore } from '../store/types.js';
 import { drainSpool, spoolStats } from '../store/spool.js';
 import { Counters } from './counters.js';
@@ -130,6 +132,7 @@ export class Daemon {
     };
     this.pidLock = await acquirePidFile(this.paths.pidFile, pidData, this.logger);
     try {
+      this.store = await this.openStore();
       this.store = await openJournalStore({
         dir: this.paths.journalDir,
         ringSize: config.events.ringSize,
@@ -199,6 +202,7 @@ export class Daemon {
           ? null
           : { fromSeq: replayFrom, count: Math.max(0, this.store.lastSeq - replayFrom) },
       health: this.health.latest(),
+      cluster: this.cluster(),
     };
   }
 
@@ -216,6 +220,20 @@ export class Daemon {
         perSecond: this.counters.perSecond(),
         lastSeq: this.store.lastSeq,
       },
+      cluster: this.cluster(),
+    };
+  }
+
+  /** `nodeId`, or hostname:port once the port is known. */
+  get nodeId(): string {
+    return this.config.nodeId || `${hostname()}:${this.port || this.config.port}`;
+  }
+
+  cluster(): ClusterInfo {
+    return {
+      nodeId: this.nodeId,
+      store: this.config.store.kind,
+      peers: this.store instanceof RedisStore ? [...this.store.peerNodes] : [],
     };
   }
 
@@ -269,9 +287,35 @@ export class Daemon {
     }
   }
 
+  private openStore(): Promise<EventStore> {
+    const { config } = this;
+    if (config.store.kind === 'redis') {
+      return RedisStore.open({
+        ...config.store.redis,
+        dedupeTtlMs: config.events.dedupeWindowMs,
+        logger: this.logger,
+        describeNode: () => ({
+          nodeId: this.nodeId,
+          pid: process.pid,
+          host: config.host,
+          port: this.port,
+          version: VERSION,
+          startedAt: this.startedAt.toISOString(),
+        }),
+      });
+    }
+    return openJournalStore({
+      dir: this.paths.journalDir,
+      ringSize: config.events.ringSize,
+      segmentBytes: config.journal.segmentBytes,
+      maxBytes: config.journal.maxBytes,
+      logger: this.logger,
+    });
+  }
+
   private createListener(): Listener {
     const { config } = this;
-    const hosts = (): Set<string> => allowedHosts(config.host, this.port);
+    const hosts = (): Set<string> => allowedHosts(config.host, this.port, config.allowedHosts);
     const onRefused = (code: Parameters<Counters['refused']>[0], message: string, source: string): void => {
       this.counters.refused(code, message, source);
       this.logger.debug('refused', { code, message, source });

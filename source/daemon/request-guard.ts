@@ -13,10 +13,12 @@ export interface GuardRefusal {
 }
 
 /** The Host header values that name this daemon: loopback names and the configured host, with the port. */
-export function allowedHosts(host: string, port: number): Set<string> {
+export function allowedHosts(host: string, port: number, extra: readonly string[] = []): Set<string> {
   const names = new Set(['127.0.0.1', 'localhost', '[::1]']);
   names.add(host.includes(':') && !host.startsWith('[') ? `[${host}]` : host);
-  return new Set([...names].map((name) => `${name}:${port}`.toLowerCase()));
+  const own = [...names].map((name) => `${name}:${port}`.toLowerCase());
+  // `allowedHosts`: each entry exactly as the Host header carries it (a proxy's address and port).
+  return new Set([...own, ...extra.map((name) => name.toLowerCase())]);
 }
 
 export function checkOrigin(headers: { origin?: string | string[] | undefined }): GuardRefusal | null {

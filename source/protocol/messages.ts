@@ -20,6 +20,27 @@ export interface HelloMessage {
   /** What the replay that follows covers: events with seq in (fromSeq, lastSeq]. */
   replay: { fromSeq: number; count: number } | null;
   health: HealthReport | null;
+  /** Which daemon this is, and the others sharing its store. */
+  cluster?: ClusterInfo;
+}
+
+/** A daemon of a cluster, as its heartbeat in the shared store describes it. */
+export interface ClusterNode {
+  nodeId: string;
+  pid: number;
+  host: string;
+  port: number;
+  version: string;
+  startedAt: string;
+  seenAt: string;
+}
+
+export interface ClusterInfo {
+  nodeId: string;
+  /** `journal` (alone) or `redis` (shared with `peers`). */
+  store: string;
+  /** The other daemons with a fresh heartbeat (empty for the embedded journal). */
+  peers: ClusterNode[];
 }
 
 export interface ShutdownMessage {
@@ -82,4 +103,5 @@ export interface StatusResponse {
   uptimeSeconds: number;
   clients: { viewers: number; producers: number };
   events: { total: number; perSecond: number; lastSeq: number };
+  cluster?: ClusterInfo;
 }

@@ -30,7 +30,14 @@ export const OPERATOR_CHECKS: ReadonlySet<string> = new Set([
   'disk:free',
   'journal:corruptLines',
   'spool:backlog',
+  'store:reachable',
 ]);
+
+/**
+ * A shared store that is away: what depends on it (the round-trip probe) fails too, and no in-process
+ * action brings it back, so while it fails nothing on the ladder is attempted.
+ */
+export const DEPENDENCY_CHECKS: ReadonlySet<string> = new Set(['store:reachable']);
 
 export interface PendingAttempt {
   action: CorrectiveAction;
@@ -142,7 +149,9 @@ export function decide(state: StrategyState, input: StrategyInput): StrategyStep
   }
 
   const failing = run.results.filter((result) => result.status === 'fail');
-  const actionable = failing.filter(isActionable);
+  const actionable = failing.some((result) => DEPENDENCY_CHECKS.has(result.name))
+    ? []
+    : failing.filter(isActionable);
   if (failing.length === 0) next = { ...next, rung: 0 };
 
   if (run.reported === 'fail' && actionable.length > 0) {

@@ -2,9 +2,9 @@
 export class StoreUnavailableError extends Error {
   readonly code = 'store_unavailable';
 
-  constructor(what: string, cause?: unknown) {
+  constructor(what: string, cause?: unknown, hint?: string) {
     const reason = cause instanceof Error ? cause.message : cause === undefined ? '' : JSON.stringify(cause);
-    super(`${what}: the store is unreachable${reason ? ` (${reason})` : ''}`);
+    super(`${what}: the store is unreachable${reason ? ` (${reason})` : ''}${hint ? `; ${hint}` : ''}`);
     this.name = 'StoreUnavailableError';
   }
 }

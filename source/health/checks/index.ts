@@ -5,6 +5,7 @@ import { createJournalCheck } from './journal.js';
 import { createNetworkCheck } from './network.js';
 import { createProcessCheck } from './process.js';
 import { createServiceCheck } from './service.js';
+import { createStoreCheck } from './store.js';
 
 export { createJournalCheck } from './journal.js';
 export { createNetworkCheck, fetchOwnStatus } from './network.js';
@@ -18,7 +19,10 @@ export {
 } from './process.js';
 export { createServiceCheck, internalErrorRate, serviceDeltas } from './service.js';
 
-/** process, network, service and journal checks, in that order. Close them with the monitor's stop(). */
+/**
+ * process, network, service and journal checks, in that order, and the store check when the store is
+ * shared (Redis). Close them with the monitor's stop().
+ */
 export function createStandardChecks(
   facts: DaemonFacts,
   config: Pick<Config, 'health'>,
@@ -30,5 +34,6 @@ export function createStandardChecks(
     createNetworkCheck({ facts, thresholds, now }),
     createServiceCheck({ facts, thresholds, now }),
     createJournalCheck({ facts, thresholds, now }),
+    ...(facts.storeStats().kind === 'journal' ? [] : [createStoreCheck({ facts, now })]),
   ];
 }

@@ -43,6 +43,12 @@ export function headerLines(state: TuiState, theme: Theme, width: number, addres
   if (waiting > 0)
     segments.push({ text: `${theme.symbols.warn} ${waiting} waiting`, color: 'yellow', bold: true });
   segments.push({ text: address, dim: true });
+  // With a shared store: which daemon of the cluster this is, and how many others there are.
+  const cluster = hello?.cluster;
+  if (cluster && cluster.store !== 'journal')
+    segments.push({
+      text: `${narrow ? '' : 'node '}${cluster.nodeId}${cluster.peers.length > 0 ? ` +${cluster.peers.length}` : ''}`,
+    });
   if (uptime !== null && live) segments.push({ text: `up ${formatUptime(uptime)}` });
   segments.push({ text: `${rate < 10 ? rate.toFixed(1) : Math.round(rate)} ev/s` });
   if (state.health && live)
