@@ -60,7 +60,7 @@ describe('daemon lifecycle (real binary)', () => {
     assert.equal(second.code, 1);
     assert.match(second.stderr, /DAEMON_CONFLICT|already running/i);
     assert.match(second.stderr, new RegExp(String(daemon.pid)));
-    assert.match(second.stderr, /mpm-mon stop/);
+    assert.match(second.stderr, /(mpm-mon|dist\/cli\.js"?) stop/);
     assert.equal((await get(daemon.port, '/health')).status, 200);
     assert.equal(h.pidFile()!.pid, daemon.pid);
     await daemon.stop();

@@ -96,6 +96,11 @@ function wellFormedRefusal(error: WireError | undefined, what: string): WireErro
   return error;
 }
 
+/** A hook payload just over events.maxRequestBytes: refused as too_large, never cut. */
+function overRequestLimit(): Record<string, unknown> {
+  return { hook_event_name: 'PreToolUse', session_id: 'fuzz-edge', big: 'x'.repeat(MAX_REQUEST_BYTES + 100) };
+}
+
 async function checkHttp(port: number, token: string, body: string | Buffer, tally: Tally): Promise<void> {
   const answer = await postEvents(port, token, body);
   const what = `POST ${answer.status} ${answer.text.slice(0, 200)}`;
@@ -185,6 +190,8 @@ describe('fuzzing the ingest paths of the real daemon', () => {
       fc.asyncProperty(randomBytes, async (bytes) => checkHttp(daemon.port, daemon.token, bytes, http)),
       { numRuns: RUNS / 2 },
     );
+    // The edges the generators reach only now and then: one request just over the refusal limit.
+    await checkHttp(daemon.port, daemon.token, JSON.stringify(overRequestLimit()), http);
     sample();
     assert.ok(http.accepted > 0, 'some inputs were accepted');
     for (const code of ['invalid_json', 'invalid_event', 'too_large', 'too_deep'])
@@ -211,6 +218,7 @@ describe('fuzzing the ingest paths of the real daemon', () => {
       fc.asyncProperty(randomBytes, async (bytes) => checkSocket(socket, bytes, sock)),
       { numRuns: RUNS / 2 },
     );
+    await checkSocket(socket, overRequestLimit(), sock);
     sample();
     assert.ok(socket.connected, 'the producer is still connected after all of it');
     assert.ok(sock.accepted > 0, 'some inputs were accepted');

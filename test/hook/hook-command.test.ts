@@ -11,6 +11,7 @@ import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { runHook } from '../../source/commands/hook.js';
 import { drainSpool } from '../../source/store/spool.js';
+import { readProcessStartTime } from '../../source/instance/process-info.js';
 
 const childScript = fileFromHere('run-hook-child.ts');
 const fixturesDir = new URL('../fixtures/claude-hooks/', import.meta.url);
@@ -122,17 +123,21 @@ async function startDaemonStandIn(
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  writeDaemonFiles(home, process.pid, port);
+  await writeDaemonFiles(home, process.pid, port);
   return { received, port };
 }
 
-function writeDaemonFiles(home: string, pid: number, port: number): void {
+/**
+ * The files a daemon leaves for its clients. The stand-in runs in this process, so the PID file names
+ * this process with its real start time: clients check both before they send anything.
+ */
+async function writeDaemonFiles(home: string, pid: number, port: number): Promise<void> {
   const pidFile = {
     pid,
     port,
     host: '127.0.0.1',
     startedAt: new Date().toISOString(),
-    processStartTime: null,
+    processStartTime: await readProcessStartTime(pid),
     version: '0.0.0-test',
     nodeVersion: process.version,
     argv: [],
@@ -246,7 +251,7 @@ describe('mpm-mon hook', () => {
     const daemon = await startDaemonStandIn(home, { status: 202 });
     const dead = spawn(process.execPath, ['-e', '0']);
     const deadPid = await new Promise<number>((resolve) => dead.once('exit', () => resolve(dead.pid!)));
-    writeDaemonFiles(home, deadPid, daemon.port);
+    await writeDaemonFiles(home, deadPid, daemon.port);
     const run = await runHookProcess(home, stopPayload);
     assert.equal(run.outcome, 'spooled');
     assert.equal(daemon.received.length, 0);
