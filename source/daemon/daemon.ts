@@ -133,13 +133,6 @@ export class Daemon {
     this.pidLock = await acquirePidFile(this.paths.pidFile, pidData, this.logger);
     try {
       this.store = await this.openStore();
-      this.store = await openJournalStore({
-        dir: this.paths.journalDir,
-        ringSize: config.events.ringSize,
-        segmentBytes: config.journal.segmentBytes,
-        maxBytes: config.journal.maxBytes,
-        logger: this.logger,
-      });
       this.sessions = new SessionTracker({
         root: claudeProjectsDir(),
         prices: priceTable(config.prices),

@@ -78,11 +78,13 @@ export async function startRedis(): Promise<RedisServer> {
       );
     },
     async kill() {
-      if (child?.pid && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
+      if (child?.pid && child.exitCode === null && child.signalCode === null)
+        process.kill(child.pid, 'SIGKILL');
       await exited;
     },
     async stop() {
-      if (child?.pid && child.exitCode === null) process.kill(child.pid, 'SIGTERM');
+      if (child?.pid && child.exitCode === null && child.signalCode === null)
+        process.kill(child.pid, 'SIGTERM');
       await exited;
     },
     remove() {
