@@ -122,10 +122,22 @@ export class Listener {
     this.broadcaster.stop();
     if (!generation) return;
     generation.http.closeIdleConnections();
+    // io.close() discards what engine.io still holds for a client: acks of events already journaled
+    // among it. Let those go out first (bounded by half the grace).
+    await writeBuffersDrained(generation.io, graceMs / 2);
     const closed = generation.io.close();
     const timer = setTimeout(() => this.guard.destroyAll(), graceMs);
     await closed;
     clearTimeout(timer);
     this.guard.destroyAll();
   }
+}
+
+/** Resolves once no engine.io client holds unwritten packets, or after `limitMs`. */
+async function writeBuffersDrained(io: Server, limitMs: number): Promise<void> {
+  const engine = io.engine as unknown as { clients: Record<string, { writeBuffer?: unknown[] }> };
+  const deadline = Date.now() + limitMs;
+  const busy = (): boolean =>
+    Object.values(engine.clients).some((client) => (client.writeBuffer?.length ?? 0) > 0);
+  while (busy() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
 }
