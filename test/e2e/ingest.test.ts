@@ -25,7 +25,12 @@ describe('ingest through the real daemon', () => {
   let daemon: DaemonProcess;
   before(async () => {
     home = makeHome();
-    home.writeConfig({ events: { maxBytes: 8192, maxRequestBytes: 65_536, ratePerSecond: 50 } });
+    home.writeConfig({
+      events: { maxBytes: 8192, maxRequestBytes: 65_536, ratePerSecond: 50 },
+      // The rate-limit flood opens 120 connections at once: all pending, so above the default 64 the
+      // connection guard would close the oldest (a connection limit, not the rate limit under test).
+      limits: { maxPendingConnections: 256 },
+    });
     daemon = await startDaemon(home);
   });
   after(async () => {

@@ -326,7 +326,7 @@ describe('without a terminal', () => {
     assert.match(lines[1]!, new RegExp(`  #${pre}  PreToolUse  5f1c2d7e  Bash  npm test -- payment-client$`));
     assert.ok(!text.includes('\u001b'), 'no escape sequences in a pipe');
     stream.child.kill('SIGTERM');
-    assert.equal(await exited(stream.child), 0);
+    assert.equal(await exited(stream.child), 143, 'SIGTERM ends the stream with 128 + 15');
   });
 
   test('with --json the live stream is NDJSON', async () => {
@@ -349,6 +349,6 @@ describe('without a terminal', () => {
     );
     assert.equal(events[0].data.message, 'Claude needs your permission to use Bash');
     stream.child.kill('SIGTERM');
-    assert.equal(await exited(stream.child), 0);
+    assert.equal(await exited(stream.child), 143, 'SIGTERM ends the stream with 128 + 15');
   });
 });
