@@ -221,10 +221,9 @@ function storeCall(session: Draft, call: ToolCall, limits: SessionsLimits): void
   }
 }
 
-function startCall(session: Draft, event: MonEvent, at: number, limits: SessionsLimits): void {
-  const id = toolUseId(event);
-  if (!id || session.calls.has(id)) return;
-  const call: ToolCall = {
+/** A call as its PreToolUse announces it (or as its end implies, when the start was missed). */
+function runningCall(id: string, event: MonEvent, at: number): ToolCall {
+  return {
     id,
     tool: toolNameOf(event),
     agentId: agentIdOf(event),
@@ -234,6 +233,12 @@ function startCall(session: Draft, event: MonEvent, at: number, limits: Sessions
     error: null,
     interrupted: false,
   };
+}
+
+function startCall(session: Draft, event: MonEvent, at: number, limits: SessionsLimits): void {
+  const id = toolUseId(event);
+  if (!id || session.calls.has(id)) return;
+  const call = runningCall(id, event, at);
   countCall(session, call);
   storeCall(session, call, limits);
 }
@@ -245,16 +250,7 @@ function finishCall(session: Draft, event: MonEvent, at: number, limits: Session
   if (known && known.status !== 'running') return; // a repeat of an end already counted
   const failed = event.type === 'PostToolUseFailure';
   const data = record(event.data);
-  const base: ToolCall = known ?? {
-    id,
-    tool: toolNameOf(event),
-    agentId: agentIdOf(event),
-    startedAt: at,
-    status: 'running',
-    durationMs: null,
-    error: null,
-    interrupted: false,
-  };
+  const base = known ?? runningCall(id, event, at);
   if (!known) countCall(session, base); // its PreToolUse was missed (forgotten, or before this viewer)
   const durationMs = durationField(event) ?? (known ? Math.max(0, at - known.startedAt) : null);
   const call: ToolCall = {
