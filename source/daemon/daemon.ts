@@ -404,7 +404,7 @@ export class Daemon {
       this.listener?.announceShutdown(reason, restarting);
       await this.ingestor?.settled();
       await this.sessions?.stop();
-      await this.listener?.close(Math.min(250, budget / 4));
+      await this.listener?.close(Math.min(1000, budget / 4));
       this.listener?.broadcaster.unfollow();
       await this.store?.close();
     })();

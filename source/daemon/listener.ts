@@ -125,10 +125,10 @@ export class Listener {
     // io.close() discards what engine.io still holds for a client: acks of events already journaled
     // among it. Let those go out first (bounded by half the grace).
     await writeBuffersDrained(generation.io, graceMs / 2);
-    const closed = generation.io.close();
-    const timer = setTimeout(() => this.guard.destroyAll(), graceMs);
-    await closed;
-    clearTimeout(timer);
+    await generation.io.close();
+    // Destroying a socket drops what it has not written yet and, with unread input, resets the
+    // connection: let each finish its WebSocket close handshake or HTTP response first.
+    await this.guard.allClosed(graceMs, () => generation.http.closeIdleConnections());
     this.guard.destroyAll();
   }
 }
