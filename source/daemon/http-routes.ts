@@ -9,7 +9,7 @@ import {
   type RefusalCode,
   type WireError,
 } from '../protocol/event.js';
-import type { Provenance } from '../pipeline/enrich.js';
+import { readOccurredAt, type Provenance } from '../pipeline/enrich.js';
 import type { BodyOutcome } from '../pipeline/ingest.js';
 import type { HealthReport } from '../protocol/health.js';
 import type { SessionsAnswer, StatusResponse } from '../protocol/messages.js';
@@ -113,6 +113,8 @@ async function handle(deps: RouteDeps, request: IncomingMessage, response: Serve
 
 async function ingest(deps: RouteDeps, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const source = request.headers['x-mpm-mon-source'] === 'hook' ? 'hook' : 'http';
+  // Reading and processing a big body takes a while; events posted after it may be stored first.
+  const arrivedAt = new Date().toISOString();
   const result = await readBody(request, deps.maxBodyBytes);
   if (!result.ok) {
     const error: WireError = {
@@ -125,7 +127,7 @@ async function ingest(deps: RouteDeps, request: IncomingMessage, response: Serve
     return sendError(response, error);
   }
   const producer = `${source}:${request.socket.remoteAddress ?? 'unknown'}`;
-  const answer = httpAnswer(await deps.ingestBody(result.body, producer, source, provenanceOf(request)));
+  const answer = httpAnswer(await deps.ingestBody(result.body, producer, source, provenanceOf(request, arrivedAt)));
   if (answer.retryAfterSeconds !== undefined)
     response.setHeader('Retry-After', String(answer.retryAfterSeconds));
   // Claude Code reads an http hook's answer as hook output and reports keys it does not know.
@@ -195,8 +197,11 @@ export function pathOf(request: IncomingMessage): string {
   return (request.url ?? '/').split('?')[0]!.slice(0, 200);
 }
 
-/** What the hook says besides the payload: when it read it, and what it cut (headers; junk is ignored). */
-function provenanceOf(request: IncomingMessage): Provenance {
+/**
+ * What the hook says besides the payload: when it read it, and what it cut (headers; junk is ignored).
+ * Other producers (Claude Code's http hooks) say neither: the event occurred when its request arrived.
+ */
+function provenanceOf(request: IncomingMessage, arrivedAt: string): Provenance {
   const header = request.headers[TRUNCATED_HEADER];
   let truncated: unknown;
   if (typeof header === 'string' && header.length <= 64 * 1024) {
@@ -206,7 +211,7 @@ function provenanceOf(request: IncomingMessage): Provenance {
       truncated = undefined;
     }
   }
-  return { occurredAt: request.headers[OCCURRED_AT_HEADER], truncated };
+  return { occurredAt: readOccurredAt(request.headers[OCCURRED_AT_HEADER]) ?? arrivedAt, truncated };
 }
 
 export function sendError(response: ServerResponse, error: WireError | GuardRefusal): void {

@@ -26,14 +26,22 @@ export interface StoredExpectation {
   cwd: string;
 }
 
+/**
+ * The order they happened in: `occurredAt`, then `seq`. Seq is the order they were stored in, which
+ * differs when Claude Code gives up waiting on a big event's hook and fires the next one meanwhile.
+ */
+export function inOccurrenceOrder(stored: readonly MonEvent[]): MonEvent[] {
+  return [...stored].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.seq - b.seq);
+}
+
 /** Every fired event stored once, in order, with the right type, tool, session, cwd and agent. */
 export function assertStoredAsFired(
   stored: readonly MonEvent[],
   fired: readonly string[],
   expectation: StoredExpectation,
 ): void {
-  const names = stored.map(describeStored);
-  assert.deepEqual(withRacesSorted(names), withRacesSorted(fired), 'stored events, in order');
+  const names = inOccurrenceOrder(stored).map(describeStored);
+  assert.deepEqual(withRacesSorted(names), withRacesSorted(fired), 'stored events, in the order they occurred');
   assert.equal(new Set(stored.map((event) => event.id)).size, stored.length, 'each stored once');
   const seqs = stored.map((event) => event.seq);
   assert.deepEqual(

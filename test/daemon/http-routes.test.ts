@@ -3,7 +3,7 @@
  * guard comes first, tokens where DESIGN says, and every refusal is a JSON error with its status.
  */
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as request_, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { resolveConfig } from '../../source/config/resolve.js';
@@ -49,8 +49,14 @@ before(async () => {
     diagnostics: () =>
       diagnosticsFail ? Promise.reject(new Error('boom')) : Promise.resolve({ figures: 'here' }),
     metrics: () => Promise.resolve({ contentType: 'text/plain; version=0.0.4', body: 'm_total 1\n' }),
-    ingestBody: (body, producer, source, provenance) => ingestor.ingestBody(body, producer, source, provenance),
-    sessions: () => ({ generatedAt: new Date(0).toISOString(), pricesAsOf: '2025-01-01', sessions: [], tools: [] }),
+    ingestBody: (body, producer, source, provenance) =>
+      ingestor.ingestBody(body, producer, source, provenance),
+    sessions: () => ({
+      generatedAt: new Date(0).toISOString(),
+      pricesAsOf: '2025-01-01',
+      sessions: [],
+      tools: [],
+    }),
     onRefused: (code, message, source) => counters.refused(code, message, source),
     logger,
   };
@@ -137,6 +143,41 @@ describe('POST /events', () => {
     const answer = await http(port, 'POST', '/events', { ...auth, body: JSON.stringify(hookPayload(1)) });
     assert.equal(answer.status, 202, answer.text);
     assert.deepEqual(answer.body, { accepted: 1, seqs: [store.lastSeq] });
+  });
+
+  test('an event without an occurred-at header occurred when its request arrived, not when its body was read', async () => {
+    const body = JSON.stringify(hookPayload(2, 'sess-slow-body'));
+    const sentHeadersAt = Date.now();
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = request_(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/events',
+          headers: {
+            authorization: `Bearer ${TOKEN}`,
+            'content-type': 'application/json',
+            'content-length': body.length,
+          },
+        },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
+      request.on('error', reject);
+      request.flushHeaders();
+      setTimeout(() => request.end(body), 300);
+    });
+    assert.equal(status, 202);
+    const [event] = (await store.readSince(0, 100)).filter((stored) => stored.sessionId === 'sess-slow-body');
+    const occurred = Date.parse(event!.occurredAt);
+    assert.ok(
+      occurred >= sentHeadersAt - 5 && occurred < sentHeadersAt + 200,
+      `occurredAt ${event!.occurredAt}`,
+    );
+    assert.ok(Date.parse(event!.receivedAt) - occurred >= 250, `${event!.occurredAt} → ${event!.receivedAt}`);
   });
 
   test('a body over the limit is 413 and the connection is closed', async () => {
