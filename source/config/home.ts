@@ -19,6 +19,8 @@ export interface HomePaths {
   spoolDir: string;
   logsDir: string;
   logFile: string;
+  /** Where the TUI's `e` writes the Events view as NDJSON. */
+  exportsDir: string;
   /** The config file when MPM_MON_HOME is set (otherwise conf chooses). */
   configFile: string;
 }
@@ -32,6 +34,7 @@ export function homePaths(home: string = resolveHome()): HomePaths {
     spoolDir: join(home, 'spool'),
     logsDir: join(home, 'logs'),
     logFile: join(home, 'logs', 'daemon.log'),
+    exportsDir: join(home, 'exports'),
     configFile: join(home, 'config.json'),
   };
 }
