@@ -21,6 +21,8 @@ export interface HomePaths {
   logFile: string;
   /** Where the TUI's `e` writes the Events view as NDJSON. */
   exportsDir: string;
+  /** Set by a hook whose POST timed out: the hooks after it spool at once (hook/stall-backoff.ts). */
+  stallMark: string;
   /** The config file when MPM_MON_HOME is set (otherwise conf chooses). */
   configFile: string;
 }
@@ -35,6 +37,7 @@ export function homePaths(home: string = resolveHome()): HomePaths {
     logsDir: join(home, 'logs'),
     logFile: join(home, 'logs', 'daemon.log'),
     exportsDir: join(home, 'exports'),
+    stallMark: join(home, 'hook-stalled'),
     configFile: join(home, 'config.json'),
   };
 }

@@ -5,13 +5,13 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { runHook } from '../../source/commands/hook.js';
 import { drainSpool } from '../../source/store/spool.js';
 import { readProcessStartTime } from '../../source/instance/process-info.js';
+import { dirsRemovedAfter } from '../helpers/temp-home.js';
 
 const childScript = fileFromHere('run-hook-child.ts');
 const fixturesDir = new URL('../fixtures/claude-hooks/', import.meta.url);
@@ -21,17 +21,13 @@ function fileFromHere(name: string): string {
   return new URL(name, import.meta.url).pathname;
 }
 
-let root: string;
+const root = dirsRemovedAfter('mpm-mon-hook-')();
 const servers: http.Server[] = [];
-before(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'mpm-mon-hook-'));
-});
 after(async () => {
   for (const server of servers) {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   }
-  fs.rmSync(root, { recursive: true, force: true });
 });
 
 let counter = 0;
@@ -244,6 +240,36 @@ describe('mpm-mon hook', () => {
     assert.equal(daemon.received.length, 1, 'the request did reach the server');
     assert.ok(run.elapsedMs >= 140 && run.elapsedMs < 600, `took ${run.elapsedMs} ms with a 150 ms timeout`);
     assert.deepEqual(spooled(home), [stopPayload]);
+  });
+
+  test('after a timeout the hooks that follow spool at once, until the mark ends or names another daemon', async () => {
+    const home = freshHome();
+    const daemon = await startDaemonStandIn(home, null);
+    const env = { MPM_MON_HOOK_TIMEOUT_MS: '150' };
+    assert.equal((await runHookProcess(home, stopPayload, env)).outcome, 'spooled');
+    const mark = JSON.parse(fs.readFileSync(path.join(home, 'hook-stalled'), 'utf8')) as Record<
+      string,
+      number
+    >;
+    assert.equal(mark.pid, process.pid);
+    assert.equal(mark.port, daemon.port);
+    assert.equal(fs.statSync(path.join(home, 'hook-stalled')).mode & 0o777, 0o600);
+
+    const followers = await Promise.all([1, 2, 3].map(() => runHookProcess(home, stopPayload, env)));
+    assert.deepEqual(
+      followers.map((run) => run.outcome),
+      ['spooled', 'spooled', 'spooled'],
+    );
+    assert.equal(daemon.received.length, 1, 'the hooks after the timeout never connected');
+    assert.equal(spooled(home).length, 4);
+
+    // A mark for another daemon (or one that ended) is no reason to skip this one.
+    fs.writeFileSync(path.join(home, 'hook-stalled'), JSON.stringify({ ...mark, port: daemon.port + 1 }));
+    assert.equal((await runHookProcess(home, stopPayload, env)).outcome, 'spooled');
+    assert.equal(daemon.received.length, 2, 'posted again');
+    fs.writeFileSync(path.join(home, 'hook-stalled'), JSON.stringify({ ...mark, until: Date.now() - 1 }));
+    assert.equal((await runHookProcess(home, stopPayload, env)).outcome, 'spooled');
+    assert.equal(daemon.received.length, 3, 'posted again after the mark ended');
   });
 
   test('a stale PID file: the token is not sent to whatever now owns the port', async () => {
