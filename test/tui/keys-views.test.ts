@@ -201,9 +201,10 @@ describe('find (f, n, N) beside the filter (/)', () => {
     assert.deepEqual([cleared.ui.search.terms.length, cleared.ui.filter.source], [0, 'miss']);
   });
 
-  test('a find without a match says so', () => {
+  test('a find without a match says so; n without a find says how to start one', () => {
     const state = typeChunk(start(bashEvents(3)), 'fnothing-like-it\r');
     assert.match(state.ui.notice?.text ?? '', /find: no event matches "nothing-like-it"/);
+    assert.match(typeChunk(start(bashEvents(3)), 'n').ui.notice?.text ?? '', /f starts a find/);
   });
 });
 
@@ -238,6 +239,9 @@ describe('mouse', () => {
       null,
       'the title',
     );
+    const typing = { ...state.ui, filterDraft: 'ab' };
+    const onTab = { kind: 'press', button: 0, column: health.from + 1, row: 1 } as const;
+    assert.equal(mouseAction(onTab, typing, layout), null, 'a click while typing a filter does nothing');
     assert.deepEqual(mouseAction({ kind: 'wheel', delta: -1, column: 0, row: 5 }, state.ui, layout), {
       type: 'move',
       delta: -3,

@@ -32,12 +32,13 @@ export function listArea(bodyHeight: number, view: ViewName): { top: number; hei
 export function mouseAction(report: MouseReport, ui: UiState, layout: ScreenLayout): TuiAction | null {
   if (report.kind === 'wheel')
     return { type: 'move', delta: report.delta * WHEEL_ROWS, pageSize: layout.bodyHeight };
-  if (report.kind !== 'press' || report.button !== 0) return null;
+  // While a prompt is open the keyboard owns the screen: a click neither switches view nor moves.
+  if (report.kind !== 'press' || report.button !== 0 || ui.filterDraft !== null) return null;
   if (report.row === layout.tabsRow) {
     const tab = layout.tabs.find((span) => report.column >= span.from && report.column < span.to);
     return tab ? { type: 'view', view: tab.view } : null;
   }
-  if (ui.overlay || ui.filterDraft !== null) return null;
+  if (ui.overlay) return null;
   if (ui.view !== 'events' && !(ui.view === 'sessions' && ui.sessionsPane === 'list')) return null;
   const area = listArea(layout.bodyHeight, ui.view);
   const row = report.row - layout.bodyTop - area.top;

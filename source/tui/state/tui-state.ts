@@ -367,7 +367,7 @@ function reduceUi(state: TuiState, action: UiAction): UiState {
         ? resume(ui)
         : { ...ui, paused: true, pausedAtSeq: state.buffer.lastSeq, arrivedWhilePaused: 0 };
     case 'live':
-      return { ...resume(ui), view: 'events', overlay: null };
+      return { ...resume(ui), view: 'events', overlay: null, returnTo: null };
     case 'clear':
       if (ui.view !== 'events') return ui;
       return {
@@ -392,6 +392,8 @@ function reduceUi(state: TuiState, action: UiAction): UiState {
       return {
         ...ui,
         prompt,
+        // A filter typed over a session's events is the user's own: Esc no longer goes back to the session.
+        returnTo: prompt === 'filter' ? null : ui.returnTo,
         filterDraft: current.source,
         filterError: null,
         filterBeforeEdit: current,
@@ -432,7 +434,11 @@ function jumpToMatch(
   pageSize: number,
   inclusive: boolean,
 ): UiState {
-  if (ui.search.terms.length === 0) return ui;
+  if (ui.search.terms.length === 0)
+    return {
+      ...ui,
+      notice: { text: 'n/N: nothing to find yet (f starts a find)', at: state.now, error: true },
+    };
   const list = visibleEvents({ ...state, ui });
   const matches = searchMatches(ui, list);
   if (matches.length === 0)
