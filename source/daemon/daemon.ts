@@ -154,9 +154,7 @@ export class Daemon {
         logger: this.logger,
       });
       // The newest stored ids: a retry of what the last run stored but never acknowledged is a duplicate.
-      this.ingestor.rememberStored(
-        await this.store.readBefore(this.store.lastSeq + 1, DEDUPE_REBUILD_EVENTS),
-      );
+      await this.ingestor.rememberNewest(DEDUPE_REBUILD_EVENTS);
       this.health = new DaemonHealth(this);
       this.listener.broadcaster.follow(this.store);
       const port = await this.listener.open();

@@ -22,7 +22,7 @@ import { GroupCommit } from './group-commit.js';
 import { GuardedConnector } from './redis-connector.js';
 import type { RedisCredentials } from './redis-files.js';
 import { Fanout, tailFrom } from './tail.js';
-import type { EventDraft, EventStore, StoreStats } from './types.js';
+import type { Appended, EventDraft, EventStore, StoreStats } from './types.js';
 import { StoreUnavailableError } from './unavailable.js';
 
 /** Lua: KEYS = stream, seq counter, then one dedupe key per event; ARGV = maxLen, ttl ms, then the JSON. */
@@ -199,11 +199,19 @@ export class RedisStore implements EventStore {
     return this.peers;
   }
 
-  append(drafts: readonly EventDraft[]): Promise<MonEvent[]> {
+  append(drafts: readonly EventDraft[]): Promise<Appended[]> {
     if (this.closed) return Promise.reject(new StoreUnavailableError('append', 'the store is closed'));
     if (drafts.length === 0) return Promise.resolve([]);
     const pending = drafts.map((draft) => ({ draft, seq: 0, duplicate: false }));
-    return this.commit.submit(pending).then(() => pending.map((item) => stored(item.draft, item.seq)));
+    return this.commit
+      .submit(pending)
+      .then(() =>
+        pending.map((item) =>
+          item.duplicate
+            ? { ...stored(item.draft, item.seq), duplicate: true }
+            : stored(item.draft, item.seq),
+        ),
+      );
   }
 
   async readSince(since: number, limit: number): Promise<MonEvent[]> {
