@@ -23,7 +23,7 @@ import { GuardedConnector } from './redis-connector.js';
 import type { RedisCredentials } from './redis-files.js';
 import { Fanout, tailFrom } from './tail.js';
 import type { Appended, EventDraft, EventStore, StoreStats } from './types.js';
-import { StoreUnavailableError } from './unavailable.js';
+import { RedisUnreachableError, StoreUnavailableError } from './unavailable.js';
 
 /** Lua: KEYS = stream, seq counter, then one dedupe key per event; ARGV = maxLen, ttl ms, then the JSON. */
 const APPEND_SCRIPT = `
@@ -176,7 +176,11 @@ export class RedisStore implements EventStore {
       store.commands.disconnect();
       store.blocking.disconnect();
       const cause = store.lastConnectionError ?? error;
-      throw new StoreUnavailableError(`store.redis.url ${maskUrl(options.url)}`, cause, openHint(cause));
+      throw new RedisUnreachableError({
+        url: maskUrl(options.url),
+        reason: cause instanceof Error ? cause.message : String(cause),
+        hint: openHint(options.url, cause),
+      });
     }
     store.following = store.follow();
     store.heartbeat = setInterval(() => void store.beat(), HEARTBEAT_MS).unref();
@@ -432,9 +436,10 @@ export function redisConnection(url: string, credentials: RedisCredentials = {})
 }
 
 /** What to do when the first connection fails, by what failed. */
-function openHint(error: unknown): string {
+function openHint(url: string, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  if (/certificate|self.signed|SSL|TLS|handshake/i.test(message))
+  // A server that wants a client certificate resets the connection of a client without one.
+  if (url.startsWith('rediss:') && /certificate|self.signed|SSL|TLS|handshake|ECONNRESET/i.test(message))
     return 'the TLS handshake failed: for a private CA set store.redis.tls.ca to its PEM file; the server certificate must name the host of store.redis.url; a Redis with tls-auth-clients needs store.redis.tls.cert and store.redis.tls.key';
   if (/WRONGPASS|NOAUTH|invalid password|invalid username/i.test(message))
     return 'Redis refused the credentials: put the password in store.redis.passwordFile (or in store.redis.url as redis://:PASSWORD@host)';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { RedisStore, type RedisStoreOptions } from '../../source/store/redis-store.js';
 import { readRedisCredentials, type RedisCredentials } from '../../source/store/redis-files.js';
-import { isStoreUnavailable } from '../../source/store/unavailable.js';
+import { RedisUnreachableError } from '../../source/store/unavailable.js';
 import { ConfigError } from '../../source/errors/config-error.js';
 import type { RedisTransportSettings } from '../../source/config/redis-url.js';
 import { makeCertificates, type TestCertificates } from '../helpers/certs.js';
@@ -62,14 +62,15 @@ function options(url: string, credentials: RedisCredentials, logger = recordingL
   };
 }
 
-async function refusedOpen(opts: RedisStoreOptions): Promise<Error> {
+/** The start-up error, its message and steps as one text. */
+async function refusedOpen(opts: RedisStoreOptions): Promise<string> {
   const store = await RedisStore.open(opts).catch((error: unknown) => error);
   if (store instanceof RedisStore) {
     await store.close();
     assert.fail('the store opened');
   }
-  assert.ok(isStoreUnavailable(store), String(store));
-  return store;
+  assert.ok(store instanceof RedisUnreachableError, String(store));
+  return [store.message, ...store.steps].join(' ');
 }
 
 before(async () => {
@@ -102,26 +103,27 @@ describe('Redis over TLS', () => {
     for (const ca of Array.from({ length: 8 }, (_, round) => (round % 2 === 0 ? certs.otherCa : ''))) {
       const logger = recordingLogger();
       const credentials = readRedisCredentials(settings({ ca }), origin);
-      const error = await refusedOpen(options(redis.url, { ...credentials, password: PASSWORD }, logger));
-      assert.match(error.message, /certificate/i);
-      assert.match(error.message, /store\.redis\.tls\.ca/);
-      assert.doesNotMatch(error.message + JSON.stringify(logger.entries), new RegExp(PASSWORD));
+      const said = await refusedOpen(options(redis.url, { ...credentials, password: PASSWORD }, logger));
+      assert.match(said, /certificate/i);
+      assert.match(said, /store\.redis\.tls\.ca/);
+      assert.doesNotMatch(said + JSON.stringify(logger.entries), new RegExp(PASSWORD));
     }
   });
 
   test('a wrong password is refused, and no password reaches the error or the log', async () => {
     const logger = recordingLogger();
     const wrong = 'wrong-password-1b2c3d';
-    const error = await refusedOpen(options(redis.url, { tls: { ca: readCa() }, password: wrong }, logger));
-    assert.match(error.message, /WRONGPASS|credentials/);
-    const seen = error.message + JSON.stringify(logger.entries);
+    const said = await refusedOpen(options(redis.url, { tls: { ca: readCa() }, password: wrong }, logger));
+    assert.match(said, /WRONGPASS/);
+    assert.match(said, /store\.redis\.passwordFile/);
+    const seen = said + JSON.stringify(logger.entries);
     assert.doesNotMatch(seen, new RegExp(wrong));
     assert.doesNotMatch(seen, new RegExp(PASSWORD));
   });
 
   test('a Redis that asks for client certificates refuses a client without one and serves ours', async () => {
     const without = readRedisCredentials({ ...settings({ ca: certs.ca }), url: mutual.url }, origin);
-    await refusedOpen(options(mutual.url, without));
+    assert.match(await refusedOpen(options(mutual.url, without)), /store\.redis\.tls\.cert/);
     const withCert = readRedisCredentials(
       { ...settings({ ca: certs.ca, cert: certs.clientCert, key: certs.clientKey }), url: mutual.url },
       origin,
