@@ -289,8 +289,11 @@ export class Daemon {
     const { config } = this;
     if (config.store.kind === 'redis') {
       const { sources = {}, configFile } = this.options;
+      const { url, prefix, maxLen } = config.store.redis;
       return RedisStore.open({
-        ...config.store.redis,
+        url,
+        prefix,
+        maxLen,
         credentials: readRedisCredentials(config.store.redis, (key) => originOf(key, sources, configFile)),
         dedupeTtlMs: config.events.dedupeWindowMs,
         logger: this.logger,
