@@ -96,6 +96,32 @@ describe('a daemon on Redis', () => {
     }
   });
 
+  test('a password in the URL (from the environment) is masked in /diagnostics, the log and stderr', async () => {
+    const h = home();
+    const url = redis.url.replace('rediss://', `rediss://:${PASSWORD}@`);
+    h.writeConfig({
+      store: {
+        kind: 'redis',
+        redis: { prefix: '{e2e-url}', tls: { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey } },
+      },
+    });
+    h.env.MPM_MON_STORE_REDIS_URL = url;
+    const daemon = await startDaemon(h);
+    try {
+      const posted = await postEvents(daemon.port, daemon.token, JSON.stringify(hookPayload(1)));
+      assert.equal(posted.status, 202, posted.text);
+      const diagnostics = await get(daemon.port, '/diagnostics', daemon.token);
+      assert.equal(diagnostics.status, 200);
+      assert.match(diagnostics.text, /rediss:\/\/:[^@"]+@127\.0\.0\.1/, 'the URL is there, masked');
+      await daemon.stop();
+      const log = readFileSync(join(h.path, 'logs', 'daemon.log'), 'utf8');
+      for (const text of [diagnostics.text, log, daemon.stderr()])
+        assert.doesNotMatch(text, new RegExp(PASSWORD));
+    } finally {
+      await daemon.stop('SIGKILL');
+    }
+  });
+
   test('a password file others may read is refused at start-up, naming the key and the fix', () => {
     const h = home();
     // Outside the home: the daemon tightens the files of its home itself.
