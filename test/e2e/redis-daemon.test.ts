@@ -13,7 +13,7 @@ import { makeCertificates, type TestCertificates } from '../helpers/certs.js';
 import { runCli, startDaemon } from '../helpers/daemon.js';
 import { hookPayload } from '../helpers/events.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
-import { homesRemovedAfter, tempDir } from '../helpers/temp-home.js';
+import { dirsRemovedAfter, homesRemovedAfter } from '../helpers/temp-home.js';
 import { connectProducer, get, postEvents } from './harness.js';
 import { startCluster } from './cluster-harness.js';
 
@@ -21,17 +21,18 @@ const PASSWORD = 'e2e-redis-password-5d8e1f';
 const home = homesRemovedAfter();
 
 describe('a daemon on Redis', () => {
-  const temp = tempDir('mpm-mon-tls-e2e-');
+  const dir = dirsRemovedAfter('mpm-mon-tls-e2e-');
+  let temp = '';
   let certs: TestCertificates;
   let redis: RedisServer;
   before(async () => {
-    certs = makeCertificates(temp.path);
+    temp = dir();
+    certs = makeCertificates(temp);
     redis = await startRedis({ tls: { certs, clientCerts: true }, password: PASSWORD });
   });
   after(async () => {
     await redis?.stop();
     redis?.remove();
-    temp.remove();
   });
 
   test('redis:// to another machine is refused at start-up: the key, the masked value, what to do', () => {
@@ -125,7 +126,7 @@ describe('a daemon on Redis', () => {
   test('a password file others may read is refused at start-up, naming the key and the fix', () => {
     const h = home();
     // Outside the home: the daemon tightens the files of its home itself.
-    const passwordFile = join(temp.path, 'redis-password-open');
+    const passwordFile = join(temp, 'redis-password-open');
     writeFileSync(passwordFile, `${PASSWORD}\n`, { mode: 0o644 });
     h.writeConfig({
       store: { kind: 'redis', redis: { url: redis.url, passwordFile, tls: { ca: certs.ca } } },

@@ -16,11 +16,12 @@ import { makeCertificates, type TestCertificates } from '../helpers/certs.js';
 import { drafts, seqsOf } from '../helpers/events.js';
 import { recordingLogger } from '../helpers/recording-logger.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
-import { tempDir } from '../helpers/temp-home.js';
+import { dirsRemovedAfter } from '../helpers/temp-home.js';
 import { runStoreContract } from './contract.js';
 
 const PASSWORD = 'correct-horse-battery-staple-7f3a';
-const temp = tempDir('mpm-mon-tls-');
+const dir = dirsRemovedAfter('mpm-mon-tls-');
+let temp = '';
 let certs: TestCertificates;
 /** TLS and a password; client certificates not asked for. */
 let redis: RedisServer;
@@ -36,7 +37,7 @@ function settings(overrides: Partial<RedisTransportSettings['tls']> & { password
 const origin = () => ({ source: 'file' as const, where: '/home/me/config.json' });
 
 function passwordFile(name: string, text: string, mode = 0o600): string {
-  const path = join(temp.path, name);
+  const path = join(temp, name);
   writeFileSync(path, text, { mode });
   chmodSync(path, mode);
   return path;
@@ -74,7 +75,8 @@ async function refusedOpen(opts: RedisStoreOptions): Promise<string> {
 }
 
 before(async () => {
-  certs = makeCertificates(temp.path);
+  temp = dir();
+  certs = makeCertificates(temp);
   redis = await startRedis({ tls: { certs }, password: PASSWORD });
   mutual = await startRedis({ tls: { certs, clientCerts: true } });
 });
@@ -83,7 +85,6 @@ after(async () => {
     await server?.stop();
     server?.remove();
   }
-  temp.remove();
 });
 
 runStoreContract('Redis Streams over TLS (rediss://, password from a file)', {
@@ -160,16 +161,16 @@ describe('the files store.redis names', () => {
     assert.equal(open.context.key, 'store.redis.passwordFile');
     assert.match(open.message, /mode 0644/);
     assert.match(open.message, /chmod 600/);
-    const link = join(temp.path, 'pw-link');
+    const link = join(temp, 'pw-link');
     symlinkSync(good, link);
     assert.match(refused({ passwordFile: link }).message, /symbolic link/);
-    assert.match(refused({ passwordFile: join(temp.path, 'absent') }).message, /does not exist/);
+    assert.match(refused({ passwordFile: join(temp, 'absent') }).message, /does not exist/);
     assert.match(refused({ passwordFile: passwordFile('pw-empty', '\n') }).message, /empty/);
     assert.match(
       refused({ passwordFile: passwordFile('pw-big', 'x'.repeat(5000)) }).message,
       /more than the 4096/,
     );
-    assert.match(refused({ passwordFile: temp.path }).message, /not a regular file/);
+    assert.match(refused({ passwordFile: temp }).message, /not a regular file/);
     for (const error of [open, refused({ passwordFile: link })])
       assert.doesNotMatch(error.message + JSON.stringify(error.toJSON()), new RegExp(PASSWORD));
   });
@@ -179,7 +180,7 @@ describe('the files store.redis names', () => {
     const error = refused({ cert: certs.clientCert, key });
     assert.equal(error.context.key, 'store.redis.tls.key');
     assert.match(error.message, /mode 0640/);
-    const caLink = join(temp.path, 'ca-link.pem');
+    const caLink = join(temp, 'ca-link.pem');
     symlinkSync(certs.ca, caLink);
     assert.match(readRedisCredentials(settings({ ca: caLink }), origin).tls?.ca ?? '', /BEGIN CERTIFICATE/);
   });
