@@ -127,7 +127,9 @@ async function ingest(deps: RouteDeps, request: IncomingMessage, response: Serve
     return sendError(response, error);
   }
   const producer = `${source}:${request.socket.remoteAddress ?? 'unknown'}`;
-  const answer = httpAnswer(await deps.ingestBody(result.body, producer, source, provenanceOf(request, arrivedAt)));
+  const answer = httpAnswer(
+    await deps.ingestBody(result.body, producer, source, provenanceOf(request, arrivedAt)),
+  );
   if (answer.retryAfterSeconds !== undefined)
     response.setHeader('Retry-After', String(answer.retryAfterSeconds));
   // Claude Code reads an http hook's answer as hook output and reports keys it does not know.

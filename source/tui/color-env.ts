@@ -1,9 +1,8 @@
 /**
- * chalk (and so Ink) ignores NO_COLOR and decides its colour level when it is first imported. Call this
- * in cli.tsx before anything imports ink or chalk (the TUI is imported lazily after it).
+ * Whether the TUI draws in colour: not with `--no-color` or NO_COLOR (any non-empty value). chalk's own
+ * level is left alone: the TUI passes no colour to Ink without colour (lines.tsx), and bold and inverse,
+ * which NO_COLOR allows, still mark the active tab and the selected row.
  */
 export function disableColorIfAsked(env: NodeJS.ProcessEnv, noColorFlag: boolean): boolean {
-  const off = noColorFlag || (env.NO_COLOR !== undefined && env.NO_COLOR !== '');
-  if (off) env.FORCE_COLOR = '0';
-  return !off;
+  return !(noColorFlag || (env.NO_COLOR !== undefined && env.NO_COLOR !== ''));
 }
