@@ -16,7 +16,10 @@ import {
   writeResult,
   type BenchOptions,
 } from './lib.js';
-import { CLI } from '../test/helpers/daemon.js';
+import { installedFile } from '../source/instance/installation.js';
+
+/** What `install-hooks` writes and Claude Code runs: the package's CommonJS launcher. */
+const LAUNCHER = installedFile('mpm-mon.cjs') ?? 'dist/mpm-mon.cjs (run npm run build)';
 import { makeHome } from '../test/helpers/temp-home.js';
 
 function timeRun(args: string[], input: string, env: NodeJS.ProcessEnv): number {
@@ -43,12 +46,12 @@ export async function benchHook(options: BenchOptions) {
     const down: number[] = [];
     // One warm-up of each so that the first run does not pay for a cold file cache.
     timeRun(['-e', '0'], '', process.env);
-    timeRun([CLI, 'hook'], input, daemon.home.env);
-    timeRun([CLI, 'hook'], input, downHome.env);
+    timeRun([LAUNCHER, 'hook'], input, daemon.home.env);
+    timeRun([LAUNCHER, 'hook'], input, downHome.env);
     for (let i = 0; i < runs; i++) {
       bare.push(timeRun(['-e', '0'], '', process.env));
-      up.push(timeRun([CLI, 'hook'], input, daemon.home.env));
-      down.push(timeRun([CLI, 'hook'], input, downHome.env));
+      up.push(timeRun([LAUNCHER, 'hook'], input, daemon.home.env));
+      down.push(timeRun([LAUNCHER, 'hook'], input, downHome.env));
     }
     const spooled = readdirSync(join(downHome.path, 'spool')).filter((name) => name.endsWith('.json')).length;
     const base = median(bare);
