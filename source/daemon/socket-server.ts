@@ -9,6 +9,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { Config } from '../config/schema.js';
 import type { IngestAck, RefusalCode } from '../protocol/event.js';
+import type { DiagnosticsResponse } from '../protocol/diagnostics.js';
 import type { HealthReport } from '../protocol/health.js';
 import {
   DASHBOARD_NAMESPACE,
@@ -40,7 +41,7 @@ export interface SocketDeps {
   };
   hello: (replayFrom: number | null) => HelloMessage;
   latestHealth: () => HealthReport | null;
-  diagnostics: () => Promise<unknown>;
+  diagnostics: () => Promise<DiagnosticsResponse>;
   sessions: () => SessionsAnswer;
   onRefused: (code: RefusalCode, message: string, source: string) => void;
   onProducersChanged: (count: number) => void;
@@ -152,7 +153,7 @@ export function createSocketServer(
     });
     socket.on('diagnostics', (ack?: unknown) => {
       if (typeof ack !== 'function') return;
-      void deps.diagnostics().then((answer) => (ack as (answer: unknown) => void)(answer));
+      void deps.diagnostics().then((answer) => (ack as (answer: DiagnosticsResponse) => void)(answer));
     });
     socket.on('sessions', (ack?: unknown) => {
       if (typeof ack === 'function') (ack as (answer: SessionsAnswer) => void)(deps.sessions());

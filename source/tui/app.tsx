@@ -14,7 +14,7 @@ import { healthLines } from './views/health.js';
 import { recoveryLines } from './views/recovery.js';
 import { sessionDetailLines } from './views/session-detail.js';
 import { sessionsLines } from './views/sessions.js';
-import { basicReport, troubleshootLines, type TroubleshootSource } from './views/troubleshoot.js';
+import { troubleshootLines } from './views/troubleshoot.js';
 
 export interface AppProps {
   store: TuiStore;
@@ -24,7 +24,6 @@ export interface AppProps {
   rows: number;
   /** host:port shown in the header. */
   address: string;
-  troubleshoot?: TroubleshootSource;
   onQuit?: () => void;
 }
 
@@ -37,7 +36,6 @@ export function bodyLines(
   theme: Theme,
   width: number,
   height: number,
-  troubleshoot: TroubleshootSource,
 ): { lines: Line[]; scroll: number | null } {
   const overlay = state.ui.overlay;
   if (overlay?.kind === 'help') return { lines: helpLines(width), scroll: overlay.scroll };
@@ -62,23 +60,20 @@ export function bodyLines(
       return { lines: recoveryLines(state, theme, width), scroll: state.ui.scroll.recovery };
     case 'troubleshoot':
       return {
-        lines: troubleshootLines(troubleshoot(state), theme, width),
+        lines: troubleshootLines(state, theme, width),
         scroll: state.ui.scroll.troubleshoot,
       };
   }
 }
 
-export function App({ store, theme, columns, rows, address, troubleshoot = basicReport, onQuit }: AppProps) {
+export function App({ store, theme, columns, rows, address, onQuit }: AppProps) {
   const state = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const width = Math.max(20, columns);
   const height = Math.max(HEADER_ROWS + FOOTER_ROWS + 1, rows - 1);
   const bodyHeight = height - HEADER_ROWS - FOOTER_ROWS;
-  const body = useMemo(
-    () => bodyLines(state, theme, width, bodyHeight, troubleshoot),
-    [state, theme, width, bodyHeight, troubleshoot],
-  );
+  const body = useMemo(() => bodyLines(state, theme, width, bodyHeight), [state, theme, width, bodyHeight]);
 
   const handleKey = (input: string, key: Parameters<typeof keyToAction>[1]): void => {
     const ui = store.getSnapshot().ui;
