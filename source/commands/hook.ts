@@ -11,6 +11,7 @@ import { homePaths, resolveHome } from '../config/home.js';
 import { cutForPost, hookMaxBytes } from '../hook/cut-for-post.js';
 import { checkInput, decideAfterPost, hookTimeoutMs } from '../hook/decide.js';
 import { postEvent } from '../hook/post-event.js';
+import { isBackingOff, readStallMark, stallMarkFor, writeStallMark } from '../hook/stall-backoff.js';
 import { scrubForSpool } from '../hook/scrub-for-spool.js';
 import { readBoundedFd, readBoundedInput, type ReadStdinOptions } from '../hook/read-input.js';
 import { fstatSync } from 'node:fs';
@@ -44,7 +45,8 @@ export async function runHook(options: HookOptions = {}): Promise<HookOutcome> {
   const now = options.now ?? Date.now;
   let spoolDir: string | undefined;
   try {
-    spoolDir = homePaths(resolveHome(env)).spoolDir;
+    const paths = homePaths(resolveHome(env));
+    spoolDir = paths.spoolDir;
     const dir = spoolDir;
     const record = (entry: SpoolErrorRecord): Promise<void> => recordSpoolError(dir, entry, now);
 
@@ -78,8 +80,9 @@ export async function runHook(options: HookOptions = {}): Promise<HookOutcome> {
     const meta = { occurredAt, truncated };
 
     const daemon = discoverDaemon({ home: resolveHome(env) });
-    if (daemon.ok) {
+    if (daemon.ok && !isBackingOff(readStallMark(paths.stallMark), daemon.daemon, now())) {
       const answer = await postEvent(daemon.daemon, body, hookTimeoutMs(options.timeoutMs, env), meta);
+      if (answer.kind === 'timeout') writeStallMark(paths.stallMark, stallMarkFor(daemon.daemon, now()));
       const decision = decideAfterPost(answer, size);
       if (decision.action === 'done') return 'delivered';
       if (decision.action === 'drop') {

@@ -4,7 +4,7 @@
  * the store is recovered before the port opens (seqs continue), the spool is drained after.
  * Stop is the reverse, bounded in time.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import type { Server as NetServer } from 'node:net';
 import type { Config } from '../config/schema.js';
 import { homePaths, type HomePaths } from '../config/home.js';
@@ -261,6 +261,7 @@ export class Daemon {
   async drainSpool(): Promise<void> {
     if (this.draining || this.isStopping) return;
     this.draining = true;
+    clearStallMark(this.paths.stallMark);
     try {
       const result = await drainSpool(
         this.paths.spoolDir,
@@ -434,5 +435,14 @@ export class Daemon {
     }
     await this.pidLock?.release();
     this.pidLock = null;
+  }
+}
+
+/** Running again: the hooks may post instead of spooling (hook/stall-backoff.ts). */
+function clearStallMark(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // Not a file we wrote (a folder put there): the hooks read it as no mark.
   }
 }

@@ -41,7 +41,11 @@ export function assertStoredAsFired(
   expectation: StoredExpectation,
 ): void {
   const names = inOccurrenceOrder(stored).map(describeStored);
-  assert.deepEqual(withRacesSorted(names), withRacesSorted(fired), 'stored events, in the order they occurred');
+  assert.deepEqual(
+    withRacesSorted(names),
+    withRacesSorted(fired),
+    'stored events, in the order they occurred',
+  );
   assert.equal(new Set(stored.map((event) => event.id)).size, stored.length, 'each stored once');
   const seqs = stored.map((event) => event.seq);
   assert.deepEqual(

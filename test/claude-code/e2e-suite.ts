@@ -6,11 +6,23 @@
  * tool and agent; a stalled daemon costs a session little.
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { assertStoredAsFired } from './assert-stored.js';
+import { assertStoredAsFired, inOccurrenceOrder } from './assert-stored.js';
 import { startStandIn, type Scenario, type StandIn } from './messages-standin.js';
-import { API_ERROR, BIG_WRITE, BIG_WRITE_BYTES, FAILING_TOOL, FIRES, SUBAGENT, TOOLS } from './scenarios.js';
 import {
+  API_ERROR,
+  BIG_WRITE,
+  BIG_WRITE_BYTES,
+  FAILING_TOOL,
+  FIRES,
+  SUBAGENT,
+  TOOLS,
+  tokensSent,
+} from './scenarios.js';
+import {
+  claudeHomeFolder,
   claudeHomeWithHooks,
   findClaudeCode,
   runScenario,
@@ -22,8 +34,17 @@ import {
 import { freePort } from '../doctor/sandbox.js';
 import { get } from '../e2e/harness.js';
 import { makeHome, type Home } from '../helpers/temp-home.js';
-import { startDaemon, type DaemonProcess } from '../helpers/daemon.js';
+import { sessionsJson, startDaemon, type DaemonProcess } from '../helpers/daemon.js';
 import { waitFor } from '../helpers/wait.js';
+
+/** How each scenario's session ends: SessionEnd closes it, but a session whose last turn failed stays failed. */
+const EXPECTED_STATE: Record<string, string> = {
+  [TOOLS.name]: 'ended',
+  [FAILING_TOOL.name]: 'ended',
+  [API_ERROR.name]: 'failed',
+  [SUBAGENT.name]: 'ended',
+  [BIG_WRITE.name]: 'ended',
+};
 
 /** What Claude Code says (debug log, stream-json notifications) when it does not like a hook's answer. */
 const HOOK_COMPLAINTS = /unrecognized keys|hook error|validation failed/i;
@@ -41,9 +62,12 @@ export function claudeCodeSuite(form: HookForm): void {
     before(async () => {
       standIn = await startStandIn();
       home = makeHome();
+      // The daemon reads the transcripts Claude Code writes in its HOME (for the session figures).
+      const claudeFolder = claudeHomeFolder();
+      const daemonHome = { ...home, env: { ...home.env, CLAUDE_CONFIG_DIR: join(claudeFolder, '.claude') } };
       // The http form needs a fixed port (its URL is written into the settings).
-      daemon = await startDaemon(home, ['--port', form === 'http' ? String(await freePort()) : '0']);
-      claudeHome = claudeHomeWithHooks(home, form, daemon.token);
+      daemon = await startDaemon(daemonHome, ['--port', form === 'http' ? String(await freePort()) : '0']);
+      claudeHome = claudeHomeWithHooks(home, form, daemon.token, claudeFolder);
     });
     after(async () => {
       process.kill(daemon.pid, 'SIGCONT');
@@ -67,12 +91,38 @@ export function claudeCodeSuite(form: HookForm): void {
         15_000,
       );
       assertStoredAsFired(stored, fired, { sessionId: run.sessionId, cwd: run.cwd });
+      await assertSessionFigures(run, scenario);
       if (form === 'http') {
         assert.match(run.debugLog, /HTTP hook response status 202/, 'Claude Code posted to the daemon');
         const complaint = HOOK_COMPLAINTS.exec(run.debugLog + run.stdout);
         assert.equal(complaint, null, `Claude Code complained about a hook answer: ${complaint?.[0]}`);
       }
       return run;
+    }
+
+    /** `sessions --json` says what the stand-in sent (model, tokens) and what happened (failures, state). */
+    async function assertSessionFigures(run: ScenarioRun, scenario: Scenario): Promise<void> {
+      const expected = tokensSent(scenario);
+      const figures = await waitFor(
+        () => {
+          const found = sessionsJson(home).find((candidate) => candidate.sessionId === run.sessionId);
+          return found && found.transcript.status === 'ok' && found.tokens.output === expected.output
+            ? found
+            : null;
+        },
+        `${scenario.name}: the session's figures from its transcript`,
+        15_000,
+      ).catch((error: unknown) => {
+        const found = sessionsJson(home).find((candidate) => candidate.sessionId === run.sessionId);
+        throw new Error(`${String(error)}\n${JSON.stringify(found, null, 2)}`);
+      });
+      // A session whose only request failed has no assistant message, so no model to tell.
+      const answered = scenario.main.steps.some((step) => step.kind !== 'error');
+      assert.equal(figures.model, answered ? scenario.main.model : null, 'model');
+      assert.deepEqual(figures.tokens, expected, 'token totals');
+      assert.equal(figures.state, EXPECTED_STATE[scenario.name], 'state');
+      const failed = storedEvents(home, run.sessionId).filter((event) => event.type === 'PostToolUseFailure');
+      assert.equal(figures.toolFailures, failed.length, 'tool failures');
     }
 
     test('a session with several tools: every event stored once, in order', async () => {
@@ -111,7 +161,9 @@ export function claudeCodeSuite(form: HookForm): void {
     test('a 1.4 MB Write: every event stored, the big ones cut to fit and saying so', async () => {
       const run = await session(BIG_WRITE);
       assert.equal(run.code, 0, run.stderr);
-      const cut = storedEvents(home, run.sessionId).filter((event) => event.truncated?.length);
+      const cut = inOccurrenceOrder(storedEvents(home, run.sessionId)).filter(
+        (event) => event.truncated?.length,
+      );
       assert.deepEqual(
         cut.map((event) => event.type),
         ['PreToolUse', 'PostToolUse', 'PostToolBatch'],
@@ -136,14 +188,28 @@ export function claudeCodeSuite(form: HookForm): void {
       t.diagnostic(
         `${form}: healthy ${Math.round(healthy.ms)} ms, stalled ${Math.round(stalled.ms)} ms, +${Math.round(extra)} ms`,
       );
-      // Under 6 s on a quiet machine (each of the 17 hooks gives up after its timeout); on a busy one,
-      // where the healthy session itself takes longer, at most as much again. A 5 s hook timeout
-      // (the old http form's) would add 17 × 5 s.
-      const bound = Math.max(6000, healthy.ms);
+      // The command form: one hook waits out its 200 ms and marks the daemon stalled, the others spool
+      // at once; the http form: each of Claude Code's http hooks waits out its 0.1 s. A second or two on
+      // a quiet machine; on a busy one, where the healthy session itself takes longer, that much again.
+      const bound = Math.max(2500, healthy.ms);
       assert.ok(
         extra < bound,
         `a stalled daemon added ${Math.round(extra)} ms to a ${Math.round(healthy.ms)} ms session`,
       );
+      if (form === 'command') {
+        // Running again, the daemon drains what the hooks spooled and lifts the mark.
+        const fired = FIRES[TOOLS.name]!;
+        const stored = await waitFor(
+          () => {
+            const events = storedEvents(home, stalled.sessionId);
+            return events.length >= fired.length ? events : null;
+          },
+          'the stalled session drained from the spool',
+          20_000,
+        );
+        assertStoredAsFired(stored, fired, { sessionId: stalled.sessionId, cwd: stalled.cwd });
+        await waitFor(() => !existsSync(join(home.path, 'hook-stalled')), 'the stall mark lifted', 20_000);
+      }
     });
   });
 }

@@ -2,6 +2,7 @@
  * The scenarios the real Claude Code is driven through (end-to-end tests, fixture capture, bench).
  * Exported as data so a test can compute what the stand-in reported (models, token totals).
  */
+import type { TokenTotals } from '../../source/protocol/session.js';
 import type { Scenario, Step, Usage } from './messages-standin.js';
 
 export const MODEL = 'claude-sonnet-4-5-20250929';
@@ -172,3 +173,17 @@ export const FIRES: Record<string, readonly string[]> = {
     'SessionEnd',
   ],
 };
+
+/** The token totals the stand-in reported for a scenario (its subagent's included), by kind. */
+export function tokensSent(scenario: Scenario): TokenTotals {
+  const scripts = [scenario.main, ...(scenario.subagent ? [scenario.subagent.script] : [])];
+  const totals = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+  for (const step of scripts.flatMap((script) => script.steps)) {
+    if (step.kind === 'error') continue;
+    totals.input += step.usage.input_tokens;
+    totals.output += step.usage.output_tokens;
+    totals.cacheRead += step.usage.cache_read_input_tokens;
+    totals.cacheWrite += step.usage.cache_creation_input_tokens;
+  }
+  return totals;
+}

@@ -38,8 +38,17 @@ export interface ClaudeHome {
   remove(): void;
 }
 
-export function claudeHomeWithHooks(daemonHome: Home, form: HookForm, token: string): ClaudeHome {
-  const path = mkdtempSync(join(tmpdir(), 'mpm-mon-claude-'));
+/** A new folder to be Claude Code's HOME (a daemon started before the hooks are installed may read it). */
+export function claudeHomeFolder(): string {
+  return mkdtempSync(join(tmpdir(), 'mpm-mon-claude-'));
+}
+
+export function claudeHomeWithHooks(
+  daemonHome: Home,
+  form: HookForm,
+  token: string,
+  path = claudeHomeFolder(),
+): ClaudeHome {
   const args = ['install-hooks', '--json', ...(form === 'http' ? ['--http'] : [])];
   const installed = runCli(daemonHome, args, undefined, { HOME: path, CLAUDE_CONFIG_DIR: '' });
   if (installed.code !== 0) throw new Error(`install-hooks failed:\n${installed.stdout}${installed.stderr}`);

@@ -2,24 +2,14 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { Session } from '../../source/protocol/session.js';
 import { assistantLines, jsonl, userLine } from '../helpers/transcripts.js';
 import { get, postEvents } from './harness.js';
 import { homesRemovedAfter } from '../helpers/temp-home.js';
-import { runCli, startDaemon } from '../helpers/daemon.js';
+import { runCli, sessionsJson, startDaemon } from '../helpers/daemon.js';
 import { waitFor } from '../helpers/wait.js';
 
 const home = homesRemovedAfter();
 const MODEL = 'claude-sonnet-4-5-20250929';
-
-function sessionsJson(h: ReturnType<typeof home>): Session[] {
-  const result = runCli(h, ['sessions', '--json']);
-  assert.equal(result.code, 0, result.stderr);
-  return result.stdout
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Session);
-}
 
 describe('sessions against the real daemon', () => {
   test('sessions --json: state, model, token totals from the transcript, tool failures, waiting first', async () => {
@@ -160,10 +150,16 @@ describe('sessions against the real daemon', () => {
     // After a restart the sessions are rebuilt from the stored events, and the transcripts read again.
     const again = await startDaemon(h);
     try {
-      const rebuilt = await waitFor(() => {
-        const list = sessionsJson(h);
-        return list.find((session) => session.sessionId === 'sess-failed')?.tokens.output === 300 ? list : null;
-      }, 'the sessions after a restart', 10_000);
+      const rebuilt = await waitFor(
+        () => {
+          const list = sessionsJson(h);
+          return list.find((session) => session.sessionId === 'sess-failed')?.tokens.output === 300
+            ? list
+            : null;
+        },
+        'the sessions after a restart',
+        10_000,
+      );
       assert.deepEqual(
         rebuilt.map((session) => [session.sessionId, session.state, session.toolFailures]),
         [

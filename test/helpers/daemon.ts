@@ -6,6 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import type { Session } from '../../source/protocol/session.js';
 import type { Home } from './temp-home.js';
 import { waitFor } from './wait.js';
 
@@ -125,4 +126,14 @@ export function runCli(
     timeout: 60_000,
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** `mpm-mon sessions --json`: one session object per line. */
+export function sessionsJson(home: Home): Session[] {
+  const result = runCli(home, ['sessions', '--json']);
+  if (result.code !== 0) throw new Error(`mpm-mon sessions --json exited ${result.code}: ${result.stderr}`);
+  return result.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Session);
 }

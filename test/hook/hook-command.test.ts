@@ -246,6 +246,36 @@ describe('mpm-mon hook', () => {
     assert.deepEqual(spooled(home), [stopPayload]);
   });
 
+  test('after a timeout the hooks that follow spool at once, until the mark ends or names another daemon', async () => {
+    const home = freshHome();
+    const daemon = await startDaemonStandIn(home, null);
+    const env = { MPM_MON_HOOK_TIMEOUT_MS: '150' };
+    assert.equal((await runHookProcess(home, stopPayload, env)).outcome, 'spooled');
+    const mark = JSON.parse(fs.readFileSync(path.join(home, 'hook-stalled'), 'utf8')) as Record<
+      string,
+      number
+    >;
+    assert.equal(mark.pid, process.pid);
+    assert.equal(mark.port, daemon.port);
+    assert.equal(fs.statSync(path.join(home, 'hook-stalled')).mode & 0o777, 0o600);
+
+    const followers = await Promise.all([1, 2, 3].map(() => runHookProcess(home, stopPayload, env)));
+    assert.deepEqual(
+      followers.map((run) => run.outcome),
+      ['spooled', 'spooled', 'spooled'],
+    );
+    assert.equal(daemon.received.length, 1, 'the hooks after the timeout never connected');
+    assert.equal(spooled(home).length, 4);
+
+    // A mark for another daemon (or one that ended) is no reason to skip this one.
+    fs.writeFileSync(path.join(home, 'hook-stalled'), JSON.stringify({ ...mark, port: daemon.port + 1 }));
+    assert.equal((await runHookProcess(home, stopPayload, env)).outcome, 'spooled');
+    assert.equal(daemon.received.length, 2, 'posted again');
+    fs.writeFileSync(path.join(home, 'hook-stalled'), JSON.stringify({ ...mark, until: Date.now() - 1 }));
+    assert.equal((await runHookProcess(home, stopPayload, env)).outcome, 'spooled');
+    assert.equal(daemon.received.length, 3, 'posted again after the mark ended');
+  });
+
   test('a stale PID file: the token is not sent to whatever now owns the port', async () => {
     const home = freshHome();
     const daemon = await startDaemonStandIn(home, { status: 202 });
