@@ -3,20 +3,11 @@
  * names a process that is gone, the state directory cannot be written. Each names the facts and
  * says what to type on each platform.
  */
+import { formatDuration } from '../protocol/time-text.js';
 import { MpmError, errorCodeOf } from './base.js';
 
 /** Seconds as "3d 4h", "5m 12s", "42s": short enough for one line of an error. */
-export function formatUptime(seconds: number): string {
-  const total = Math.max(0, Math.floor(seconds));
-  const days = Math.floor(total / 86_400);
-  const hours = Math.floor((total % 86_400) / 3_600);
-  const minutes = Math.floor((total % 3_600) / 60);
-  const secs = total % 60;
-  if (days > 0) return `${days}d ${hours}h`;
-  if (hours > 0) return `${hours}h ${minutes}m`;
-  if (minutes > 0) return `${minutes}m ${secs}s`;
-  return `${secs}s`;
-}
+export const formatUptime = (seconds: number): string => formatDuration(seconds);
 
 /** Seconds since an ISO time, or null when the time is missing or unreadable. */
 export function uptimeSince(startedAt: string | null | undefined, now: number = Date.now()): number | null {
