@@ -230,13 +230,13 @@ const cases: Case[] = [
     commands: {
       linux: ['mpm-mon doctor --fix'],
       darwin: ['mpm-mon doctor --fix'],
-      win32: ['del "/h/daemon.pid"'],
+      win32: ['del /h/daemon.pid'],
     },
   },
   {
     error: JournalError.corrupt({ dir: '/h/journal', path: '/h/journal/1.ndjson', line: 3, corruptLines: 1 }),
     code: 'JOURNAL_CORRUPT',
-    commands: { linux: ['df -h /h/journal'], darwin: ['df -h /h/journal'], win32: ['dir /h/journal'] },
+    commands: { linux: ['df -h /h/journal'], darwin: ['df -h /h/journal'], win32: ['icacls /h/journal'] },
   },
   {
     error: new ConfigError({

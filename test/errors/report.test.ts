@@ -9,6 +9,7 @@ import {
 import { buildReport, type CheckFinding, type TroubleshootingReport } from '../../source/errors/report.js';
 import { renderReportText, reportToJson } from '../../source/errors/report-text.js';
 import { isDiagnostics } from '../../source/protocol/diagnostics.js';
+import { disableColorIfAsked } from '../../source/tui/color-env.js';
 import { colorAllowed, detectTextStyle, localeIsUtf8, wrap } from '../../source/errors/text-style.js';
 
 const AT = '2030-01-02T03:04:05.000Z';
@@ -183,6 +184,17 @@ describe('text style', () => {
     assert.equal(colorAllowed({ env: { TERM: 'dumb' }, isTTY: true }), false);
     assert.equal(colorAllowed({ env: { FORCE_COLOR: '1' }, isTTY: false }), true);
     assert.equal(colorAllowed({ env: { FORCE_COLOR: '0' }, isTTY: true }), false);
+  });
+
+  test("one decision: the TUI's colour (tui/color-env) refuses what doctor's refuses", () => {
+    for (const env of [{ NO_COLOR: '1' }, { FORCE_COLOR: '0' }, { TERM: 'dumb' }]) {
+      const copy: NodeJS.ProcessEnv = { ...env };
+      assert.equal(disableColorIfAsked(copy, false), false, JSON.stringify(env));
+      assert.equal(copy.FORCE_COLOR, '0', 'chalk is told before Ink loads');
+      assert.equal(colorAllowed({ env, isTTY: true }), false);
+    }
+    assert.equal(disableColorIfAsked({}, true), false, '--no-color');
+    assert.equal(disableColorIfAsked({ TERM: 'xterm-256color' }, false), true);
   });
 
   test('width follows the terminal within bounds', () => {
