@@ -287,7 +287,7 @@ describe('guidance', () => {
   test('hooks not installed is a warning; a missing daemon a failure', () => {
     assert.equal(severityOf(cases[8]!.error), 'warn');
     assert.equal(severityOf(cases[2]!.error), 'fail');
-    assert.equal(severityOf(new MpmError('X', 'plain')), 'fail');
+    assert.equal(severityOf(new MpmError('UNEXPECTED', 'plain')), 'fail');
   });
 
   test('a warning threshold is a warning, a failing one a failure', () => {
@@ -306,7 +306,7 @@ describe('guidance', () => {
 
   test('explanations are there for our errors and absent for a bare MpmError', () => {
     assert.match(explanationOf(cases[0]!.error) ?? '', /PID file, token/);
-    assert.equal(explanationOf(new MpmError('X', 'plain')), undefined);
+    assert.equal(explanationOf(new MpmError('UNEXPECTED', 'plain')), undefined);
   });
 
   test('the token mode is shown in octal', () => {
@@ -332,5 +332,24 @@ describe('presentFailure', () => {
     assert.ok(!plain.text.includes('    at '));
     assert.match(presentFailure(new TypeError('boom'), { env: { DEBUG: '1' } }).text, /\n {4}at /);
     assert.deepEqual(plain.json, { error: { code: 'UNEXPECTED', message: 'boom' } });
+  });
+});
+
+describe('the table of error codes', () => {
+  test('every code in it is raised somewhere, and every code raised is in it (the build checks the second)', async () => {
+    const { ERROR_CODES } = await import('../../source/errors/codes.js');
+    const { readdirSync, readFileSync, statSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const files = (dir: string): string[] =>
+      readdirSync(dir).flatMap((name) => {
+        const path = join(dir, name);
+        return statSync(path).isDirectory() ? files(path) : /\.tsx?$/.test(name) ? [path] : [];
+      });
+    const source = files('source')
+      .filter((file) => !file.endsWith(join('errors', 'codes.ts')))
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('\n');
+    const unused = Object.keys(ERROR_CODES).filter((code) => !source.includes(`'${code}'`));
+    assert.deepEqual(unused, [], 'codes nobody raises');
   });
 });
