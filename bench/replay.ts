@@ -26,7 +26,7 @@ import { startDaemon } from '../test/helpers/daemon.js';
 const SEGMENT_EVENTS = 15_000;
 
 /** NDJSON segments of `count` events, as the journal writes them (seq first, 1 KB of data each). */
-function writeJournal(dir: string, count: number): void {
+export function writeJournal(dir: string, count: number): void {
   mkdirSync(dir, { recursive: true });
   for (let base = 1; base <= count; base += SEGMENT_EVENTS) {
     const lines: string[] = [];

@@ -4,10 +4,11 @@
  *
  *   npm run bench                     the whole set (about 4 minutes on 2 cores)
  *   npm run bench -- --quick          shorter runs (under a minute); results as <name>.quick.json
- *   npm run bench -- --only NAME      one benchmark: hook, throughput, latency, http, replay, redis, memory, soak, tui,
+ *   npm run bench -- --only NAME      one benchmark: hook, throughput, latency, http, replay, exports, redis, memory, soak, tui,
  *                                     transcript, claude-hooks
  */
 import { benchClaudeHooks } from './claude-hooks.js';
+import { benchExports } from './exports.js';
 import { benchHook } from './hook.js';
 import { benchHttp } from './http.js';
 import { benchLatency } from './latency.js';
@@ -26,6 +27,7 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => Promise<BenchResult>
   latency: benchLatency,
   http: benchHttp,
   replay: benchReplay,
+  exports: benchExports,
   redis: benchRedis,
   memory: benchMemory,
   soak: (options) => benchSoak({ ...options, seconds: options.quick ? 15 : 30, rate: 1000 }),

@@ -24,6 +24,7 @@ import {
 } from '../protocol/messages.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { daemonUrl } from './discover.js';
+import { DaemonUnreachableError } from '../errors/connection-errors.js';
 
 export type ConnectionState =
   | { kind: 'connecting' }
@@ -65,6 +66,10 @@ export interface DashboardClientOptions {
 }
 
 type DashboardSocket = Socket<DashboardServerToClient, DashboardClientToServer>;
+
+/** How long a history read may take in all, its wait behind other replays included. */
+export const HISTORY_TIMEOUT_MS = 30_000;
+const QUEUE_FULL_BACKOFF: BackoffOptions = { initialMs: 100, maxMs: 2000, randomizationFactor: 0.5 };
 
 export class DashboardClient {
   private readonly socket: DashboardSocket;
@@ -123,11 +128,29 @@ export class DashboardClient {
     this.socket.io.removeAllListeners();
   }
 
-  /** Older events from the daemon's store (for scrolling back past the buffer). */
-  async history(request: HistoryRequest, timeoutMs = 5000): Promise<MonEvent[]> {
-    const answer = (await this.socket.timeout(timeoutMs).emitWithAck('history', request)) as HistoryAck;
-    if (!answer.ok) throw new Error(`history refused: ${answer.error.code}: ${answer.error.message}`);
-    return answer.events;
+  /**
+   * Stored events from the daemon (scrolling back past the buffer, `events`). A read waits its turn
+   * behind other replays (limits.maxReplays), so a busy daemon is given `timeoutMs` in all; one whose
+   * queue is full says so (too_many_replays) and is asked again after a short, growing pause.
+   */
+  async history(request: HistoryRequest, timeoutMs = HISTORY_TIMEOUT_MS): Promise<MonEvent[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      let answer: HistoryAck;
+      try {
+        answer = (await this.socket
+          .timeout(Math.max(1, deadline - Date.now()))
+          .emitWithAck('history', request)) as HistoryAck;
+      } catch {
+        const { host, port } = this.options;
+        throw new DaemonUnreachableError({ reason: 'hung', host, port, timeoutMs });
+      }
+      if (answer.ok) return answer.events;
+      const pause = backoffDelay(attempt + 1, QUEUE_FULL_BACKOFF);
+      if (answer.error.code !== 'too_many_replays' || Date.now() + pause >= deadline)
+        throw new Error(`history refused: ${answer.error.code}: ${answer.error.message}`);
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
   }
 
   /** The daemon's sessions with their transcript figures. */

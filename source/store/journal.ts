@@ -147,7 +147,9 @@ export class Journal {
     for (let index = segments.length - 1; index >= 0; index -= 1) {
       const segment = segments[index]!;
       if (segment.base >= before) continue;
-      found = await this.collect(segment, found, accept, limit, 'highest');
+      found = segment.index.inOrder
+        ? await this.collectBelow(segment, found, accept, limit, before)
+        : await this.collect(segment, found, accept, limit, 'highest');
       // Earlier segments hold only seqs below this one's base, below everything found so far.
       if (found.length >= limit) break;
     }
@@ -217,6 +219,48 @@ export class Journal {
         throw JournalError.readFailed({ dir: this.dir, path: segment.path, cause: error });
     }
     return trim();
+  }
+
+  /**
+   * `collect` for an ordered segment, keeping the highest: reads windows of seqs below `before`,
+   * downwards, each window's bytes found by the index, so a page costs about what it returns instead
+   * of the whole segment. A filter that takes few events doubles the window each time.
+   */
+  private async collectBelow(
+    segment: SegmentInfo,
+    found: MonEvent[],
+    accept: (event: MonEvent) => boolean,
+    limit: number,
+    before: number,
+  ): Promise<MonEvent[]> {
+    const floor = segment.minSeq ?? segment.base;
+    let high = Math.min(before, (segment.maxSeq ?? before - 1) + 1);
+    let span = Math.max(1, limit - found.length);
+    let taken: MonEvent[] = [];
+    try {
+      for (let round = 0; high > floor && found.length + taken.length < limit && round < 64; round++) {
+        const low = Math.max(floor, high - span);
+        const window: MonEvent[] = [];
+        for await (const line of readLines(segment.path, {
+          start: segment.index.startFor(low - 1),
+          end: segment.index.endFor(high, segment.bytes),
+          maxLineBytes: this.options.maxLineBytes,
+        })) {
+          if (line.oversized || isBlankLine(line.text)) continue;
+          const seq = leadingSeq(line.text);
+          if (seq !== null && (seq < low || seq >= high)) continue;
+          const event = parseEventLine(line.text);
+          if (event && event.seq >= low && event.seq < high && accept(event)) window.push(event);
+        }
+        taken = [...window, ...taken];
+        high = low;
+        span *= 2;
+      }
+    } catch (error) {
+      if (errorCodeOf(error) !== 'ENOENT')
+        throw JournalError.readFailed({ dir: this.dir, path: segment.path, cause: error });
+    }
+    return uniqueBySeq([...taken, ...found]).slice(-limit);
   }
 
   private async writeBatch(batch: Pending[]): Promise<void> {

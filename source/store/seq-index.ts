@@ -41,6 +41,23 @@ export class SeqIndex {
     return low === 0 ? 0 : this.offsets[low - 1]!;
   }
 
+  /**
+   * Byte offset a read may stop at when it wants only lines with seq < before: from there on every
+   * line holds a seq >= before (`size`, the segment's end, when the index cannot tell).
+   */
+  endFor(before: number, size: number): number {
+    if (!this.ordered) return size;
+    // The first entry whose seq >= before.
+    let low = 0;
+    let high = this.seqs.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.seqs[middle]! < before) low = middle + 1;
+      else high = middle;
+    }
+    return low === this.seqs.length ? size : this.offsets[low]!;
+  }
+
   /** True while every line was added in ascending seq order: a read may stop once it has enough. */
   get inOrder(): boolean {
     return this.ordered;

@@ -5,13 +5,13 @@
  * and read back what the daemon stored.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+
 import { join } from 'node:path';
 import { claudeCodeBinary, ensureClaudeCode } from '../../scripts/install-claude-code.mjs';
 import type { MonEvent } from '../../source/protocol/event.js';
 import { CLI, runCli } from '../helpers/daemon.js';
-import { type Home } from '../helpers/temp-home.js';
+import { tempDir, type Home } from '../helpers/temp-home.js';
 import type { Scenario, StandIn } from './messages-standin.js';
 import { runClaude, type ClaudeRun } from './run-claude.js';
 
@@ -40,7 +40,7 @@ export interface ClaudeHome {
 
 /** A new folder to be Claude Code's HOME (a daemon started before the hooks are installed may read it). */
 export function claudeHomeFolder(): string {
-  return mkdtempSync(join(tmpdir(), 'mpm-mon-claude-'));
+  return tempDir('mpm-mon-claude-').path;
 }
 
 export function claudeHomeWithHooks(

@@ -1,17 +1,8 @@
 import assert from 'node:assert/strict';
-import {
-  appendFileSync,
-  mkdirSync,
-  mkdtempSync,
-  rmSync,
-  symlinkSync,
-  truncateSync,
-  writeFileSync,
-  renameSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, mkdirSync, symlinkSync, truncateSync, writeFileSync, renameSync } from 'node:fs';
+
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { contextPercent, costUsd, priceFor, priceTable } from '../../source/claude/prices.js';
 import { consume, createTally, totals } from '../../source/claude/transcript.js';
 import {
@@ -22,16 +13,13 @@ import {
   TranscriptFile,
 } from '../../source/claude/transcript-reader.js';
 import { assistantLines, jsonl, userLine } from '../helpers/transcripts.js';
+import { dirsRemovedAfter } from '../helpers/temp-home.js';
 
 const MODEL = 'claude-sonnet-4-5-20250929';
-const dirs: string[] = [];
-after(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const newDir = dirsRemovedAfter('mpm-transcript-');
 
 function projects(): { root: string; project: string } {
-  const home = mkdtempSync(join(tmpdir(), 'mpm-transcript-'));
-  dirs.push(home);
+  const home = newDir();
   const root = claudeProjectsDir({}, home);
   const project = join(root, '-home-dev-shop');
   mkdirSync(project, { recursive: true });
@@ -206,8 +194,7 @@ describe('transcript reader (real files)', () => {
     writeFileSync(target, jsonl(assistantLines('m1', MODEL, { input: 1 })));
     symlinkSync(target, join(project, 'link.jsonl'));
     cases.push([join(project, 'link.jsonl'), /symbolic link/, 'refused']);
-    const elsewhere = mkdtempSync(join(tmpdir(), 'mpm-elsewhere-'));
-    dirs.push(elsewhere);
+    const elsewhere = newDir();
     writeFileSync(join(elsewhere, 's.jsonl'), jsonl(assistantLines('m1', MODEL, { input: 1 })));
     symlinkSync(elsewhere, join(root, 'linked-project'));
     cases.push([join(root, 'linked-project', 's.jsonl'), /symbolic link/, 'refused']);

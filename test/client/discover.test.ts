@@ -1,12 +1,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { parseProcStat } from '../../source/instance/daemon-identity.js';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { daemonUrl, discoverDaemon } from '../../source/client/discover.js';
+import { dirsRemovedAfter } from '../helpers/temp-home.js';
+
+const newDir = dirsRemovedAfter('mpm-mon-discover-');
 
 /** A real listener of this process: the PID file names it, so the listener check holds. */
 let listenPort = 0;
@@ -37,14 +40,13 @@ function pidFile(pid: number, port = listenPort, processStartTime = startTimeOf(
 describe('discoverDaemon', () => {
   let home: string;
   before(async () => {
-    home = mkdtempSync(join(tmpdir(), 'mpm-mon-discover-'));
+    home = newDir();
     server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     listenPort = (server.address() as AddressInfo).port;
   });
   after(() => {
     server.close();
-    rmSync(home, { recursive: true, force: true });
   });
 
   test('no PID file: says where it looked', () => {

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { fixture, postEvents } from './harness.js';
+import { fixture, get, postEvents } from './harness.js';
 import { hookPayload } from '../helpers/events.js';
 import { type Home, homesRemovedAfter } from '../helpers/temp-home.js';
-import { CLI, runCli, startDaemon } from '../helpers/daemon.js';
+import { CLI, runCli, runCliAsync, startDaemon } from '../helpers/daemon.js';
 import { deadPid } from '../helpers/processes.js';
 
 const home = homesRemovedAfter();
@@ -106,6 +106,30 @@ describe('doctor and events against the real daemon', () => {
       assert.equal(bad.code, 1);
       assert.match(bad.stderr, /--since/);
       await postEvents(daemon.port, daemon.token, JSON.stringify(hookPayload(1)));
+    } finally {
+      await daemon.stop();
+    }
+  });
+
+  test('parallel full exports wait their turn behind each other; none fails when the replay queue is full', async () => {
+    const h = home();
+    h.writeConfig({ events: { ratePerSecond: 1_000_000 }, limits: { maxReplays: 1, maxQueuedReplays: 0 } });
+    const daemon = await startDaemon(h);
+    try {
+      const total = 12_000;
+      for (let n = 0; n < total; n += 1000) {
+        const batch = Array.from({ length: 1000 }, (_, index) => hookPayload(n + index, 'sess-export'));
+        assert.equal((await postEvents(daemon.port, daemon.token, JSON.stringify(batch))).status, 202);
+      }
+      const exports = await Promise.all(
+        [1, 2, 3, 4].map(() => runCliAsync(h, ['events', '--since', '0', '--json'])),
+      );
+      for (const run of exports) {
+        assert.equal(run.code, 0, run.stderr);
+        assert.equal(run.stdout.trim().split('\n').length, total);
+      }
+      const refusals = (await get(daemon.port, '/diagnostics', daemon.token)).body.refusals.byReason;
+      assert.ok(refusals.too_many_replays > 0, 'the exports did meet a full queue');
     } finally {
       await daemon.stop();
     }

@@ -4,16 +4,16 @@
  * are loose bounds that still catch a check blocking the event loop (the reference froze ~100 ms).
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { resolveConfig } from '../../source/config/resolve.js';
 import { createStandardChecks } from '../../source/health/checks/index.js';
 import { createHealthMonitor, type HealthMonitor } from '../../source/health/monitor.js';
 import { fakeDaemon, sampleCpuBlocks, type FakeDaemon } from './helpers.js';
+import { dirsRemovedAfter } from '../helpers/temp-home.js';
+
+const newDir = dirsRemovedAfter('mpm-mon-cost-');
 
 let home: string;
 let server: Server;
@@ -49,7 +49,7 @@ async function latencies(port: number, count: number, gapMs: number): Promise<nu
 }
 
 before(async () => {
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'mpm-mon-cost-'));
+  home = newDir();
   server = createServer((req, res) => {
     if (req.url === '/status') return res.end(JSON.stringify({ pid: process.pid, status: 'pass' }));
     req.resume();
@@ -67,7 +67,6 @@ after(async () => {
   for (const monitor of monitors) monitor.stop();
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
-  fs.rmSync(home, { recursive: true, force: true });
 });
 
 function standardMonitor(intervalMs: number): HealthMonitor {

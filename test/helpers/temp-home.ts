@@ -87,6 +87,19 @@ export function homesRemovedAfter(): () => Home {
   };
 }
 
+/** For a test file: `const dir = dirsRemovedAfter('mpm-mon-x-');` then `dir()` gives a fresh folder, removed after the file. */
+export function dirsRemovedAfter(prefix?: string): () => string {
+  const dirs: Array<{ remove: () => void }> = [];
+  after(() => {
+    for (const dir of dirs) dir.remove();
+  });
+  return () => {
+    const created = tempDir(prefix);
+    dirs.push(created);
+    return created.path;
+  };
+}
+
 /** Deep merge of plain objects; `over` wins. */
 export function mergeConfig(
   base: Record<string, unknown>,

@@ -5,13 +5,13 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { runHook } from '../../source/commands/hook.js';
 import { drainSpool } from '../../source/store/spool.js';
 import { readProcessStartTime } from '../../source/instance/process-info.js';
+import { dirsRemovedAfter } from '../helpers/temp-home.js';
 
 const childScript = fileFromHere('run-hook-child.ts');
 const fixturesDir = new URL('../fixtures/claude-hooks/', import.meta.url);
@@ -21,17 +21,13 @@ function fileFromHere(name: string): string {
   return new URL(name, import.meta.url).pathname;
 }
 
-let root: string;
+const root = dirsRemovedAfter('mpm-mon-hook-')();
 const servers: http.Server[] = [];
-before(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'mpm-mon-hook-'));
-});
 after(async () => {
   for (const server of servers) {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   }
-  fs.rmSync(root, { recursive: true, force: true });
 });
 
 let counter = 0;

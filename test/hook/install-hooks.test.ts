@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { HOOK_EVENT_NAMES } from '../../source/claude/hook-events.js';
 import {
   runInstallHooks,
@@ -12,15 +11,11 @@ import {
 import { detectHookCommand, readHookStatus } from '../../source/claude/hook-install.js';
 import { settingsPath } from '../../source/claude/settings-file.js';
 import { inspectHooks } from '../../source/claude/settings.js';
+import { dirsRemovedAfter } from '../helpers/temp-home.js';
 
-let root: string;
+const root = dirsRemovedAfter('mpm-mon-install-hooks-')();
 let home: string;
 let project: string;
-
-before(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'mpm-mon-install-hooks-'));
-});
-after(() => fs.rmSync(root, { recursive: true, force: true }));
 
 let counter = 0;
 function freshDirs(): void {

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   drainSpool,
   listSpool,
@@ -12,14 +11,11 @@ import {
   type DeliverOutcome,
   type SpoolEntry,
 } from '../../source/store/spool.js';
+import { dirsRemovedAfter } from '../helpers/temp-home.js';
 
 const fixturesDir = new URL('../fixtures/claude-hooks/', import.meta.url);
 
-let root: string;
-before(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'mpm-mon-spool-'));
-});
-after(() => fs.rmSync(root, { recursive: true, force: true }));
+const root = dirsRemovedAfter('mpm-mon-spool-')();
 
 let counter = 0;
 function freshSpool(): string {

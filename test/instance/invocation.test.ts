@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { localizeCommand } from '../../source/errors/localize.js';
 import { buildReport } from '../../source/errors/report.js';
 import { DaemonUnreachableError } from '../../source/errors/connection-errors.js';
 import { invocation } from '../../source/instance/invocation.js';
+import { dirsRemovedAfter } from '../helpers/temp-home.js';
 
-const root = mkdtempSync(join(tmpdir(), 'mpm-mon-invocation-'));
-after(() => rmSync(root, { recursive: true, force: true }));
+const root = dirsRemovedAfter('mpm-mon-invocation-')();
 
 function install(name: string): string {
   const dist = join(root, name, 'dist');

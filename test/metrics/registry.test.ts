@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { createHealthMonitor } from '../../source/health/monitor.js';
 import type { HealthCheck } from '../../source/health/types.js';
 import { createMetrics } from '../../source/metrics/registry.js';
 import { createRecoveryManager } from '../../source/recovery/manager.js';
 import { fakeDaemon } from '../health/helpers.js';
 import { parsePrometheusText, type Family } from './prometheus-text.js';
+import { dirsRemovedAfter } from '../helpers/temp-home.js';
 
-const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mpm-mon-metrics-'));
-after(() => fs.rmSync(home, { recursive: true, force: true }));
+const home = dirsRemovedAfter('mpm-mon-metrics-')();
 
 const failing: HealthCheck = {
   name: 'mem',
