@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ERROR_CODES } from '../../source/errors/codes.js';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -336,10 +339,7 @@ describe('presentFailure', () => {
 });
 
 describe('the table of error codes', () => {
-  test('every code in it is raised somewhere, and every code raised is in it (the build checks the second)', async () => {
-    const { ERROR_CODES } = await import('../../source/errors/codes.js');
-    const { readdirSync, readFileSync, statSync } = await import('node:fs');
-    const { join } = await import('node:path');
+  test('every code in it is raised somewhere, and every code raised is in it (the build checks the second)', () => {
     const files = (dir: string): string[] =>
       readdirSync(dir).flatMap((name) => {
         const path = join(dir, name);
