@@ -43,14 +43,14 @@ afterEach(() => {
   for (const store of stores.splice(0)) store.dispose();
 });
 
-function view(columns = 120, rows = 60) {
+function view(columns = 120, rows = 60, ascii = false) {
   const store = createTuiStore({ bufferSize: 100, tickMs: 0 });
   stores.push(store);
   store.dispatch({ type: 'connection', state: { kind: 'connected', since: 0 } });
   const app = render(
     <App
       store={store}
-      theme={makeTheme({ color: false, ascii: false })}
+      theme={makeTheme({ color: false, ascii })}
       columns={columns}
       rows={rows}
       address="x"
@@ -109,6 +109,18 @@ describe('the Troubleshoot view', () => {
     assert.match(shown, new RegExp(`Troubleshooting: ${report.items.length} warnings?`));
     assert.match(shown, /What is fine:/);
     assert.match(shown, /daemon reachable: 127\.0\.0\.1:\d+ answers/);
+  });
+
+  test('--ascii: the same findings with nothing outside ASCII', async () => {
+    const { store, frame, press } = view(120, 60, true);
+    stops.push(watchFindings(store, options));
+    await press('5');
+    await waitFor(() => store.getSnapshot().findings, "the viewer's doctor run");
+    await tick();
+    assert.match(frame(), /Claude Code hooks: not installed/);
+    // eslint-disable-next-line no-control-regex
+    assert.doesNotMatch(frame(), /[^\u0000-\u007f]/);
+    assert.match(frame(), /Troubleshooting: 1 warning - checked \d\d:\d\d:\d\d/, 'no symbol became "?"');
   });
 
   test('before the first run it says the checks are running; what only the viewer knows comes first', async () => {

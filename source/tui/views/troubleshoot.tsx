@@ -86,13 +86,13 @@ export function troubleshootLines(state: TuiState, theme: Theme, width: number):
       ...notes.flatMap((item) => itemLines(item, theme, inner)),
     ];
   }
-  const { report, invoke } = findings;
+  const { report } = findings;
   const problems = [...notes, ...report.items];
   const lines: Line[] = [
     [
       { text: ` Troubleshooting: ${reportSummary({ items: problems })}`, bold: true },
       {
-        text: ` · checked ${clockTime(report.generatedAt)} by the checks of \`${invoke} doctor\``,
+        text: ` ${theme.ascii ? '-' : '·'} checked ${clockTime(report.generatedAt)}, the same checks as doctor`,
         dim: true,
       },
     ],
