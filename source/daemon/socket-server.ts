@@ -6,7 +6,7 @@
  * within seconds.
  */
 import type { Server as HttpServer } from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server, type Namespace, type Socket } from 'socket.io';
 import type { Config } from '../config/schema.js';
 import type { IngestAck, RefusalCode } from '../protocol/event.js';
 import type { DiagnosticsResponse } from '../protocol/diagnostics.js';
@@ -15,8 +15,11 @@ import {
   DASHBOARD_NAMESPACE,
   INGEST_NAMESPACE,
   type HelloMessage,
+  type DashboardClientToServer,
+  type DashboardServerToClient,
   type HistoryAck,
   type HistoryRequest,
+  type IngestClientToServer,
   type SessionsAnswer,
 } from '../protocol/messages.js';
 import type { MonEvent } from '../protocol/event.js';
@@ -108,7 +111,7 @@ export function createSocketServer(
   );
 
   const identities = new ProducerIdentities(deps.limits.producersPerAddress);
-  const ingest = io.of(INGEST_NAMESPACE);
+  const ingest: Namespace<IngestClientToServer> = io.of(INGEST_NAMESPACE);
   ingest.use(authenticate);
   ingest.on('connection', (socket) => {
     const producer = identities.identity(
@@ -117,22 +120,22 @@ export function createSocketServer(
     );
     deps.onProducersChanged(ingest.sockets.size);
     socket.on('disconnect', () => deps.onProducersChanged(ingest.sockets.size));
-    socket.on('event', (payload: unknown, ack?: unknown) => {
+    // The network decides whether an ack comes with the event: it is checked, whatever the type says.
+    socket.on('event', (payload, ack?: (answer: IngestAck) => void) => {
       void deps.ingestOne(payload, producer).then((answer) => {
-        if (typeof ack === 'function') (ack as (answer: IngestAck) => void)(answer);
+        if (typeof ack === 'function') ack(answer);
       });
     });
   });
 
-  const dashboard = io.of(DASHBOARD_NAMESPACE);
+  const dashboard: Namespace<DashboardClientToServer, DashboardServerToClient> = io.of(DASHBOARD_NAMESPACE);
   dashboard.use(authenticate);
   dashboard.on('connection', (socket) => {
     if ((socket.handshake.auth as { probe?: unknown }).probe === true) {
       // The daemon's own health probe: a round trip through the front door, not a viewer. It skips
       // the replay queue (client replays must not make the daemon look broken), so it reads one event.
-      socket.on('history', (_request: unknown, ack?: unknown) => {
-        if (typeof ack === 'function')
-          void history(deps, { limit: 1 }).then((answer) => (ack as (answer: HistoryAck) => void)(answer));
+      socket.on('history', (_request, ack?: (answer: HistoryAck) => void) => {
+        if (typeof ack === 'function') void history(deps, { limit: 1 }).then(ack);
       });
       return;
     }
@@ -140,23 +143,22 @@ export function createSocketServer(
     socket.emit('hello', deps.hello(since));
     const health = deps.latestHealth();
     if (health) socket.emit('health', health);
-    socket.on('history', (request: HistoryRequest, ack?: unknown) => {
+    socket.on('history', (request, ack?: (answer: HistoryAck) => void) => {
       if (typeof ack !== 'function') return;
       void deps.replays
         .run(() => history(deps, request))
         .then((answer) => {
-          if (answer) return (ack as (answer: HistoryAck) => void)(answer);
+          if (answer) return ack(answer);
           const message = 'too many replays and history reads waiting; retry shortly';
           deps.onRefused('too_many_replays', message, 'socket.io history');
-          (ack as (answer: HistoryAck) => void)({ ok: false, error: { code: 'too_many_replays', message } });
+          ack({ ok: false, error: { code: 'too_many_replays', message } });
         });
     });
-    socket.on('diagnostics', (ack?: unknown) => {
-      if (typeof ack !== 'function') return;
-      void deps.diagnostics().then((answer) => (ack as (answer: DiagnosticsResponse) => void)(answer));
+    socket.on('diagnostics', (ack?: (answer: DiagnosticsResponse) => void) => {
+      if (typeof ack === 'function') void deps.diagnostics().then(ack);
     });
-    socket.on('sessions', (ack?: unknown) => {
-      if (typeof ack === 'function') (ack as (answer: SessionsAnswer) => void)(deps.sessions());
+    socket.on('sessions', (ack?: (answer: SessionsAnswer) => void) => {
+      if (typeof ack === 'function') ack(deps.sessions());
     });
     if (since === null || since >= deps.store.lastSeq) {
       void getBroadcaster().attach(socket, since, deps.store);
