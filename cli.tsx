@@ -19,7 +19,7 @@ if (argv[0] === 'hook') {
 } else {
   // React's development build (checks, per-component timings) costs about a third of the TUI's CPU.
   process.env.NODE_ENV ??= 'production';
-  // chalk (so Ink) ignores NO_COLOR; map it (and --no-color) before anything imports chalk.
+  // NO_COLOR and --no-color: the TUI passes no colours (bold and inverse stay: they are not colours).
   const { disableColorIfAsked } = await import('./source/tui/color-env.js');
   disableColorIfAsked(process.env, argv.includes('--no-color'));
   const { main } = await import('./source/commands/main.js');

@@ -2,14 +2,16 @@
  * `npm run media`: the README's screenshots, made from the real thing. Starts a daemon in a temp
  * MPM_MON_HOME, feeds it the Claude Code hook fixtures for three sessions (POST /events), runs the TUI
  * in tmux at 100×30 with colour, visits every view, and writes each screen as media/<view>.svg
- * (and .png when @resvg/resvg-js is installed). Everything it starts is stopped at the end.
+ * (and .png when @resvg/resvg-js is installed); then the Events and Health views at 120×40, 80×24,
+ * 60×20 and 40×15, each in colour, under NO_COLOR and with --ascii, as media/sizes/<variant>-<size>-<view>.
+ * Everything it starts is stopped at the end.
  * Event times, uptime, rates and figures differ from run to run; everything else is fixed.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { assistantLines, jsonl, userLine } from '../test/helpers/transcripts.js';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { postEvents, storyFixture } from '../test/e2e/harness.js';
+import { FIXTURES, fixture, postEvents, storyFixture } from '../test/e2e/harness.js';
 import { lineWith, Tmux } from '../test/e2e/tmux.js';
 import { ansiToSvg } from './ansi-svg.js';
 import { type Home, makeHome } from '../test/helpers/temp-home.js';
@@ -28,7 +30,11 @@ let projects = '/home/dev/.claude/projects';
 const transcriptOf = (session: Session): string => join(projects, `${session.id}.jsonl`);
 
 function base(name: string, session: Session, patch: Payload = {}): Payload {
-  const payload = JSON.parse(storyFixture(`${name}.json`)) as Payload;
+  // The story's payloads, and the captured one that carries secrets (it sits beside the story).
+  const text = existsSync(join(FIXTURES, 'story', `${name}.json`))
+    ? storyFixture(`${name}.json`)
+    : fixture(`${name}.json`);
+  const payload = JSON.parse(text) as Payload;
   return {
     ...payload,
     session_id: session.id,
@@ -234,6 +240,65 @@ async function loadPngRenderer(): Promise<((svg: string) => Buffer) | null> {
   }
 }
 
+const SIZES: ReadonlyArray<readonly [columns: number, rows: number]> = [
+  [120, 40],
+  [80, 24],
+  [60, 20],
+  [40, 15],
+];
+
+const VARIANTS: ReadonlyArray<{ name: string; args: string[]; env: Record<string, string> }> = [
+  { name: 'plain', args: [], env: {} },
+  // FORCE_COLOR keeps chalk's bold and inverse; NO_COLOR keeps every colour out.
+  { name: 'no-color', args: [], env: { NO_COLOR: '1' } },
+  { name: 'ascii', args: ['--ascii'], env: {} },
+];
+
+type Writer = (name: string, capture: string, columns: number, rows: number, title: string) => void;
+
+/** The Events and Health views at every size, in every variant (one TUI per variant, resized). */
+async function captureSizes(home: Home, write: Writer): Promise<void> {
+  for (const variant of VARIANTS) {
+    const tmux = new Tmux();
+    try {
+      const [startColumns, startRows] = SIZES[0]!;
+      tmux.start({
+        command: [process.execPath, CLI, '--no-start', ...variant.args],
+        env: { MPM_MON_HOME: home.path, FORCE_COLOR: '1', TERM: 'xterm-256color', ...variant.env },
+        unset: ['CI', 'MPM_MON_PORT', ...(variant.env.NO_COLOR ? [] : ['NO_COLOR'])],
+        width: startColumns,
+        height: startRows,
+      });
+      for (const [columns, rows] of SIZES) {
+        tmux.resize(columns, rows);
+        for (const [key, view, ready] of [
+          ['1', 'events', (lines: string[]) => lines[2]?.includes('summary') && lineWith(lines, 'npm ')],
+          ['3', 'health', (lines: string[]) => lineWith(lines, 'overall')],
+        ] as const) {
+          tmux.keys(key);
+          await tmux.waitForScreen(
+            (lines) => lines.length === rows && lines[rows - 2]?.startsWith('q quit') && ready(lines),
+            `${variant.name} ${columns}x${rows} ${view}`,
+            15_000,
+          );
+          const name = `sizes/${variant.name}-${columns}x${rows}-${view}`;
+          write(
+            name,
+            tmux.capture({ escapes: true }),
+            columns,
+            rows,
+            `mpm-mon ${view}, ${columns}×${rows}, ${variant.name}`,
+          );
+        }
+      }
+      tmux.keys('q');
+      await waitFor(() => tmux.exitStatus(), 'the TUI to exit', 10_000);
+    } finally {
+      tmux.kill();
+    }
+  }
+}
+
 async function main(): Promise<void> {
   mkdirSync(MEDIA, { recursive: true });
   const toPng = await loadPngRenderer();
@@ -275,6 +340,14 @@ async function main(): Promise<void> {
     }
     tmux.keys('q');
     await waitFor(() => tmux.exitStatus(), 'the TUI to exit', 10_000);
+    mkdirSync(join(MEDIA, 'sizes'), { recursive: true });
+    const homePath = home.path;
+    await captureSizes(home, (name, capture, columns, rows, title) => {
+      const svg = ansiToSvg(capture.split(homePath).join('$MPM_MON_HOME'), { columns, rows, title });
+      writeFileSync(join(MEDIA, `${name}.svg`), svg);
+      if (toPng) writeFileSync(join(MEDIA, `${name}.png`), toPng(svg));
+      console.log(`media/${name}.svg${toPng ? ' and .png' : ''}`);
+    });
     if (!toPng) console.log('PNG skipped: @resvg/resvg-js is not installed');
   } finally {
     tmux.kill();

@@ -50,3 +50,16 @@ export const TOOL_EVENTS: ReadonlySet<HookEventName> = new Set([
   'PostToolUse',
   'PostToolUseFailure',
 ]);
+
+/**
+ * Bookkeeping: events that say nothing a person watching needs in the moment (a batch of tool calls
+ * ended, a message was displayed, instructions or settings were read, a watched file changed). They
+ * are stored and searchable like every event; the TUI folds them out of its main list by default.
+ */
+export const BOOKKEEPING_EVENTS: ReadonlySet<string> = new Set<HookEventName>([
+  'PostToolBatch',
+  'MessageDisplay',
+  'InstructionsLoaded',
+  'ConfigChange',
+  'FileChanged',
+]);

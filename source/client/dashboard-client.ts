@@ -138,6 +138,7 @@ export class DashboardClient {
     for (let attempt = 0; ; attempt++) {
       let answer: HistoryAck;
       try {
+        // socket.io's typings give `any` for an ack behind timeout(): the map says what it is.
         answer = (await this.socket
           .timeout(Math.max(1, deadline - Date.now()))
           .emitWithAck('history', request)) as HistoryAck;

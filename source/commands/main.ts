@@ -157,6 +157,7 @@ export async function main(argv: string[]): Promise<number> {
           ...common,
           ascii: flags.ascii === true,
           start: flags.start !== false,
+          mouse: flags.mouse !== false,
           notify: flags.notify === true,
         });
       }

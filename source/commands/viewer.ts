@@ -16,6 +16,8 @@ export interface ViewerOptions {
   color: boolean;
   ascii: boolean;
   start: boolean;
+  /** SGR mouse reporting in the TUI (`--no-mouse` turns it off). */
+  mouse: boolean;
   /** `--notify`: tell when a session starts waiting (how: the config key `notify`, else the bell). */
   notify: boolean;
   configFlags: Record<string, unknown>;
@@ -82,6 +84,7 @@ export async function runViewer(options: ViewerOptions): Promise<number> {
     ascii: options.ascii,
     color: options.color,
     bufferSize: TUI_BUFFER_SIZE,
+    mouse: options.mouse,
     rediscover,
     notify,
   });

@@ -19,6 +19,8 @@ export interface HomePaths {
   spoolDir: string;
   logsDir: string;
   logFile: string;
+  /** Where the TUI's `e` writes the Events view as NDJSON. */
+  exportsDir: string;
   /** Set by a hook whose POST timed out: the hooks after it spool at once (hook/stall-backoff.ts). */
   stallMark: string;
   /** The config file when MPM_MON_HOME is set (otherwise conf chooses). */
@@ -34,6 +36,7 @@ export function homePaths(home: string = resolveHome()): HomePaths {
     spoolDir: join(home, 'spool'),
     logsDir: join(home, 'logs'),
     logFile: join(home, 'logs', 'daemon.log'),
+    exportsDir: join(home, 'exports'),
     stallMark: join(home, 'hook-stalled'),
     configFile: join(home, 'config.json'),
   };

@@ -12,7 +12,7 @@
  * registered first, so nothing delivered meanwhile is missed; every send is filtered by the viewer's last
  * sent seq, so nothing is sent twice.
  */
-import type { Namespace, Socket } from 'socket.io';
+import type { DaemonNamespace as Namespace, DaemonSocket as Socket } from './socket-types.js';
 import type { MonEvent } from '../protocol/event.js';
 import type { Logger } from '../instance/logger-types.js';
 import type { ViewerInfo } from '../protocol/diagnostics.js';

@@ -59,7 +59,7 @@ export class DaemonHealth implements DaemonFacts {
       config: config.recovery,
       logger: daemon.logger,
       onEntry: (entry) => {
-        daemon.listener.emitToViewers('recovery', entry);
+        daemon.listener.emitToViewers({ name: 'recovery', entry });
         daemon.logger.info('recovery', { ...entry });
       },
       actions: {
@@ -76,7 +76,7 @@ export class DaemonHealth implements DaemonFacts {
       startedAt: daemon.startedAt.getTime(),
       onRun: (run) => this.recovery.handleRun(run),
       annotate: () => this.recovery.annotate(),
-      onReport: (report) => daemon.listener.emitToViewers('health', report),
+      onReport: (report) => daemon.listener.emitToViewers({ name: 'health', report }),
       onCheckError: (error) =>
         daemon.logger.warn('health check failed', { check: error.context.check, error: error.message }),
     });

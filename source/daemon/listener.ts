@@ -11,7 +11,12 @@ import {
   type Server as NetServer,
   type Socket as NetSocket,
 } from 'node:net';
-import type { Server } from 'socket.io';
+import type { DaemonServer as Server } from './socket-types.js';
+import type { HealthReport, RecoveryEntry } from '../protocol/health.js';
+
+/** What the daemon tells every viewer besides the events. */
+export type ViewerNotice =
+  { name: 'health'; report: HealthReport } | { name: 'recovery'; entry: RecoveryEntry };
 import { DASHBOARD_NAMESPACE } from '../protocol/messages.js';
 import { Broadcaster, type BroadcasterOptions } from './broadcaster.js';
 import { ConnectionGuard, type ConnectionLimits, type LoadRefusal } from './connection-guard.js';
@@ -76,8 +81,10 @@ export class Listener {
     this.current?.io.of(DASHBOARD_NAMESPACE).emit('shutdown', { reason, restarting });
   }
 
-  emitToViewers(name: 'health' | 'recovery', payload: unknown): void {
-    this.current?.io.of(DASHBOARD_NAMESPACE).emit(name, payload);
+  emitToViewers(message: ViewerNotice): void {
+    const viewers = this.current?.io.of(DASHBOARD_NAMESPACE);
+    if (message.name === 'health') viewers?.emit('health', message.report);
+    else viewers?.emit('recovery', message.entry);
   }
 
   /**

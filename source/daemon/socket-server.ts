@@ -6,7 +6,7 @@
  * within seconds.
  */
 import type { Server as HttpServer } from 'node:http';
-import { Server, type Namespace, type Socket } from 'socket.io';
+import { Server } from 'socket.io';
 import type { Config } from '../config/schema.js';
 import type { IngestAck, RefusalCode } from '../protocol/event.js';
 import type { DiagnosticsResponse } from '../protocol/diagnostics.js';
@@ -15,11 +15,8 @@ import {
   DASHBOARD_NAMESPACE,
   INGEST_NAMESPACE,
   type HelloMessage,
-  type DashboardClientToServer,
-  type DashboardServerToClient,
   type HistoryAck,
   type HistoryRequest,
-  type IngestClientToServer,
   type SessionsAnswer,
 } from '../protocol/messages.js';
 import type { MonEvent } from '../protocol/event.js';
@@ -29,6 +26,7 @@ import type { Logger } from '../instance/logger-types.js';
 import { ProducerIdentities } from './producer-identity.js';
 import type { ReplayGate } from './replay-gate.js';
 import { checkHost, checkOrigin, checkToken } from './request-guard.js';
+import type { DaemonServer, DaemonSocket } from './socket-types.js';
 
 export interface SocketDeps {
   token: string;
@@ -53,12 +51,23 @@ export interface SocketDeps {
 
 const HISTORY_LIMIT_MAX = 5000;
 
+/** The ack a client sent with its message, if it sent a function. */
+function isAck<T>(ack: unknown): ack is (answer: T) => void {
+  return typeof ack === 'function';
+}
+
+/** The handshake's `auth` object as the client sent it: any of its fields may be missing or wrong. */
+function authOf(socket: DaemonSocket): Record<string, unknown> {
+  const auth: unknown = socket.handshake.auth;
+  return typeof auth === 'object' && auth !== null ? (auth as Record<string, unknown>) : {};
+}
+
 export function createSocketServer(
   http: HttpServer,
   deps: SocketDeps,
   getBroadcaster: () => Broadcaster,
-): Server {
-  const io = new Server(http, {
+): DaemonServer {
+  const io: DaemonServer = new Server(http, {
     transports: ['websocket', 'polling'],
     perMessageDeflate: false,
     httpCompression: false,
@@ -82,7 +91,7 @@ export function createSocketServer(
 
   /** Refuses the namespace and closes the connection under it (once the refusal is written). */
   const refuse = (
-    socket: Socket,
+    socket: DaemonSocket,
     next: (error?: Error) => void,
     refusal: { code: RefusalCode; message: string },
   ): void => {
@@ -95,9 +104,8 @@ export function createSocketServer(
     setImmediate(() => socket.conn.close());
   };
 
-  const authenticate = (socket: Socket, next: (error?: Error) => void): void => {
-    const auth = socket.handshake.auth as { token?: unknown };
-    const refusal = checkToken(auth.token, deps.token);
+  const authenticate = (socket: DaemonSocket, next: (error?: Error) => void): void => {
+    const refusal = checkToken(authOf(socket).token, deps.token);
     if (!refusal) return next();
     refuse(socket, next, refusal);
   };
@@ -111,40 +119,36 @@ export function createSocketServer(
   );
 
   const identities = new ProducerIdentities(deps.limits.producersPerAddress);
-  const ingest: Namespace<IngestClientToServer> = io.of(INGEST_NAMESPACE);
+  const ingest = io.of(INGEST_NAMESPACE);
   ingest.use(authenticate);
   ingest.on('connection', (socket) => {
-    const producer = identities.identity(
-      socket.conn.remoteAddress,
-      (socket.handshake.auth as { producer?: unknown }).producer,
-    );
+    const producer = identities.identity(socket.conn.remoteAddress, authOf(socket).producer);
     deps.onProducersChanged(ingest.sockets.size);
     socket.on('disconnect', () => deps.onProducersChanged(ingest.sockets.size));
-    // The network decides whether an ack comes with the event: it is checked, whatever the type says.
-    socket.on('event', (payload, ack?: (answer: IngestAck) => void) => {
+    socket.on('event', (payload, ack) => {
       void deps.ingestOne(payload, producer).then((answer) => {
-        if (typeof ack === 'function') ack(answer);
+        if (isAck<IngestAck>(ack)) ack(answer);
       });
     });
   });
 
-  const dashboard: Namespace<DashboardClientToServer, DashboardServerToClient> = io.of(DASHBOARD_NAMESPACE);
+  const dashboard = io.of(DASHBOARD_NAMESPACE);
   dashboard.use(authenticate);
   dashboard.on('connection', (socket) => {
-    if ((socket.handshake.auth as { probe?: unknown }).probe === true) {
+    if (authOf(socket).probe === true) {
       // The daemon's own health probe: a round trip through the front door, not a viewer. It skips
       // the replay queue (client replays must not make the daemon look broken), so it reads one event.
-      socket.on('history', (_request, ack?: (answer: HistoryAck) => void) => {
-        if (typeof ack === 'function') void history(deps, { limit: 1 }).then(ack);
+      socket.on('history', (_request, ack) => {
+        if (isAck<HistoryAck>(ack)) void history(deps, { limit: 1 }).then(ack);
       });
       return;
     }
-    const since = replayStart(socket.handshake.auth, deps.store.lastSeq);
+    const since = replayStart(authOf(socket), deps.store.lastSeq);
     socket.emit('hello', deps.hello(since));
     const health = deps.latestHealth();
     if (health) socket.emit('health', health);
-    socket.on('history', (request, ack?: (answer: HistoryAck) => void) => {
-      if (typeof ack !== 'function') return;
+    socket.on('history', (request, ack) => {
+      if (!isAck<HistoryAck>(ack)) return;
       void deps.replays
         .run(() => history(deps, request))
         .then((answer) => {
@@ -154,11 +158,11 @@ export function createSocketServer(
           ack({ ok: false, error: { code: 'too_many_replays', message } });
         });
     });
-    socket.on('diagnostics', (ack?: (answer: DiagnosticsResponse) => void) => {
-      if (typeof ack === 'function') void deps.diagnostics().then(ack);
+    socket.on('diagnostics', (ack) => {
+      if (isAck<DiagnosticsResponse>(ack)) void deps.diagnostics().then(ack);
     });
-    socket.on('sessions', (ack?: (answer: SessionsAnswer) => void) => {
-      if (typeof ack === 'function') ack(deps.sessions());
+    socket.on('sessions', (ack) => {
+      if (isAck<SessionsAnswer>(ack)) ack(deps.sessions());
     });
     if (since === null || since >= deps.store.lastSeq) {
       void getBroadcaster().attach(socket, since, deps.store);
@@ -202,8 +206,10 @@ export function replayStart(auth: { since?: unknown; last?: unknown }, lastSeq: 
   return null;
 }
 
-async function history(deps: SocketDeps, request: HistoryRequest): Promise<HistoryAck> {
-  const limit = Number(request?.limit);
+async function history(deps: SocketDeps, untrusted: unknown): Promise<HistoryAck> {
+  const request: Partial<Record<keyof HistoryRequest, unknown>> =
+    typeof untrusted === 'object' && untrusted !== null ? untrusted : {};
+  const limit = Number(request.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > HISTORY_LIMIT_MAX) {
     return {
       ok: false,
@@ -223,7 +229,7 @@ async function history(deps: SocketDeps, request: HistoryRequest): Promise<Histo
   const filter = eventMatcher({
     sessionId: text(request.sessionId),
     type: text(request.type),
-    after: Number.isInteger(request.after) ? request.after : undefined,
+    after: typeof request.after === 'number' && Number.isInteger(request.after) ? request.after : undefined,
     sinceTime: text(request.sinceTime),
     untilTime: text(request.untilTime),
   });

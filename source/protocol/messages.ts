@@ -90,6 +90,18 @@ export interface DashboardClientToServer {
   sessions: (ack: (answer: SessionsAnswer) => void) => void;
 }
 
+/**
+ * What the daemon listens for, on either namespace (their names do not overlap). Every argument comes
+ * from the network, so the daemon takes it as unknown and checks it: a request may be anything, an
+ * ack may be missing. The client-side maps above say what a well-behaved client sends.
+ */
+export interface DaemonListens {
+  event: (payload: unknown, ack?: unknown) => void;
+  history: (request: unknown, ack?: unknown) => void;
+  diagnostics: (ack?: unknown) => void;
+  sessions: (ack?: unknown) => void;
+}
+
 export interface IngestClientToServer {
   event: (payload: unknown, ack?: (answer: IngestAck) => void) => void;
 }

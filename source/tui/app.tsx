@@ -2,10 +2,13 @@
 import { Box, useApp, useInput, useStdin } from 'ink';
 import { useMemo, useSyncExternalStore } from 'react';
 import { detailLines, helpLines } from './components/overlays.js';
-import { footerLine, headerLines } from './components/chrome.js';
+import { footerLine, headerLines, tabSpans } from './components/chrome.js';
+import { MAX_COPY_BYTES, type TuiEffects } from './effects.js';
 import { Lines, scrolled, type Line } from './lines.js';
-import { keyToAction } from './state/keys.js';
-import type { TuiState } from './state/tui-state.js';
+import { parseMouse, splitChunk } from './state/input.js';
+import { keyToAction, type KeyPress, type KeyResult } from './state/keys.js';
+import { listArea, mouseAction } from './state/mouse.js';
+import { selectedIndex, visibleEvents, type TuiState } from './state/tui-state.js';
 import { lowerBoundBySeq } from './state/events-buffer.js';
 import type { TuiStore } from './store.js';
 import type { Theme } from './theme.js';
@@ -24,6 +27,8 @@ export interface AppProps {
   rows: number;
   /** host:port shown in the header. */
   address: string;
+  /** `y` and `e`: the clipboard and the export file (without them the footer says they are off). */
+  effects?: TuiEffects;
   onQuit?: () => void;
 }
 
@@ -66,7 +71,57 @@ export function bodyLines(
   }
 }
 
-export function App({ store, theme, columns, rows, address, onQuit }: AppProps) {
+/** The event `y` copies: the one the detail shows, else the selected one of the Events view. */
+export function eventToCopy(state: TuiState) {
+  const overlay = state.ui.overlay;
+  if (overlay?.kind === 'detail') {
+    const events = state.buffer.events;
+    const found = events[lowerBoundBySeq(events, overlay.seq)];
+    return found?.seq === overlay.seq ? found : undefined;
+  }
+  if (overlay || state.ui.view !== 'events') return undefined;
+  const list = visibleEvents(state);
+  return list[selectedIndex(state.ui, list)];
+}
+
+function formatBytes(bytes: number): string {
+  return bytes < 1024
+    ? `${bytes} B`
+    : bytes < 1024 * 1024
+      ? `${(bytes / 1024).toFixed(1)} KB`
+      : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Carries out `y` and `e` and says in the footer what happened. */
+function runEffect(store: TuiStore, type: 'copy' | 'export', effects: TuiEffects | undefined): void {
+  const state = store.getSnapshot();
+  const notice = (text: string, error = false) =>
+    store.dispatch({ type: 'notice', text, now: Date.now(), error });
+  if (!effects) return notice(`${type} is not available here`, true);
+  try {
+    if (type === 'copy') {
+      const event = eventToCopy(state);
+      if (!event) return notice('copy: select an event in the Events view first', true);
+      const json = JSON.stringify(event, null, 2);
+      const bytes = Buffer.byteLength(json);
+      if (bytes > MAX_COPY_BYTES)
+        return notice(
+          `copy: event #${event.seq} is ${formatBytes(bytes)}, too big for the clipboard; e exports it`,
+          true,
+        );
+      effects.copy(json);
+      return notice(`copied event #${event.seq} as JSON (${formatBytes(bytes)}) to the clipboard (OSC 52)`);
+    }
+    const list = visibleEvents(state);
+    if (list.length === 0) return notice('export: the Events view is empty', true);
+    const path = effects.exportEvents(list);
+    notice(`exported ${list.length} event(s) to ${path}`);
+  } catch (error) {
+    notice(`${type} failed: ${(error as Error).message}`, true);
+  }
+}
+
+export function App({ store, theme, columns, rows, address, effects, onQuit }: AppProps) {
   const state = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
@@ -75,29 +130,35 @@ export function App({ store, theme, columns, rows, address, onQuit }: AppProps) 
   const bodyHeight = height - HEADER_ROWS - FOOTER_ROWS;
   const body = useMemo(() => bodyLines(state, theme, width, bodyHeight), [state, theme, width, bodyHeight]);
 
-  const handleKey = (input: string, key: Parameters<typeof keyToAction>[1]): void => {
-    const ui = store.getSnapshot().ui;
-    const pageSize = Math.max(1, ui.overlay || ui.view !== 'events' ? bodyHeight : bodyHeight - 1);
-    const action = keyToAction(input, key, ui, pageSize);
+  const perform = (action: KeyResult): void => {
     if (!action) return;
     if (action.type === 'quit') {
       onQuit?.();
       exit();
       return;
     }
+    if (action.type === 'copy' || action.type === 'export') return runEffect(store, action.type, effects);
     if ((action.type === 'move' || action.type === 'top' || action.type === 'bottom') && body.scroll !== null)
       store.dispatch({ ...action, maxScroll: Math.max(0, body.lines.length - bodyHeight) });
     else store.dispatch(action);
   };
 
+  const handleKey = (input: string, key: KeyPress): void => {
+    const ui = store.getSnapshot().ui;
+    const pageSize = Math.max(1, ui.overlay || ui.view !== 'events' ? bodyHeight : bodyHeight - 1);
+    perform(keyToAction(input, key, ui, pageSize));
+  };
+
   useInput(
     (input, key) => {
-      // Keys typed fast (or pasted) can reach us in one read, e.g. "1k": outside the filter prompt,
-      // each printable character is its own key.
-      const plain = !key.ctrl && !key.meta && store.getSnapshot().ui.filterDraft === null;
-      if (plain && input.length > 1 && /^[\x20-\x7e]+$/.test(input)) {
-        for (const char of input) handleKey(char, key);
-      } else handleKey(input, key);
+      const mouse = parseMouse(input);
+      if (mouse) {
+        const layout = { tabsRow: 1, bodyTop: HEADER_ROWS, bodyHeight, tabs: tabSpans(width, theme) };
+        return perform(mouseAction(mouse, store.getSnapshot().ui, layout));
+      }
+      // Keys typed fast (or pasted) can reach us in one read ("1k", "type:Pre\r" after `/`): each is
+      // its own key, read against the state the one before it left, so the Enter ends the prompt.
+      for (const stroke of splitChunk(input, key)) handleKey(stroke.input, stroke.key);
     },
     { isActive: isRawModeSupported === true },
   );
@@ -106,7 +167,7 @@ export function App({ store, theme, columns, rows, address, onQuit }: AppProps) 
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Lines
-        lines={headerLines(state, theme, width, address)}
+        lines={headerLines(state, theme, width, address, listArea(bodyHeight, 'events').height)}
         theme={theme}
         width={width}
         height={HEADER_ROWS}

@@ -1,12 +1,11 @@
 /**
- * chalk (and so Ink) ignores NO_COLOR and decides its colour level when it is first imported. Call this
- * in cli.tsx before anything imports ink or chalk (the TUI is imported lazily after it). The decision
- * is the one of errors/text-style.
+ * Whether the TUI draws in colour: not when colour is refused — the one decision of errors/text-style
+ * (`--no-color`, NO_COLOR with any non-empty value, FORCE_COLOR=0, TERM=dumb). chalk's own level is
+ * left alone: the TUI passes no colour to Ink without colour (lines.tsx), and bold and inverse, which
+ * NO_COLOR allows, still mark the active tab and the selected row.
  */
 import { colorRefused } from '../errors/text-style.js';
 
 export function disableColorIfAsked(env: NodeJS.ProcessEnv, noColorFlag: boolean): boolean {
-  const off = colorRefused({ flag: noColorFlag ? false : undefined, env });
-  if (off) env.FORCE_COLOR = '0';
-  return !off;
+  return !colorRefused({ flag: noColorFlag ? false : undefined, env });
 }

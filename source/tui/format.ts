@@ -83,3 +83,22 @@ export function fitSegments<T extends { text: string }>(segments: readonly T[], 
   }
   return kept;
 }
+
+/**
+ * Keeps what fits in `width` (with `gap` between), the lowest `priority` first, and returns the kept
+ * ones in their display order: on a narrow pane the header drops its least useful figures, not its last.
+ */
+export function fitByPriority<T extends { text: string; priority: number }>(
+  segments: readonly T[],
+  width: number,
+  gap = 2,
+): T[] {
+  const kept = new Set(
+    fitSegments(
+      [...segments].sort((a, b) => a.priority - b.priority),
+      width,
+      gap,
+    ),
+  );
+  return segments.filter((segment) => kept.has(segment));
+}

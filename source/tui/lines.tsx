@@ -1,5 +1,6 @@
 /** A screen region as lines of styled segments: views build them purely, one component draws them. */
 import { Box, Text } from 'ink';
+import { asciiSafe } from './ascii.js';
 import type { ColorName, Theme } from './theme.js';
 
 export interface Segment {
@@ -20,15 +21,15 @@ export function lineText(line: Line): string {
   return line.map((segment) => segment.text).join('');
 }
 
-/** Replaces non-ASCII output of data (not of our drawing) when the terminal cannot show it. */
-export function asciiSafe(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/…/g, '...').replace(/[^\u0000-\u007f]/g, '?');
-}
-
 function SegmentText({ segment, theme }: { segment: Segment; theme: Theme }) {
   const text = theme.ascii ? asciiSafe(segment.text) : segment.text;
-  if (!theme.color) return <Text>{text}</Text>;
+  // Without colour, bold and inverse still mark the active tab and the selected row (they are not colours).
+  if (!theme.color)
+    return (
+      <Text bold={segment.bold} inverse={segment.inverse}>
+        {text}
+      </Text>
+    );
   return (
     <Text color={segment.color} bold={segment.bold} dimColor={segment.dim} inverse={segment.inverse}>
       {text}

@@ -10,6 +10,9 @@ import { newWaits, noticeSequence, noticeText } from './state/notify.js';
 import { App } from './app.js';
 import type { FindingsOptions } from '../doctor/findings.js';
 import { watchFindings } from './findings-watch.js';
+import { homePaths } from '../config/home.js';
+import { terminalEffects } from './effects.js';
+import { MOUSE_OFF, MOUSE_ON } from './state/input.js';
 import { createTuiStore, type TuiStore } from './store.js';
 import { makeTheme } from './theme.js';
 
@@ -26,6 +29,10 @@ export interface RunTuiOptions {
   statusIntervalMs?: number;
   /** How often the daemon is asked for its sessions' transcript figures; 0 turns it off. */
   sessionsIntervalMs?: number;
+  /** SGR mouse reporting (wheel, clicks); `--no-mouse` turns it off (the terminal's own selection then works). */
+  mouse?: boolean;
+  /** Where `e` writes its NDJSON files (`$MPM_MON_HOME/exports`). */
+  exportsDir?: string;
   /** Tell the terminal when a session starts waiting for the user. */
   notify?: NotifyMode;
   /** Draw on the terminal's alternate screen so quitting restores what was there (default: on a TTY). */
@@ -71,18 +78,29 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
   const address = `${options.host}:${options.port}`;
 
   const alternate = options.alternateScreen ?? stdout.isTTY === true;
+  const mouse = options.mouse ?? false;
+  // Given back on every way out: a terminal left reporting the mouse types escape codes into the shell.
   const leaveAltScreen = () => {
+    if (mouse) stdout.write(MOUSE_OFF);
     if (alternate) stdout.write(LEAVE_ALT_SCREEN);
   };
-  if (alternate) {
-    stdout.write(ENTER_ALT_SCREEN);
-    process.once('exit', leaveAltScreen);
-  }
+  if (alternate) stdout.write(ENTER_ALT_SCREEN);
+  if (mouse) stdout.write(MOUSE_ON);
+  if (alternate || mouse) process.once('exit', leaveAltScreen);
+  const effects = terminalEffects(stdout, options.exportsDir ?? homePaths().exportsDir);
 
   let quit: () => void = () => {};
   const quitting = new Promise<void>((resolve) => (quit = resolve));
   const app = (columns: number, rows: number) => (
-    <App store={store} theme={theme} columns={columns} rows={rows} address={address} onQuit={quit} />
+    <App
+      store={store}
+      theme={theme}
+      columns={columns}
+      rows={rows}
+      address={address}
+      effects={effects}
+      onQuit={quit}
+    />
   );
   const size = () => [stdout.columns || 80, stdout.rows || 24] as const;
   const instance = render(app(...size()), { stdout, stdin, exitOnCtrlC: false, patchConsole: true });

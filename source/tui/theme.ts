@@ -15,6 +15,8 @@ export interface Symbols {
   selected: string;
   paused: string;
   running: string;
+  down: string;
+  match: string;
 }
 
 export interface Theme {
@@ -37,6 +39,8 @@ const UNICODE: Symbols = {
   selected: '›',
   paused: '⏸',
   running: '⋯',
+  down: '↓',
+  match: '*',
 };
 
 const ASCII: Symbols = {
@@ -53,6 +57,8 @@ const ASCII: Symbols = {
   selected: '>',
   paused: '||',
   running: '...',
+  down: 'v',
+  match: '*',
 };
 
 export function makeTheme(options: { color: boolean; ascii: boolean }): Theme {

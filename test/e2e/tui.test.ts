@@ -33,9 +33,9 @@ async function post(daemon: DaemonProcess, payloads: Array<Record<string, unknow
   return answer.body.seqs as number[];
 }
 
-/** The Events view's event rows (time first, `›` marks the selection). */
+/** The Events view's event rows (time first, `›` marks the selection, `*` a match of the find). */
 function eventRows(lines: string[]): string[] {
-  return lines.filter((line) => /^[ ›]\d\d:\d\d:\d\d /.test(line));
+  return lines.filter((line) => /^[ ›*]\d\d:\d\d:\d\d /.test(line));
 }
 
 /**
@@ -215,7 +215,7 @@ describe('the TUI in a terminal', () => {
   test('a resize relayouts: no line wider than the terminal, nothing left of the old frame', async () => {
     const narrow = (lines: string[]) =>
       lines[0]?.startsWith('● connected') &&
-      lines[1]?.startsWith(' 1 Evts') &&
+      lines[1]?.startsWith('[1 Evts]') &&
       lines[18]?.startsWith('q quit') &&
       eventRows(lines).length === 8;
     tmux.resize(60, 20);
@@ -225,12 +225,15 @@ describe('the TUI in a terminal', () => {
     for (const line of joined) assert.ok(Array.from(line.trimEnd()).length <= 60, `wider than 60: "${line}"`);
     assert.equal(joined.filter((line) => line.includes('connected')).length, 1, joined.join('\n'));
     assert.equal(joined.filter((line) => line.includes('q quit')).length, 1, joined.join('\n'));
-    assert.ok(lineWith(joined, 'npm test -- payment-client'), 'the summaries still show');
+    assert.ok(
+      lineWith(joined, '5f1c2d7e Bash     npm test --'),
+      'the session column and the summaries still show',
+    );
 
     tmux.resize(100, 30);
     await tmux.waitForScreen(
       (lines) =>
-        lines[1]?.startsWith(' 1 Events') &&
+        lines[1]?.startsWith('[1 Events]') &&
         lines[28]?.startsWith('q quit') &&
         lines.filter((line) => line.includes('q quit')).length === 1,
       'the 100×30 layout again',

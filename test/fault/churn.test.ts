@@ -91,7 +91,11 @@ test('500 viewers connecting and disconnecting leave no viewer, no fd and no mem
   t.diagnostic(
     `fds ${baseFds} → peak ${peakFds} → ${fds}; RSS ${baseRss.toFixed(0)} → peak ${peakRss.toFixed(0)} → ${rss.toFixed(0)} MB`,
   );
-  assert.ok(peakFds >= baseFds + WAVE - 5, 'the fd count did see the wave (the measure works)');
+  // The baseline may still hold a warm-up socket or two that close later: measure from the lower end.
+  assert.ok(
+    peakFds >= Math.min(baseFds, fds) + WAVE - 5,
+    `the fd count did see the wave (the measure works): ${baseFds} → peak ${peakFds} → ${fds}`,
+  );
   assert.ok(fds <= baseFds + 5, `fds back near the baseline: ${baseFds} → ${fds}`);
   // ≈26–49 KB per websocket viewer (FIELD-NOTES): 500 leaked viewers would be ~25 MB on top of
   // garbage not yet collected; a bound of 60 MB over the baseline catches a runaway, not noise.

@@ -58,7 +58,7 @@ describe('the TUI', () => {
     const text = frame();
     assert.match(text, /● connected {2}127\.0\.0\.1:8765/);
     assert.match(text, /⚠ health warn/);
-    assert.match(text, /1 Events {2}2 Sessions {2}3 Health {2}4 Recovery {2}5 Troubleshoot/);
+    assert.match(text, /\[1 Events\] 2 Sessions {2}3 Health {2}4 Recovery {2}5 Troubleshoot/);
     assert.match(text, /Pre +5f1c2d7e Bash +npm test -- payment-client +1\.0s/);
     assert.match(text, /Prompt +5f1c2d7e +Add a retry with exponential backoff/);
     assert.match(text, /q quit {2}\? help {2}\/ filter/);
@@ -176,11 +176,11 @@ describe('the TUI', () => {
     });
   }
 
-  test('narrow layout uses short labels', async () => {
+  test('narrow layout uses short labels and keeps the session column at 60', async () => {
     const { frame } = setup({ columns: 60, rows: 20 });
     await tick();
-    assert.match(frame(), /1 Evts {2}2 Sess/);
-    assert.match(frame(), /Pre +Bash +npm test/);
+    assert.match(frame(), /\[1 Evts\] 2 Sess/);
+    assert.match(frame(), /Pre +5f1c2d7e Bash +npm test/);
   });
 
   test('ASCII mode draws nothing outside ASCII', async () => {

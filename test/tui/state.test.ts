@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { appendEvents, createEventBuffer } from '../../source/tui/state/events-buffer.js';
 import { applyFilter, matchesFilter, parseFilter, type EventFilter } from '../../source/tui/state/filter.js';
 import { createHealthHistory, recordHealth, sparkline } from '../../source/tui/state/health-history.js';
-import { EMPTY_RATE, ratePerSecond, recordArrivals } from '../../source/tui/state/rate.js';
+import { EMPTY_RATE, HISTORY_SECONDS, ratePerSecond, recordArrivals } from '../../source/tui/state/rate.js';
 import { oneLine, summarize } from '../../source/tui/state/summary.js';
 import { formatMs } from '../../source/sessions/format.js';
 import { toolCallOf } from '../../source/sessions/index.js';
@@ -236,7 +236,7 @@ describe('rate and window', () => {
     for (let second = 0; second < 10; second += 1) rate = recordArrivals(rate, 100, second * 1000 + 10);
     assert.equal(ratePerSecond(rate, 10_000), 100);
     assert.equal(ratePerSecond(rate, 30_000), 0);
-    assert.ok(rate.buckets.length <= 6);
+    assert.ok(rate.buckets.length <= HISTORY_SECONDS + 1, "bounded: the sparkline's seconds and no more");
   });
 
   test('a steady 1,000 ev/s reads 1,000 while it flows (not 800: the oldest complete second is kept)', () => {

@@ -35,17 +35,23 @@ const BARS_UNICODE = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 const BARS_ASCII = ['_', '.', ':', '-', '=', '+', '*', '#'];
 
 /** The last `width` values as bars scaled between their min and max; a missing value is a space. */
-export function sparkline(values: readonly (number | null)[], width: number, ascii: boolean): string {
+export function sparkline(
+  values: readonly (number | null)[],
+  width: number,
+  ascii: boolean,
+  /** Scale from this value instead of the minimum (a rate: from 0, so an idle stream reads flat and low). */
+  floor?: number,
+): string {
   const bars = ascii ? BARS_ASCII : BARS_UNICODE;
   const shown = values.slice(-Math.max(0, width));
   const numbers = shown.filter((value): value is number => value !== null && Number.isFinite(value));
   if (numbers.length === 0) return ' '.repeat(shown.length);
-  const min = Math.min(...numbers);
+  const min = floor ?? Math.min(...numbers);
   const max = Math.max(...numbers);
   return shown
     .map((value) => {
       if (value === null || !Number.isFinite(value)) return ' ';
-      if (max === min) return bars[3]!;
+      if (max === min) return bars[floor === undefined ? 3 : 0]!;
       return bars[Math.round(((value - min) / (max - min)) * (bars.length - 1))]!;
     })
     .join('');

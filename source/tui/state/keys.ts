@@ -22,11 +22,13 @@ export interface KeyPress {
   delete?: boolean;
 }
 
-export type KeyResult = TuiAction | { type: 'quit' } | null;
+/** Actions with effects outside the state (the terminal, a file) are carried out by the app. */
+export type EffectAction = { type: 'quit' } | { type: 'copy' } | { type: 'export' };
+export type KeyResult = TuiAction | EffectAction | null;
 
 export function keyToAction(input: string, key: KeyPress, ui: UiState, pageSize: number): KeyResult {
   if (key.ctrl && input === 'c') return { type: 'quit' };
-  if (ui.filterDraft !== null) return filterKey(input, key, ui.filterDraft);
+  if (ui.filterDraft !== null) return promptKey(input, key, ui.filterDraft);
 
   if (key.escape) return { type: 'back' };
   if (key.return) return { type: 'open' };
@@ -55,6 +57,18 @@ export function keyToAction(input: string, key: KeyPress, ui: UiState, pageSize:
       return { type: 'toggleHelp' };
     case '/':
       return { type: 'filterStart' };
+    case 'f':
+      return { type: 'searchStart' };
+    case 'n':
+      return { type: 'searchNext', delta: 1, pageSize };
+    case 'N':
+      return { type: 'searchNext', delta: -1, pageSize };
+    case 'b':
+      return { type: 'toggleBookkeeping' };
+    case 'y':
+      return { type: 'copy' };
+    case 'e':
+      return { type: 'export' };
     case ' ':
     case 's':
       return { type: 'togglePause' };
@@ -73,7 +87,8 @@ export function keyToAction(input: string, key: KeyPress, ui: UiState, pageSize:
   }
 }
 
-function filterKey(input: string, key: KeyPress, draft: string): KeyResult {
+/** Typing after `/` (filter) or `f` (find): the draft is text until Enter or Esc. */
+function promptKey(input: string, key: KeyPress, draft: string): KeyResult {
   if (key.escape) return { type: 'back' };
   if (key.return) return { type: 'filterCommit' };
   if (key.backspace || key.delete) return { type: 'filterDraft', text: draft.slice(0, -1) };

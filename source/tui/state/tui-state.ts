@@ -11,7 +11,8 @@ import type {
 } from '../../protocol/messages.js';
 import { applyEvents, createSessionsState, type SessionsState } from '../../sessions/index.js';
 import { appendEvents, createEventBuffer, lowerBoundBySeq, type EventBuffer } from './events-buffer.js';
-import { applyFilter, EMPTY_FILTER, parseFilter, type EventFilter } from './filter.js';
+import { applyFilter, EMPTY_FILTER, matchesFilter, parseFilter, type EventFilter } from './filter.js';
+import { asksForType, byOccurrence, isBookkeeping, isSessionFilter, positionOfSeq } from './event-order.js';
 import { createHealthHistory, recordHealth, type HealthHistory } from './health-history.js';
 import { EMPTY_RATE, recordArrivals, type RateState } from './rate.js';
 import { listedSessions } from './session-list.js';
@@ -29,11 +30,23 @@ export interface UiState {
   view: ViewName;
   overlay: Overlay | null;
   filter: EventFilter;
-  /** The filter being typed after `/`; null when not editing. */
+  /** The text being typed after `/` (filter) or `f` (find, see `prompt`); null when not editing. */
   filterDraft: string | null;
   filterError: string | null;
-  /** The filter in force when `/` was pressed: Esc while typing restores it. */
+  /** What the prompt edits: the filter (hides what does not match) or the find (highlights matches). */
+  prompt: 'filter' | 'search';
+  /** The filter (or find) in force when the prompt opened: Esc while typing restores it. */
   filterBeforeEdit: EventFilter;
+  /** The find: matching events are highlighted, `n`/`N` jump between them. */
+  search: EventFilter;
+  /** Bookkeeping events (PostToolBatch, ...) are folded out of the list unless shown (`b`). */
+  showBookkeeping: boolean;
+  /** A line for the footer after `y`, `e` or a find without matches; it fades after a few seconds. */
+  notice: { text: string; at: number; error: boolean } | null;
+  /** Where Esc goes from the Events view of one session opened from its detail: back to it. */
+  returnTo: Overlay | null;
+  /** The newest seq when the selection stopped following: what arrived since is "new below". */
+  unfollowedAtSeq: number;
   paused: boolean;
   /** While paused the Events view shows nothing newer than this. */
   pausedAtSeq: number;
@@ -45,6 +58,8 @@ export interface UiState {
   /** `c` hides everything up to here from the Events view (the buffer keeps it). */
   clearedThroughSeq: number;
   sessionIndex: number;
+  /** The selected session, so the selection stays on it when a new session takes its row. */
+  selectedSessionId: string | null;
   /** The Sessions view lists sessions, or (`t`) tool statistics across them. */
   sessionsPane: 'list' | 'tools';
   /** Scroll offsets of the other views. */
@@ -108,7 +123,13 @@ export function createTuiState(limits: TuiLimits, now: number): TuiState {
       filter: EMPTY_FILTER,
       filterDraft: null,
       filterError: null,
+      prompt: 'filter',
       filterBeforeEdit: EMPTY_FILTER,
+      search: EMPTY_FILTER,
+      showBookkeeping: false,
+      notice: null,
+      returnTo: null,
+      unfollowedAtSeq: 0,
       paused: false,
       pausedAtSeq: 0,
       arrivedWhilePaused: 0,
@@ -117,6 +138,7 @@ export function createTuiState(limits: TuiLimits, now: number): TuiState {
       topSeq: 0,
       clearedThroughSeq: 0,
       sessionIndex: 0,
+      selectedSessionId: null,
       sessionsPane: 'list',
       scroll: { health: 0, recovery: 0, troubleshoot: 0 },
     },
@@ -153,37 +175,97 @@ export type TuiAction =
   | { type: 'open' }
   | { type: 'back' }
   | { type: 'filterStart' }
+  | { type: 'searchStart' }
   | { type: 'filterDraft'; text: string }
-  | { type: 'filterCommit' };
+  | { type: 'filterCommit' }
+  | { type: 'searchNext'; delta: 1 | -1; pageSize: number }
+  | { type: 'toggleBookkeeping' }
+  | { type: 'notice'; text: string; now: number; error?: boolean }
+  /** A click on a row of the list (0 = the first row shown). */
+  | { type: 'selectRow'; row: number; pageSize: number };
 
-let visibleCache: { key: unknown[]; value: readonly MonEvent[] } | null = null;
+export interface EventsView {
+  /** The list as shown. */
+  list: readonly MonEvent[];
+  /** Bookkeeping events that match but are folded out. */
+  folded: number;
+}
 
-/** The Events view's list: not cleared, not newer than a pause, matching the filter. Memoised. */
-export function visibleEvents(state: TuiState): readonly MonEvent[] {
+let visibleCache: { key: unknown[]; value: EventsView } | null = null;
+
+/**
+ * The Events view's list: not cleared, not newer than a pause, matching the filter, bookkeeping folded
+ * out (unless shown, or asked for with type:), a session's events in the order they happened. Memoised.
+ */
+export function eventsView(state: TuiState): EventsView {
   const { ui, buffer } = state;
-  const key = [buffer.events, ui.filter, ui.clearedThroughSeq, ui.paused, ui.pausedAtSeq];
+  const key = [buffer.events, ui.filter, ui.clearedThroughSeq, ui.paused, ui.pausedAtSeq, ui.showBookkeeping];
   if (visibleCache && visibleCache.key.every((part, index) => part === key[index])) return visibleCache.value;
   let events = buffer.events;
   const from = lowerBoundBySeq(events, ui.clearedThroughSeq + 1);
   const to = ui.paused ? lowerBoundBySeq(events, ui.pausedAtSeq + 1) : events.length;
   if (from > 0 || to < events.length) events = events.slice(from, to);
-  const value = applyFilter(ui.filter, events);
+  let list = applyFilter(ui.filter, events);
+  let folded = 0;
+  if (!ui.showBookkeeping && !asksForType(ui.filter)) {
+    const kept = list.filter((event) => !isBookkeeping(event));
+    folded = list.length - kept.length;
+    if (folded > 0) list = kept;
+  }
+  if (isSessionFilter(ui.filter)) list = byOccurrence(list);
+  const value = { list, folded };
   visibleCache = { key, value };
   return value;
+}
+
+export function visibleEvents(state: TuiState): readonly MonEvent[] {
+  return eventsView(state).list;
 }
 
 /** Index of the selected event in `list` (the newest when following). */
 export function selectedIndex(ui: UiState, list: readonly MonEvent[]): number {
   if (list.length === 0) return -1;
   if (ui.follow || ui.selectedSeq === null) return list.length - 1;
-  return clamp(lowerBoundBySeq(list, ui.selectedSeq), 0, list.length - 1);
+  return clamp(positionOfSeq(list, ui.selectedSeq), 0, list.length - 1);
 }
 
 /** First row of the Events window for a list area `height` rows tall. */
 export function eventsWindowStart(ui: UiState, list: readonly MonEvent[], height: number): number {
   const selected = selectedIndex(ui, list);
   if (ui.follow) return Math.max(0, list.length - height);
-  return windowStart(lowerBoundBySeq(list, ui.topSeq), selected, height, list.length);
+  return windowStart(clamp(positionOfSeq(list, ui.topSeq), 0, list.length), selected, height, list.length);
+}
+
+/** Where the find's matches are in `list` (indexes, ascending). */
+export function searchMatches(ui: UiState, list: readonly MonEvent[]): number[] {
+  if (ui.search.terms.length === 0) return [];
+  const out: number[] = [];
+  list.forEach((event, index) => {
+    if (matchesFilter(ui.search, event)) out.push(index);
+  });
+  return out;
+}
+
+/** "Newer below" while scrolled up: events shown after the window that arrived since following stopped. */
+export function newBelow(state: TuiState, height: number): number {
+  const ui = state.ui;
+  if (ui.follow || ui.overlay || ui.view !== 'events') return 0;
+  const list = visibleEvents(state);
+  const end = eventsWindowStart(ui, list, height) + height;
+  let count = 0;
+  for (let index = end; index < list.length; index += 1)
+    if (list[index]!.seq > ui.unfollowedAtSeq) count += 1;
+  return count;
+}
+
+/** The selected session's row: where its id is now, else the row that was selected. */
+export function selectedSessionIndex(ui: UiState, sessions: readonly { sessionId: string }[]): number {
+  if (sessions.length === 0) return 0;
+  if (ui.selectedSessionId !== null) {
+    const found = sessions.findIndex((session) => session.sessionId === ui.selectedSessionId);
+    if (found !== -1) return found;
+  }
+  return clamp(ui.sessionIndex, 0, sessions.length - 1);
 }
 
 export function viewLabelIndex(view: ViewName): number {
@@ -282,10 +364,10 @@ function reduceUi(state: TuiState, action: UiAction): UiState {
   const ui = state.ui;
   switch (action.type) {
     case 'view':
-      return { ...ui, view: action.view, overlay: null };
+      return { ...ui, view: action.view, overlay: null, returnTo: null };
     case 'cycleView': {
       const next = (VIEWS.indexOf(ui.view) + action.delta + VIEWS.length) % VIEWS.length;
-      return { ...ui, view: VIEWS[next]!, overlay: null };
+      return { ...ui, view: VIEWS[next]!, overlay: null, returnTo: null };
     }
     case 'move':
       return move(state, action.delta, action.pageSize, action.maxScroll);
@@ -299,7 +381,7 @@ function reduceUi(state: TuiState, action: UiAction): UiState {
         ? resume(ui)
         : { ...ui, paused: true, pausedAtSeq: state.buffer.lastSeq, arrivedWhilePaused: 0 };
     case 'live':
-      return { ...resume(ui), view: 'events', overlay: null };
+      return { ...resume(ui), view: 'events', overlay: null, returnTo: null };
     case 'clear':
       if (ui.view !== 'events') return ui;
       return {
@@ -318,24 +400,104 @@ function reduceUi(state: TuiState, action: UiAction): UiState {
     case 'back':
       return back(ui);
     case 'filterStart':
+    case 'searchStart': {
+      const prompt = action.type === 'filterStart' ? 'filter' : 'search';
+      const current = ui[prompt];
       return {
         ...ui,
-        filterDraft: ui.filter.source,
+        prompt,
+        // A filter typed over a session's events is the user's own: Esc no longer goes back to the session.
+        returnTo: prompt === 'filter' ? null : ui.returnTo,
+        filterDraft: current.source,
         filterError: null,
-        filterBeforeEdit: ui.filter,
+        filterBeforeEdit: current,
         overlay: null,
         view: 'events',
       };
+    }
     case 'filterDraft': {
       const parsed = parseFilter(action.text);
       return parsed.ok
-        ? { ...ui, filterDraft: action.text, filter: parsed.filter, filterError: null }
+        ? { ...ui, filterDraft: action.text, [ui.prompt]: parsed.filter, filterError: null }
         : { ...ui, filterDraft: action.text, filterError: parsed.error };
     }
     case 'filterCommit':
       if (ui.filterError) return ui; // keep editing until it parses
+      if (ui.prompt === 'search') return jumpToMatch(state, { ...ui, filterDraft: null }, 1, 0, true);
       return { ...ui, filterDraft: null, follow: true, selectedSeq: null };
+    case 'searchNext':
+      return jumpToMatch(state, ui, action.delta, action.pageSize, false);
+    case 'toggleBookkeeping':
+      return { ...ui, showBookkeeping: !ui.showBookkeeping };
+    case 'notice':
+      return { ...ui, notice: { text: action.text, at: action.now, error: action.error ?? false } };
+    case 'selectRow':
+      return selectRow(state, action.row, action.pageSize);
   }
+}
+
+/**
+ * The find's next (delta 1, down) or previous match from the selection, wrapping around. Enter goes to
+ * the nearest match at or above the selection (the newest one while following). Without a match the
+ * footer says so.
+ */
+function jumpToMatch(
+  state: TuiState,
+  ui: UiState,
+  delta: 1 | -1,
+  pageSize: number,
+  inclusive: boolean,
+): UiState {
+  if (ui.search.terms.length === 0)
+    return {
+      ...ui,
+      notice: { text: 'n/N: nothing to find yet (f starts a find)', at: state.now, error: true },
+    };
+  const list = visibleEvents({ ...state, ui });
+  const matches = searchMatches(ui, list);
+  if (matches.length === 0)
+    return {
+      ...ui,
+      notice: { text: `find: no event matches "${ui.search.source}"`, at: state.now, error: true },
+    };
+  const current = selectedIndex(ui, list);
+  const target = inclusive
+    ? (matches.findLast((index) => index <= current) ?? matches[0]!)
+    : delta > 0
+      ? (matches.find((index) => index > current) ?? matches[0]!)
+      : (matches.findLast((index) => index < current) ?? matches.at(-1)!);
+  return selectEventAt({ ...ui, notice: null }, list, target, pageSize || 1);
+}
+
+/** Selects `list[target]` and keeps it in the window, no longer following. */
+function selectEventAt(ui: UiState, list: readonly MonEvent[], target: number, pageSize: number): UiState {
+  const start = windowStart(eventsWindowStart(ui, list, pageSize), target, pageSize, list.length);
+  const newest = list.reduce((max, event) => Math.max(max, event.seq), 0);
+  return {
+    ...ui,
+    follow: false,
+    selectedSeq: list[target]!.seq,
+    topSeq: list[start]!.seq,
+    unfollowedAtSeq: ui.follow ? newest : ui.unfollowedAtSeq,
+  };
+}
+
+function selectRow(state: TuiState, row: number, pageSize: number): UiState {
+  const ui = state.ui;
+  if (ui.overlay) return ui;
+  if (ui.view === 'events') {
+    const list = visibleEvents(state);
+    const target = eventsWindowStart(ui, list, pageSize) + row;
+    return target >= 0 && target < list.length ? selectEventAt(ui, list, target, pageSize) : ui;
+  }
+  if (ui.view === 'sessions' && ui.sessionsPane === 'list') {
+    const sessions = listedSessions(state);
+    const selected = selectedSessionIndex(ui, sessions);
+    const target = windowStart(0, selected, pageSize, sessions.length) + row;
+    const session = sessions[target];
+    return session ? { ...ui, sessionIndex: target, selectedSessionId: session.sessionId } : ui;
+  }
+  return ui;
 }
 
 function resume(ui: UiState): UiState {
@@ -344,10 +506,23 @@ function resume(ui: UiState): UiState {
 
 function back(ui: UiState): UiState {
   if (ui.filterDraft !== null) {
-    // Cancel: restore the filter that was in force before `/`.
-    return { ...ui, filter: ui.filterBeforeEdit, filterDraft: null, filterError: null };
+    // Cancel: restore the filter (or find) that was in force before the prompt opened.
+    return { ...ui, [ui.prompt]: ui.filterBeforeEdit, filterDraft: null, filterError: null };
   }
   if (ui.overlay) return { ...ui, overlay: null };
+  if (ui.returnTo && ui.view === 'events') {
+    // A session's events were opened from its detail: Esc goes back there (and drops their filter).
+    return {
+      ...ui,
+      view: 'sessions',
+      overlay: ui.returnTo,
+      returnTo: null,
+      filter: EMPTY_FILTER,
+      follow: true,
+      selectedSeq: null,
+    };
+  }
+  if (ui.search.terms.length > 0) return { ...ui, search: EMPTY_FILTER, notice: null };
   if (ui.filter.terms.length > 0) return { ...ui, filter: EMPTY_FILTER, follow: true, selectedSeq: null };
   return ui;
 }
@@ -361,6 +536,7 @@ function open(state: TuiState): UiState {
       ? {
           ...ui,
           overlay: null,
+          returnTo: ui.overlay,
           view: 'events',
           filter: parsed.filter,
           filterError: null,
@@ -377,7 +553,8 @@ function open(state: TuiState): UiState {
     return event ? { ...ui, overlay: { kind: 'detail', seq: event.seq, scroll: 0 } } : ui;
   }
   if (ui.view === 'sessions' && ui.sessionsPane === 'list') {
-    const session = listedSessions(state)[ui.sessionIndex];
+    const sessions = listedSessions(state);
+    const session = sessions[selectedSessionIndex(ui, sessions)];
     return session ? { ...ui, overlay: { kind: 'session', sessionId: session.sessionId, scroll: 0 } } : ui;
   }
   return ui;
@@ -403,13 +580,18 @@ function move(state: TuiState, delta: number, pageSize: number, maxScroll?: numb
         0,
         list.length - 1,
       );
-      const start = windowStart(eventsWindowStart(ui, list, pageSize), target, pageSize, list.length);
-      return { ...ui, follow: false, selectedSeq: list[target]!.seq, topSeq: list[start]!.seq };
+      return selectEventAt(ui, list, target, pageSize);
     }
     case 'sessions': {
-      const count = listedSessions(state).length;
-      const target = Number.isFinite(delta) ? ui.sessionIndex + delta : delta < 0 ? 0 : count - 1;
-      return { ...ui, sessionIndex: clamp(target, 0, Math.max(0, count - 1)) };
+      const sessions = listedSessions(state);
+      const count = sessions.length;
+      const current = selectedSessionIndex(ui, sessions);
+      const target = clamp(
+        Number.isFinite(delta) ? current + delta : delta < 0 ? 0 : count - 1,
+        0,
+        Math.max(0, count - 1),
+      );
+      return { ...ui, sessionIndex: target, selectedSessionId: sessions[target]?.sessionId ?? null };
     }
     default: {
       const next = scrollBy(ui.scroll[ui.view], delta, maxScroll);

@@ -1,11 +1,17 @@
 /** View 1: the live event list, windowed (never <Static>), one line per event. */
 import type { MonEvent } from '../../protocol/event.js';
 import { cell, cellRight, clockTime, fit } from '../format.js';
-import type { Line } from '../lines.js';
+import type { Line, Segment } from '../lines.js';
 import { summarize } from '../state/summary.js';
 import { formatMs } from '../../sessions/format.js';
-import { toolCallOf } from '../../sessions/index.js';
-import { eventsWindowStart, selectedIndex, visibleEvents, type TuiState } from '../state/tui-state.js';
+import { eventTime, toolCallOf } from '../../sessions/index.js';
+import {
+  eventsWindowStart,
+  searchMatches,
+  selectedIndex,
+  visibleEvents,
+  type TuiState,
+} from '../state/tui-state.js';
 import { shortType, typeColor, type Theme } from '../theme.js';
 
 interface Columns {
@@ -16,10 +22,12 @@ interface Columns {
   longTypes: boolean;
 }
 
+/** The session column stays down to 56 columns (which session did it is what matters most), then goes. */
 export function eventColumns(width: number): Columns {
   if (width >= 110) return { type: 16, session: 8, tool: 12, duration: 7, longTypes: true };
   if (width >= 76) return { type: 7, session: 8, tool: 10, duration: 7, longTypes: false };
-  return { type: 7, session: 0, tool: 8, duration: 6, longTypes: false };
+  if (width >= 56) return { type: 7, session: 8, tool: 8, duration: 6, longTypes: false };
+  return { type: 7, session: 0, tool: 7, duration: 6, longTypes: false };
 }
 
 const TOOL_TYPES: ReadonlySet<string> = new Set(['PreToolUse', 'PostToolUse', 'PostToolUseFailure']);
@@ -36,12 +44,20 @@ function durationCell(state: TuiState, event: MonEvent, theme: Theme): { text: s
     : { text: took, failed: false };
 }
 
-function eventLine(state: TuiState, event: MonEvent, width: number, selected: boolean, theme: Theme): Line {
+function eventLine(
+  state: TuiState,
+  event: MonEvent,
+  width: number,
+  mark: { selected: boolean; match: boolean },
+  theme: Theme,
+): Line {
   const columns = eventColumns(width);
   const ellipsis = theme.symbols.ellipsis;
-  const marker = selected ? theme.symbols.selected : ' ';
-  const fixed = [
-    { text: `${marker}${clockTime(event.receivedAt)} `, inverse: selected },
+  const selected = mark.selected;
+  // A find's match is marked in the first column too, so it shows without colour.
+  const marker = selected ? theme.symbols.selected : mark.match ? theme.symbols.match : ' ';
+  const fixed: Segment[] = [
+    { text: `${marker}${clockTime(eventTime(event))} `, inverse: selected, bold: mark.match },
     {
       text: cell(columns.longTypes ? event.type : shortType(event.type), columns.type, ellipsis) + ' ',
       color: typeColor(event.type),
@@ -58,8 +74,13 @@ function eventLine(state: TuiState, event: MonEvent, width: number, selected: bo
   const used = fixed.reduce((sum, segment) => sum + Array.from(segment.text).length, 0);
   const summaryWidth = Math.max(0, width - used - columns.duration - 1);
   return [
-    ...fixed.map((segment) => ({ ...segment, color: 'color' in segment ? segment.color : undefined })),
-    { text: cell(summarize(event), summaryWidth, ellipsis) + ' ', inverse: selected },
+    ...fixed,
+    {
+      text: cell(summarize(event), summaryWidth, ellipsis) + ' ',
+      inverse: selected,
+      color: mark.match ? 'magenta' : undefined,
+      bold: mark.match,
+    },
     {
       text: cellRight(duration.text, columns.duration),
       dim: !selected && !duration.failed,
@@ -89,8 +110,17 @@ export function eventsLines(state: TuiState, theme: Theme, width: number, height
   }
   const start = eventsWindowStart(state.ui, list, listHeight);
   const selected = selectedIndex(state.ui, list);
+  const matches = new Set(searchMatches(state.ui, list));
   for (let index = start; index < Math.min(list.length, start + listHeight); index += 1)
-    lines.push(eventLine(state, list[index]!, width, index === selected, theme));
+    lines.push(
+      eventLine(
+        state,
+        list[index]!,
+        width,
+        { selected: index === selected, match: matches.has(index) },
+        theme,
+      ),
+    );
   return lines;
 }
 

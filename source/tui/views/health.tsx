@@ -24,6 +24,21 @@ const SHORT_UNITS: Record<string, string> = {
   viewers: 'vw',
 };
 
+const MIN_SPARK = 6;
+
+/** Check names are never cut when the pane has room for them: the history sparkline gives way first. */
+export function healthColumns(width: number, names: readonly string[]) {
+  const narrow = width < 76;
+  const valueWidth = narrow ? 10 : width >= 96 ? 14 : 12;
+  const thresholdWidth = narrow ? 0 : 12;
+  const changedWidth = 8;
+  const fixed = 3 + valueWidth + thresholdWidth + changedWidth + 5;
+  const longest = Math.max(5, ...names.map((name) => Array.from(name).length));
+  const nameWidth = Math.max(8, Math.min(longest, width - fixed - MIN_SPARK));
+  const sparkWidth = Math.max(4, width - fixed - nameWidth);
+  return { nameWidth, valueWidth, thresholdWidth, changedWidth, sparkWidth };
+}
+
 export function healthLines(state: TuiState, theme: Theme, width: number): Line[] {
   const report = state.health;
   if (!report)
@@ -44,12 +59,10 @@ export function healthLines(state: TuiState, theme: Theme, width: number): Line[
       },
     ],
   ];
-  const narrow = width < 76;
-  const nameWidth = narrow ? 14 : 18;
-  const valueWidth = narrow ? 10 : width >= 96 ? 14 : 12;
-  const thresholdWidth = narrow ? 0 : 12;
-  const changedWidth = 8;
-  const sparkWidth = Math.max(4, width - 3 - nameWidth - valueWidth - thresholdWidth - changedWidth - 5);
+  const { nameWidth, valueWidth, thresholdWidth, changedWidth, sparkWidth } = healthColumns(
+    width,
+    Object.keys(report.checks),
+  );
   lines.push([
     {
       text: fit(

@@ -8,7 +8,7 @@ import { cell, cellRight, fit, formatAgo } from '../format.js';
 import type { Line } from '../lines.js';
 import { listedSessions } from '../state/session-list.js';
 import { shortPath } from '../state/summary.js';
-import type { TuiState } from '../state/tui-state.js';
+import { selectedSessionIndex, type TuiState } from '../state/tui-state.js';
 import { windowStart } from '../state/window.js';
 import type { ColorName, Theme } from '../theme.js';
 import { toolStatsLines } from './tool-stats.js';
@@ -149,7 +149,7 @@ export function sessionsLines(state: TuiState, theme: Theme, width: number, heig
     return lines;
   }
   const listHeight = Math.max(1, height - 2);
-  const selected = Math.min(state.ui.sessionIndex, sessions.length - 1);
+  const selected = selectedSessionIndex(state.ui, sessions);
   const start = windowStart(0, selected, listHeight, sessions.length);
   const ellipsis = theme.symbols.ellipsis;
   for (let index = start; index < Math.min(sessions.length, start + listHeight); index += 1) {
