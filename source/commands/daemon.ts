@@ -15,8 +15,14 @@ export async function runDaemonForeground({
   let parentPid: number | null;
   try {
     parentPid = parentPidFrom(process.env);
-    const { config, sources } = loadConfig({ flags: configFlags });
-    daemon = new Daemon({ config, explicitPort: sources.port !== 'default', stderrLog: true });
+    const { config, sources, file } = loadConfig({ flags: configFlags });
+    daemon = new Daemon({
+      config,
+      sources,
+      configFile: file,
+      explicitPort: sources.port !== 'default',
+      stderrLog: true,
+    });
   } catch (error) {
     return reportFailure(error, false, process.env.DEBUG !== undefined);
   }

@@ -1,5 +1,6 @@
 /** Pure resolution: flags > environment > config file > defaults, every value validated. */
 import { ConfigError, type ConfigSource } from '../errors/config-error.js';
+import { redisTransportProblem } from './redis-url.js';
 import {
   KEYS,
   KEY_INDEX,
@@ -82,6 +83,7 @@ export function resolveConfig(inputs: ConfigInputs): ResolvedConfig {
   }
   const config = unflatten(flat) as unknown as Config;
   checkThresholdOrder(config, sources, inputs.fileWhere);
+  checkRedisTransport(config, sources, inputs.fileWhere);
   return { config, sources };
 }
 
@@ -96,6 +98,28 @@ function unflatten(flat: Record<string, unknown>): Record<string, unknown> {
   return root;
 }
 
+/** With `store.kind: redis`: a URL we can connect to, never in clear text to another machine by default. */
+function checkRedisTransport(
+  config: Config,
+  sources: Record<string, ConfigSource>,
+  fileWhere?: string,
+): void {
+  if (config.store.kind !== 'redis') return;
+  const problem = redisTransportProblem(config.store.redis);
+  if (!problem) return;
+  throw new ConfigError({ ...problem, ...originOf(problem.key, sources, fileWhere) });
+}
+
+/** Where a key's value came from, as a ConfigError names it (the env variable, the file). */
+export function originOf(
+  key: string,
+  sources: Record<string, ConfigSource>,
+  fileWhere?: string,
+): { source: ConfigSource; where?: string } {
+  const source = sources[key] ?? 'default';
+  return { source, where: source === 'env' ? envName(key) : source === 'file' ? fileWhere : undefined };
+}
+
 function checkThresholdOrder(
   config: Config,
   sources: Record<string, ConfigSource>,
@@ -106,15 +130,13 @@ function checkThresholdOrder(
     const lowerIsWorse = LOWER_IS_WORSE.has(name);
     if (lowerIsWorse ? warn >= fail : warn <= fail) continue;
     const key = `health.thresholds.${name}.warn`;
-    const source = sources[key] ?? 'default';
     throw new ConfigError({
       key,
       value: warn,
       expected: lowerIsWorse
         ? `a value >= health.thresholds.${name}.fail (${fail}): for ${name} lower is worse`
         : `a value <= health.thresholds.${name}.fail (${fail})`,
-      source,
-      where: source === 'env' ? envName(key) : source === 'file' ? fileWhere : undefined,
+      ...originOf(key, sources, fileWhere),
     });
   }
 }

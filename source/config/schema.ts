@@ -59,7 +59,15 @@ export interface Config {
   shutdown: { timeoutMs: number };
   store: {
     kind: StoreKind;
-    redis: { url: string; prefix: string; maxLen: number };
+    redis: {
+      url: string;
+      prefix: string;
+      maxLen: number;
+      /** A file holding the Redis password (AUTH); empty: none, or the one in the URL. */
+      passwordFile: string;
+      /** PEM files for rediss://; `insecure` allows redis:// to a server on another machine. */
+      tls: { ca: string; cert: string; key: string; insecure: boolean };
+    };
   };
   /** This daemon's name in a cluster; empty: hostname:port. */
   nodeId: string;
@@ -275,6 +283,38 @@ export const KEYS: readonly KeySpec[] = [
     default: 1_000_000,
     min: 1000,
     description: 'events kept in the stream (approximate trimming)',
+  },
+  {
+    key: 'store.redis.passwordFile',
+    kind: 'string',
+    default: '',
+    description:
+      'a file holding the Redis password (one line; a regular file of yours, mode 0600), so it is in no config',
+  },
+  {
+    key: 'store.redis.tls.ca',
+    kind: 'string',
+    default: '',
+    description:
+      "PEM file of the CA that signed the Redis server's certificate (rediss://; default: the system's)",
+  },
+  {
+    key: 'store.redis.tls.cert',
+    kind: 'string',
+    default: '',
+    description: 'PEM file of a client certificate, for a Redis that asks for one (tls-auth-clients)',
+  },
+  {
+    key: 'store.redis.tls.key',
+    kind: 'string',
+    default: '',
+    description: "PEM file of the client certificate's private key (a regular file of yours, mode 0600)",
+  },
+  {
+    key: 'store.redis.tls.insecure',
+    kind: 'boolean',
+    default: false,
+    description: 'allow redis:// (clear text) to a Redis server on another machine',
   },
   {
     key: 'nodeId',

@@ -192,9 +192,21 @@ export class Broadcaster {
     this.pending = [];
     if (batch.length > 0) this.lastFlushAt = performance.now();
     let liveCount = 0;
+    /** Viewers in the room that already have part of this frame: they get the rest on their own. */
+    const ahead: string[] = [];
     for (const viewer of this.viewers.values()) {
       if (batch.length > 0) {
         const inRoom = viewer.socket.rooms.has(LIVE_ROOM);
+        // Its replay read this frame's events from the store and it joined the room while the frame
+        // waited for its batch window: the room's copy would repeat them.
+        if (inRoom && viewer.sentSeq >= batch[0]!.seq) {
+          ahead.push(viewer.socket.id);
+          this.send(
+            viewer,
+            batch.filter((event) => event.seq > viewer.sentSeq),
+          );
+          continue;
+        }
         if (inRoom && this.writable(viewer)) {
           liveCount++;
           viewer.sentSeq = batch.at(-1)!.seq;
@@ -207,7 +219,7 @@ export class Broadcaster {
       if (!viewer.replaying && viewer.queue.length > 0) this.drainQueue(viewer);
     }
     if (liveCount > 0 && this.nsp) {
-      this.nsp.to(LIVE_ROOM).emit('events', batch);
+      this.nsp.to(LIVE_ROOM).except(ahead).emit('events', batch);
       this.deliveredTotal += liveCount * batch.length;
     }
     // A lagging viewer whose transport became free gets its queue at the next frame; make sure one comes.

@@ -18,6 +18,9 @@ import { hostname } from 'node:os';
 import { scrub, scrubString } from '../pipeline/scrub.js';
 import { openJournalStore } from '../store/journal-store.js';
 import { RedisStore } from '../store/redis-store.js';
+import { readRedisCredentials } from '../store/redis-files.js';
+import { originOf } from '../config/resolve.js';
+import type { ConfigSource } from '../errors/config-error.js';
 import type { EventStore } from '../store/types.js';
 import { drainSpool, spoolStats } from '../store/spool.js';
 import { Counters } from './counters.js';
@@ -59,6 +62,9 @@ export interface DaemonOptions {
   home?: string;
   /** Readable log lines on stderr too (foreground daemon). */
   stderrLog: boolean;
+  /** Where each setting came from and the config file, so that an error can say where to fix it. */
+  sources?: Record<string, ConfigSource>;
+  configFile?: string;
   /** Called once the daemon has stopped, with the exit code it wants (0 clean, 75 emergency). */
   onStopped?: (exitCode: number) => void;
 }
@@ -148,9 +154,7 @@ export class Daemon {
         logger: this.logger,
       });
       // The newest stored ids: a retry of what the last run stored but never acknowledged is a duplicate.
-      this.ingestor.rememberStored(
-        await this.store.readBefore(this.store.lastSeq + 1, DEDUPE_REBUILD_EVENTS),
-      );
+      await this.ingestor.rememberNewest(DEDUPE_REBUILD_EVENTS);
       this.health = new DaemonHealth(this);
       this.listener.broadcaster.follow(this.store);
       const port = await this.listener.open();
@@ -284,8 +288,13 @@ export class Daemon {
   private openStore(): Promise<EventStore> {
     const { config } = this;
     if (config.store.kind === 'redis') {
+      const { sources = {}, configFile } = this.options;
+      const { url, prefix, maxLen } = config.store.redis;
       return RedisStore.open({
-        ...config.store.redis,
+        url,
+        prefix,
+        maxLen,
+        credentials: readRedisCredentials(config.store.redis, (key) => originOf(key, sources, configFile)),
         dedupeTtlMs: config.events.dedupeWindowMs,
         logger: this.logger,
         describeNode: () => ({

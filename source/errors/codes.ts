@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   JOURNAL_SEQ_EXHAUSTED: 'the journal ran out of sequence numbers',
   JOURNAL_UNREADABLE: 'the journal cannot be read',
   JOURNAL_UNWRITABLE: 'the journal cannot be written',
+  REDIS_UNREACHABLE: 'the shared Redis store does not answer',
   SESSIONS_UNAVAILABLE: "the daemon's sessions cannot be read",
   UNKNOWN_SESSION: 'no session has that id',
   SETTINGS_INVALID_JSON: 'a Claude Code settings file is not JSON',

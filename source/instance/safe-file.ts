@@ -11,11 +11,25 @@ const { O_RDONLY, O_NOFOLLOW = 0, O_NONBLOCK = 0 } = fs.constants;
 export type SmallFileRead =
   { kind: 'text'; text: string } | { kind: 'missing' } | { kind: 'error'; message: string };
 
+export interface SmallFileOptions {
+  /**
+   * A secret (a password, a private key): it must also belong to this user and be readable by no one
+   * else (no group or other permission bits), or it is not read.
+   */
+  secret?: boolean;
+  /**
+   * Follow a symbolic link to the file (a public file such as a CA certificate, which systems keep as
+   * links); never for a secret.
+   */
+  followLinks?: boolean;
+}
+
 /** The text of a small regular file of ours, or why not. Sync and never blocking. */
-export function readSmallFile(path: string, maxBytes: number): SmallFileRead {
+export function readSmallFile(path: string, maxBytes: number, options: SmallFileOptions = {}): SmallFileRead {
+  const follow = options.followLinks === true && options.secret !== true;
   let fd: number;
   try {
-    fd = fs.openSync(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+    fd = fs.openSync(path, O_RDONLY | (follow ? 0 : O_NOFOLLOW) | O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { kind: 'missing' };
@@ -26,6 +40,8 @@ export function readSmallFile(path: string, maxBytes: number): SmallFileRead {
   try {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) return { kind: 'error', message: `${path} is not a regular file` };
+    const unsafe = options.secret ? secretFileProblem(path, stat) : null;
+    if (unsafe) return { kind: 'error', message: unsafe };
     if (stat.size > maxBytes)
       return {
         kind: 'error',
@@ -39,6 +55,18 @@ export function readSmallFile(path: string, maxBytes: number): SmallFileRead {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** Why a secret file may not be trusted (another owner, readable by others), or null. POSIX only. */
+function secretFileProblem(path: string, stat: fs.Stats): string | null {
+  if (process.platform === 'win32') return null;
+  const uid = process.getuid?.();
+  if (uid !== undefined && stat.uid !== uid)
+    return `${path} belongs to uid ${stat.uid}, not to this user (uid ${uid}); a secret is read only from a file of yours`;
+  const mode = stat.mode & 0o777;
+  if ((mode & 0o077) !== 0)
+    return `${path} has mode 0${mode.toString(8)}, so others may read it; restrict it with chmod 600 "${path}"`;
+  return null;
 }
 
 /** Largest PID file and token file read (a PID file is a few hundred bytes, a token 65). */

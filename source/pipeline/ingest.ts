@@ -11,7 +11,7 @@ import type { Counters } from '../daemon/counters.js';
 import type { Logger } from '../instance/logger-types.js';
 import type { EventSource, IngestAck, MonEvent, WireError } from '../protocol/event.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
-import type { EventDraft, EventStore } from '../store/types.js';
+import type { Appended, EventDraft, EventStore } from '../store/types.js';
 import {
   Deduper,
   RateLimiter,
@@ -37,8 +37,8 @@ export interface IngestorOptions {
 /** What became of a body of one event or an array: refused whole, or one ack per item. */
 export type BodyOutcome = { ok: false; error: WireError } | { ok: true; array: boolean; acks: IngestAck[] };
 
-/** How one append ended: the stored events, or why nothing was stored. */
-type Written = { events: MonEvent[] } | { error: WireError };
+/** How one append ended: the stored events (or the copies the store already had), or why nothing was stored. */
+type Written = { events: Appended[] } | { error: WireError };
 
 type Prepared =
   | { kind: 'refused'; error: WireError }
@@ -73,6 +73,12 @@ export class Ingestor {
    */
   rememberStored(events: readonly MonEvent[]): void {
     for (const event of events) this.deduper.remember(event.id, event.seq, Date.parse(event.receivedAt));
+  }
+
+  /** Seeds the dedupe window with the store's newest `count` events (at start-up). */
+  async rememberNewest(count: number): Promise<void> {
+    const { store } = this.options;
+    this.rememberStored(await store.readBefore(store.lastSeq + 1, count));
   }
 
   /** One event from Socket.IO or the spool (a parsed value or raw JSON text). */
@@ -198,8 +204,8 @@ export class Ingestor {
     });
     const written = drafts.length > 0 ? this.write(drafts.map((item) => item.draft.draft)) : null;
     const outcome = written ? await written : null;
-    const seqById =
-      outcome && 'events' in outcome ? new Map(outcome.events.map((event) => [event.id, event.seq])) : null;
+    const storedById =
+      outcome && 'events' in outcome ? new Map(outcome.events.map((event) => [event.id, event])) : null;
     const acks: IngestAck[] = [];
     for (const item of prepared) {
       switch (item.kind) {
@@ -216,14 +222,19 @@ export class Ingestor {
           break;
         }
         case 'fresh': {
-          if (!seqById) {
+          if (!storedById) {
             const error = (outcome as { error: WireError }).error;
             this.options.counters.refused(error.code, error.message, source);
             acks.push({ ok: false, error });
             break;
           }
-          const seq = seqById.get(item.draft.draft.id)!;
-          acks.push(firstCopy.get(item.draft.draft.id) === item ? { ok: true, seq } : this.duplicateOf(seq));
+          // A shared store may already hold it (another daemon stored it): a duplicate, as from our window.
+          const stored = storedById.get(item.draft.draft.id)!;
+          acks.push(
+            firstCopy.get(item.draft.draft.id) === item && !stored.duplicate
+              ? { ok: true, seq: stored.seq }
+              : this.duplicateOf(stored.seq),
+          );
           break;
         }
       }
@@ -243,7 +254,8 @@ export class Ingestor {
       (events): Written => {
         forget();
         for (const event of events) this.deduper.remember(event.id, event.seq);
-        this.options.counters.accepted(events.length, this.now());
+        const fresh = events.filter((event) => !event.duplicate).length;
+        if (fresh > 0) this.options.counters.accepted(fresh, this.now());
         return { events };
       },
       (error: unknown): Written => {

@@ -12,14 +12,18 @@
  *   live loop resumes from the last id it saw, so nothing is skipped when Redis returns.
  * - Heartbeats: each daemon writes its node record to a hash every few seconds and reads the others'.
  */
+import { isIP } from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
+import { maskUrl, parseRedisUrl } from '../config/redis-url.js';
 import type { Logger } from '../instance/logger-types.js';
 import type { MonEvent } from '../protocol/event.js';
 import type { ClusterNode } from '../protocol/messages.js';
 import { GroupCommit } from './group-commit.js';
+import { GuardedConnector } from './redis-connector.js';
+import type { RedisCredentials } from './redis-files.js';
 import { Fanout, tailFrom } from './tail.js';
-import type { EventDraft, EventStore, StoreStats } from './types.js';
-import { StoreUnavailableError } from './unavailable.js';
+import type { Appended, EventDraft, EventStore, StoreStats } from './types.js';
+import { RedisUnreachableError, StoreUnavailableError } from './unavailable.js';
 
 /** Lua: KEYS = stream, seq counter, then one dedupe key per event; ARGV = maxLen, ttl ms, then the JSON. */
 const APPEND_SCRIPT = `
@@ -62,6 +66,8 @@ export type NodeRecord = ClusterNode;
 
 export interface RedisStoreOptions {
   url: string;
+  /** The password and TLS files' contents (store.redis.passwordFile, store.redis.tls.*). */
+  credentials?: RedisCredentials;
   prefix: string;
   maxLen: number;
   /** How long a content id keeps its first seq (events.dedupeWindowMs). */
@@ -112,9 +118,11 @@ export class RedisStore implements EventStore {
   /** The name this daemon's heartbeat was last written under. */
   private beatAs: string | null = null;
   private following: Promise<void> | null = null;
+  /** Why the last connection attempt failed (a TLS or AUTH refusal says more than "Connection is closed"). */
+  private lastConnectionError: Error | null = null;
 
   private constructor(private readonly options: RedisStoreOptions) {
-    const connection = redisConnection(options.url);
+    const connection = redisConnection(options.url, options.credentials);
     const common: RedisOptions = {
       ...connection,
       // Fail fast while Redis is away (→ 503) instead of queueing or replaying commands later.
@@ -123,6 +131,7 @@ export class RedisStore implements EventStore {
       autoResendUnfulfilledCommands: false,
       lazyConnect: true,
       connectTimeout: 2000,
+      Connector: GuardedConnector,
       retryStrategy: (times: number) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
     };
     this.commands = new Redis({ ...common, commandTimeout: 5000, connectionName: 'mpm-mon' });
@@ -137,9 +146,10 @@ export class RedisStore implements EventStore {
     };
     this.commit = new GroupCommit((batch) => this.writeBatch(batch));
     for (const client of [this.commands, this.blocking]) {
-      client.on('error', (error: Error) =>
-        this.options.logger.debug('redis: connection error', { error: error.message }),
-      );
+      client.on('error', (error: Error) => {
+        this.lastConnectionError = error;
+        this.options.logger.debug('redis: connection error', { error: error.message });
+      });
     }
     this.commands.on('reconnecting', () => {
       this.reconnects++;
@@ -165,11 +175,12 @@ export class RedisStore implements EventStore {
       store.closed = true;
       store.commands.disconnect();
       store.blocking.disconnect();
-      throw new StoreUnavailableError(
-        `store.redis.url ${maskUrl(options.url)}`,
-        error,
-        'start redis-server there, or set store.redis.url to where it runs (or store.kind to journal)',
-      );
+      const cause = store.lastConnectionError ?? error;
+      throw new RedisUnreachableError({
+        url: maskUrl(options.url),
+        reason: cause instanceof Error ? cause.message : String(cause),
+        hint: openHint(options.url, cause),
+      });
     }
     store.following = store.follow();
     store.heartbeat = setInterval(() => void store.beat(), HEARTBEAT_MS).unref();
@@ -192,11 +203,19 @@ export class RedisStore implements EventStore {
     return this.peers;
   }
 
-  append(drafts: readonly EventDraft[]): Promise<MonEvent[]> {
+  append(drafts: readonly EventDraft[]): Promise<Appended[]> {
     if (this.closed) return Promise.reject(new StoreUnavailableError('append', 'the store is closed'));
     if (drafts.length === 0) return Promise.resolve([]);
     const pending = drafts.map((draft) => ({ draft, seq: 0, duplicate: false }));
-    return this.commit.submit(pending).then(() => pending.map((item) => stored(item.draft, item.seq)));
+    return this.commit
+      .submit(pending)
+      .then(() =>
+        pending.map((item) =>
+          item.duplicate
+            ? { ...stored(item.draft, item.seq), duplicate: true }
+            : stored(item.draft, item.seq),
+        ),
+      );
   }
 
   async readSince(since: number, limit: number): Promise<MonEvent[]> {
@@ -389,26 +408,42 @@ export class RedisStore implements EventStore {
   }
 }
 
-/** `unix:///path/redis.sock` → a socket path; anything else is a redis:// or rediss:// URL. */
-export function redisConnection(url: string): RedisOptions {
-  if (url.startsWith('unix://')) return { path: url.slice('unix://'.length) };
-  const parsed = new URL(url);
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')
-    throw new RangeError(`store.redis.url must be redis://, rediss:// or unix://, got ${maskUrl(url)}`);
-  const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0;
+/** How ioredis reaches the server: the URL (redis://, rediss://, unix://) and what the files gave. */
+export function redisConnection(url: string, credentials: RedisCredentials = {}): RedisOptions {
+  const target = parseRedisUrl(url);
+  if (typeof target === 'string') throw new RangeError(`store.redis.url ${maskUrl(url)}: expected ${target}`);
+  const password = credentials.password ?? (target.kind === 'tcp' ? target.password : undefined);
+  const auth = password !== undefined ? { password } : {};
+  if (target.kind === 'unix') return { path: target.path, ...auth };
   return {
-    host: parsed.hostname,
-    port: parsed.port ? Number(parsed.port) : 6379,
-    db: Number.isInteger(db) ? db : 0,
-    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
-    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
-    ...(parsed.protocol === 'rediss:' ? { tls: { servername: parsed.hostname } } : {}),
+    host: target.host,
+    port: target.port,
+    db: target.db,
+    ...(target.username !== undefined ? { username: target.username } : {}),
+    ...auth,
+    ...(target.tls
+      ? {
+          tls: {
+            // The certificate is always verified: against store.redis.tls.ca, else the system's CAs.
+            rejectUnauthorized: true,
+            // SNI takes a name, never an address; Node checks an address against the certificate's IPs.
+            ...(isIP(target.host) === 0 ? { servername: target.host } : {}),
+            ...credentials.tls,
+          },
+        }
+      : {}),
   };
 }
 
-/** The URL without its password, for logs and /diagnostics. */
-export function maskUrl(url: string): string {
-  return url.replace(/(\/\/[^:/@]*:)[^@/]*@/, '$1***@');
+/** What to do when the first connection fails, by what failed. */
+function openHint(url: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  // A server that wants a client certificate resets the connection of a client without one.
+  if (url.startsWith('rediss:') && /certificate|self.signed|SSL|TLS|handshake|ECONNRESET/i.test(message))
+    return 'the TLS handshake failed: for a private CA set store.redis.tls.ca to its PEM file; the server certificate must name the host of store.redis.url; a Redis with tls-auth-clients needs store.redis.tls.cert and store.redis.tls.key';
+  if (/WRONGPASS|NOAUTH|invalid password|invalid username/i.test(message))
+    return 'Redis refused the credentials: put the password in store.redis.passwordFile (or in store.redis.url as redis://:PASSWORD@host)';
+  return 'start redis-server there, or set store.redis.url to where it runs (or store.kind to journal)';
 }
 
 function stored(draft: EventDraft, seq: number): MonEvent {

@@ -8,16 +8,24 @@ import type { StoreStats } from '../protocol/diagnostics.js';
 /** An event before the store numbered it. */
 export type EventDraft = Omit<MonEvent, 'seq'>;
 
+/**
+ * What `append` gives back for one draft: the stored event; or, from a store that dedupes itself (a
+ * shared Redis, where another daemon may have stored the same content id), `duplicate: true` with the
+ * seq of the copy already stored — nothing was written for this draft.
+ */
+export type Appended = MonEvent & { duplicate?: true };
+
 export interface EventStore {
   /** Highest seq handed out (0 when empty). Seqs are never reused, not even after a failed write. */
   readonly lastSeq: number;
   /**
    * Numbers the drafts synchronously (lastSeq+1, lastSeq+2, … in call order) and appends them.
-   * Resolves with the stored events once their bytes reached the OS (concurrent calls may share one
-   * write: group commit). Rejects with a JournalError when the write fails (disk full, read-only):
+   * Resolves with the stored events, one per draft in order, once their bytes reached the OS
+   * (concurrent calls may share one write: group commit); a draft whose id the store already holds
+   * comes back as `duplicate` with its first seq (see Appended). Rejects with a JournalError when the write fails (disk full, read-only):
    * those events are then not stored and must not be acknowledged.
    */
-  append(drafts: readonly EventDraft[]): Promise<MonEvent[]>;
+  append(drafts: readonly EventDraft[]): Promise<Appended[]>;
   /**
    * Every stored event with seq > since, in seq order, in batches; then each batch as it is stored, by
    * this daemon or (with a shared store) any other. Ends when `signal` aborts.

@@ -1,5 +1,7 @@
 /** A screen region as lines of styled segments: views build them purely, one component draws them. */
+import chalk, { type ChalkInstance } from 'chalk';
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import { asciiSafe } from './ascii.js';
 import type { ColorName, Theme } from './theme.js';
 
@@ -21,21 +23,30 @@ export function lineText(line: Line): string {
   return line.map((segment) => segment.text).join('');
 }
 
-function SegmentText({ segment, theme }: { segment: Segment; theme: Theme }) {
+/**
+ * One segment as the terminal shows it. Styled here, with the chalk Ink itself uses, so a row is one
+ * `<Text>` holding one string: a row of nested `<Text>` per segment cost Ink a node, a layout and a
+ * measure each, forty rows at a time, several times a second.
+ */
+function styled(segment: Segment, theme: Theme): string {
   const text = theme.ascii ? asciiSafe(segment.text) : segment.text;
+  let style: ChalkInstance = chalk;
   // Without colour, bold and inverse still mark the active tab and the selected row (they are not colours).
-  if (!theme.color)
-    return (
-      <Text bold={segment.bold} inverse={segment.inverse}>
-        {text}
-      </Text>
-    );
-  return (
-    <Text color={segment.color} bold={segment.bold} dimColor={segment.dim} inverse={segment.inverse}>
-      {text}
-    </Text>
-  );
+  if (theme.color && segment.color) style = style[segment.color];
+  if (theme.color && segment.dim) style = style.dim;
+  if (segment.bold) style = style.bold;
+  if (segment.inverse) style = style.inverse;
+  return style === chalk ? text : style(text);
 }
+
+export function lineString(line: Line, theme: Theme): string {
+  return line.length === 0 ? ' ' : line.map((segment) => styled(segment, theme)).join('');
+}
+
+/** A row redraws only when its text changed. */
+const Row = memo(function Row({ text }: { text: string }) {
+  return <Text wrap="truncate">{text}</Text>;
+});
 
 export function Lines({
   lines,
@@ -52,11 +63,7 @@ export function Lines({
   return (
     <Box flexDirection="column" width={width} height={height}>
       {shown.map((line, index) => (
-        <Text key={index} wrap="truncate">
-          {line.length === 0
-            ? ' '
-            : line.map((segment, at) => <SegmentText key={at} segment={segment} theme={theme} />)}
-        </Text>
+        <Row key={index} text={lineString(line, theme)} />
       ))}
     </Box>
   );

@@ -53,7 +53,7 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
   const stdin = options.stdin ?? process.stdin;
   // One render per 200 ms of events: Ink lays out the whole screen on every render (~25 ms at 120×40),
   // so this is what keeps a flood under a quarter of a core. Keys still apply at once.
-  const store = createTuiStore({ bufferSize: options.bufferSize, batchMs: 200 });
+  const store = createTuiStore({ bufferSize: options.bufferSize, batchMs: 200, floodBatchMs: 500 });
   let client: DashboardClient | null = null;
   const status = pollStatus(store, options, () => client?.address ?? options);
   const handlers = feedStore(store);

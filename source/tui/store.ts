@@ -9,6 +9,11 @@ import { createTuiState, reduce, type TuiAction, type TuiLimits, type TuiState }
 
 export interface TuiStoreOptions extends TuiLimits {
   batchMs?: number;
+  /**
+   * The wait after a batch of at least FLOOD_BATCH events (a flood: nobody reads 1,000 lines a second,
+   * and each render costs the same whatever it shows). Defaults to `batchMs`.
+   */
+  floodBatchMs?: number;
   /** Clock tick for countdowns, uptime and rates; 0 turns it off. */
   tickMs?: number;
   now?: () => number;
@@ -27,9 +32,14 @@ export interface TuiStore {
   dispose: () => void;
 }
 
+/** A batch this large means events flood in: the next one waits `floodBatchMs`. */
+export const FLOOD_BATCH = 50;
+
 export function createTuiStore(options: TuiStoreOptions): TuiStore {
   const now = options.now ?? Date.now;
   const batchMs = options.batchMs ?? 50;
+  const tickMs = options.tickMs ?? 1000;
+  let waitMs = batchMs;
   let state = createTuiState(options, now());
   let pending: MonEvent[] = [];
   let pendingDropped = 0;
@@ -57,12 +67,14 @@ export function createTuiStore(options: TuiStoreOptions): TuiStore {
     const dropped = pendingDropped;
     pending = [];
     pendingDropped = 0;
+    waitMs = events.length + dropped >= FLOOD_BATCH ? (options.floodBatchMs ?? batchMs) : batchMs;
     apply({ type: 'events', events, now: lastFlush, dropped });
   };
-  const ticker =
-    (options.tickMs ?? 1000) > 0
-      ? setInterval(() => apply({ type: 'tick', now: now() }), options.tickMs ?? 1000)
-      : null;
+  // A batch moves the clock too: a tick right after one would render the same screen again.
+  const tick = () => {
+    if (now() - lastFlush >= tickMs / 2) apply({ type: 'tick', now: now() });
+  };
+  const ticker = tickMs > 0 ? setInterval(tick, tickMs) : null;
   ticker?.unref();
 
   return {
@@ -80,7 +92,7 @@ export function createTuiStore(options: TuiStoreOptions): TuiStore {
         pendingDropped += pending.length - options.bufferSize;
         pending = pending.slice(-options.bufferSize);
       }
-      if (!timer) timer = setTimeout(flush, Math.max(0, batchMs - (now() - lastFlush)));
+      if (!timer) timer = setTimeout(flush, Math.max(0, waitMs - (now() - lastFlush)));
     },
     flush,
     get notifications() {

@@ -36,10 +36,10 @@ before(async () => {
 });
 
 /** A fresh store and broadcaster per test; the namespace hands each viewer to the broadcaster. */
-async function setUp(maxBacklog = 10_000): Promise<void> {
+async function setUp(maxBacklog = 10_000, batchMs = 5): Promise<void> {
   stores += 1;
   store = await openTestStore(`${temp.path}/store-${stores}`);
-  broadcaster = new Broadcaster({ batchMs: 5, maxBacklog, logger: recordingLogger() });
+  broadcaster = new Broadcaster({ batchMs, maxBacklog, logger: recordingLogger() });
   const nsp = io.of(`/dashboard-${stores}`);
   broadcaster.rebind(nsp);
   broadcaster.follow(store);
@@ -141,4 +141,23 @@ test('a viewer that stops reading is dropped past maxBacklog; the others get eve
   assert.equal(broadcaster.dropLagging(1), 0, 'a viewer that keeps up is never dropped by recovery');
   // It would never finish the WebSocket close handshake.
   transport.ws._socket.destroy();
+});
+
+test('a viewer whose replay ends while a live frame waits gets that frame once, not again from the room', async () => {
+  // A long batch window, so the frame of events 2-4 is still waiting when the second viewer has
+  // replayed them from the store and joined the live room (through a load balancer's failover, a
+  // viewer resuming by since lands in exactly that window now and then).
+  await setUp(10_000, 800);
+  const first = await viewer(null);
+  await store.append(drafts(1, 1));
+  await waitFor(() => first.received.length === 1, 'the first frame (sent at once after a quiet spell)');
+  await store.append(drafts(2, 3));
+  await waitFor(() => broadcaster.followedSeq === 4, 'the live tail to hold events 2-4');
+  const second = await viewer(0);
+  await waitFor(() => seqsOf(second.received).includes(4), 'the second viewer to replay up to 4');
+  await waitFor(() => first.received.length === 4, 'the waiting frame to go out');
+  await store.append(drafts(5, 1));
+  await waitFor(() => seqsOf(second.received).includes(5), 'a later frame to reach the second viewer');
+  assert.deepEqual(seqsOf(first.received), range(1, 5));
+  assert.deepEqual(seqsOf(second.received), range(1, 5), 'every event once');
 });

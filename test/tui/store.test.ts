@@ -41,3 +41,19 @@ test('subscribers hear of changes and can leave', () => {
   assert.equal(heard, 1);
   store.dispose();
 });
+
+test('after a flood the next batch waits floodBatchMs; after a trickle, batchMs again', async () => {
+  const store = createTuiStore({ bufferSize: 5000, batchMs: 10, floodBatchMs: 300, tickMs: 0 });
+  try {
+    store.pushEvents(Array.from({ length: 60 }, (_, index) => makeEvent('Stop', { seq: index + 1 })));
+    await waitFor(() => store.getSnapshot().buffer.lastSeq === 60, 'the flood to land');
+    const flooded = Date.now();
+    store.pushEvents([makeEvent('Stop', { seq: 61 })]);
+    await waitFor(() => store.getSnapshot().buffer.lastSeq === 61, 'the next batch');
+    // A timer never fires early: this bound holds on any machine.
+    assert.ok(Date.now() - flooded >= 290, `the batch after a flood came ${Date.now() - flooded} ms later`);
+    assert.equal(store.notifications, 2);
+  } finally {
+    store.dispose();
+  }
+});
