@@ -304,6 +304,8 @@ export interface HookInspection {
   form: HookForm | 'mixed' | null;
   /** The URLs our http entries post to (one, unless the file was edited by hand). */
   httpUrls: string[];
+  /** The commands our command-form entries run (one, unless the file was edited by hand). */
+  commands: string[];
   /** `disableAllHooks: true` in this file turns every hook off, ours included. */
   disabled: boolean;
 }
@@ -313,6 +315,7 @@ export function inspectHooks(settings: unknown, knownCommands: readonly string[]
   const hooks = isRecord(settings) && isRecord(settings.hooks) ? settings.hooks : {};
   const forms = new Set<HookForm>();
   const urls = new Set<string>();
+  const commands = new Set<string>();
   const installed: HookEventName[] = [];
   const skippedHttp: HookEventName[] = [];
   for (const event of HOOK_EVENT_NAMES) {
@@ -325,6 +328,8 @@ export function inspectHooks(settings: unknown, knownCommands: readonly string[]
         const form = ourHandlerForm(handler, knownCommands);
         if (form) found.add(form);
         if (form === 'http' && isRecord(handler) && typeof handler.url === 'string') urls.add(handler.url);
+        if (form === 'command' && isRecord(handler) && typeof handler.command === 'string')
+          commands.add(handler.command.trim());
       }
     }
     const skipsHttp = NOT_OVER_HTTP.has(event);
@@ -345,6 +350,7 @@ export function inspectHooks(settings: unknown, knownCommands: readonly string[]
           ? 'mixed'
           : [...forms][0]!,
     httpUrls: [...urls],
+    commands: [...commands],
     disabled: isRecord(settings) && settings.disableAllHooks === true,
   };
 }

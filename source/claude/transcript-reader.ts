@@ -15,6 +15,7 @@ import { errorCodeOf } from '../errors/base.js';
 import { ZERO_TOKENS, type TranscriptFigures } from '../protocol/session.js';
 import { contextPercent, costUsd, type PriceTable } from './prices.js';
 import { consume, createTally, totals, type TranscriptTally } from './transcript.js';
+import type { ReaderStats } from '../protocol/diagnostics.js';
 
 /** Where Claude Code keeps its transcripts for this user. */
 export function claudeProjectsDir(env: NodeJS.ProcessEnv = process.env, home = homedir()): string {
@@ -40,16 +41,7 @@ export const DEFAULT_READER: Omit<ReaderOptions, 'root'> = {
 };
 
 /** The reader's own figures, for /diagnostics. */
-export interface ReaderStats {
-  refreshes: number;
-  chunks: number;
-  bytesRead: number;
-  restarts: number;
-  refused: number;
-  failures: number;
-  lastRefreshMs: number;
-  maxRefreshMs: number;
-}
+export type { ReaderStats };
 
 export function createReaderStats(): ReaderStats {
   return {

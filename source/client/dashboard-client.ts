@@ -8,6 +8,7 @@
  * It keeps no events itself: each batch goes straight to `onEvents`.
  */
 import { io, type Socket } from 'socket.io-client';
+import type { DiagnosticsResponse } from '../protocol/diagnostics.js';
 import type { MonEvent } from '../protocol/event.js';
 import type { HealthReport, RecoveryEntry } from '../protocol/health.js';
 import {
@@ -162,8 +163,8 @@ export class DashboardClient {
     return this.socket.connected;
   }
 
-  async diagnostics(timeoutMs = 5000): Promise<unknown> {
-    return this.socket.timeout(timeoutMs).emitWithAck('diagnostics');
+  async diagnostics(timeoutMs = 5000): Promise<DiagnosticsResponse> {
+    return (await this.socket.timeout(timeoutMs).emitWithAck('diagnostics')) as DiagnosticsResponse;
   }
 
   private handshakeAuth(): DashboardAuth {

@@ -6,15 +6,14 @@
  */
 import { homedir } from 'node:os';
 import { loginServiceHint } from '../errors/platform-commands.js';
-import { buildReport } from '../errors/report.js';
 import { detectTextStyle } from '../errors/text-style.js';
 import { VERSION } from '../protocol/version.js';
 import { invocation } from '../instance/invocation.js';
 import { allChecks } from '../doctor/checks/index.js';
-import { createContext } from '../doctor/context.js';
+import { gatherFindings } from '../doctor/findings.js';
 import { renderDoctorText } from '../doctor/render.js';
-import { runChecks, runRepairs, summarize, toCheckJson } from '../doctor/run.js';
-import type { CheckOutcome, DoctorJson, RepairReport } from '../doctor/types.js';
+import { runRepairs, summarize, toCheckJson } from '../doctor/run.js';
+import type { DoctorJson, RepairReport } from '../doctor/types.js';
 import { cliScriptPath } from '../instance/installation.js';
 
 export interface DoctorOptions {
@@ -50,38 +49,30 @@ export async function runDoctor(options: DoctorOptions): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
   const homeDir = options.homeDir ?? homedir();
   const startCommand = options.startCommand ?? defaultStartCommand();
-  const specs = allChecks({ startCommand });
-  const contextOptions = {
+  const here = invocation(options.env);
+  const findingsOptions = {
     env: options.env,
     cwd: options.cwd,
     homeDir,
     flags: options.flags,
     timeoutMs: options.timeoutMs,
+    specs: allChecks({ startCommand }),
+    invoke: here.command,
   };
 
-  let ctx = createContext(contextOptions);
-  let checks: CheckOutcome[] = await runChecks(specs, ctx);
+  let findings = await gatherFindings(findingsOptions);
   let repairs: RepairReport[] | undefined;
   if (options.fix) {
-    repairs = await runRepairs(checks, { start: options.start, hooks: options.hooks });
-    if (repairs.some((repair) => repair.outcome === 'done')) {
-      ctx = createContext(contextOptions);
-      checks = await runChecks(specs, ctx);
-    }
+    repairs = await runRepairs(findings.checks, { start: options.start, hooks: options.hooks });
+    if (repairs.some((repair) => repair.outcome === 'done')) findings = await gatherFindings(findingsOptions);
   }
+  const { checks, ctx, report } = findings;
   const summary = summarize(checks);
-  const here = invocation(options.env);
 
   if (options.json) {
     const json: DoctorJson = { checks: checks.map(toCheckJson), summary, ...(repairs ? { repairs } : {}) };
     stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   } else {
-    const report = buildReport({
-      platform: ctx.platform,
-      checks: checks.map((check) => ({ ...check, name: check.label })),
-      logFile: ctx.paths.logFile,
-      invoke: here.command,
-    });
     const style = detectTextStyle({
       ascii: options.ascii,
       color: options.color,

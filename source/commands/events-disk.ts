@@ -2,6 +2,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorCodeOf } from '../errors/base.js';
+import { JournalError } from '../errors/journal-error.js';
 import type { MonEvent } from '../protocol/event.js';
 import { eventMatcher, type EventFilter } from '../protocol/event-filter.js';
 import { parseEventLine } from '../store/event-line.js';
@@ -15,7 +16,8 @@ export async function readJournalDir(dir: string, filter: EventFilter, want: num
     names = await readdir(dir);
   } catch (error) {
     if (errorCodeOf(error) === 'ENOENT') return [];
-    throw error;
+    // A home that is a file, or a journal folder we may not read: said plainly, not as a bug.
+    throw JournalError.readFailed({ dir, path: dir, cause: error });
   }
   const matches = eventMatcher(filter) ?? (() => true);
   const kept: MonEvent[] = [];

@@ -6,6 +6,7 @@ import { loadConfig } from '../config/load.js';
 import { daemonUrl } from '../client/discover.js';
 import { httpJson } from '../client/http-json.js';
 import { MpmError } from '../errors/base.js';
+import { killProcessCommands, perPlatform } from '../errors/platform-commands.js';
 import { inspectPidFile, type PidFileInspection } from '../instance/pidfile.js';
 import { isAlive } from '../instance/alive.js';
 import { isZombie } from '../instance/process-info.js';
@@ -168,11 +169,7 @@ export async function stop(options: LifecycleOptions & { signal?: NodeJS.Signals
       `could not signal the daemon (pid ${target.pid}): ${(error as Error).message}`,
       {
         context: { pid: target.pid },
-        commands: {
-          linux: [`kill ${target.pid}`],
-          darwin: [`kill ${target.pid}`],
-          win32: [`taskkill /PID ${target.pid}`],
-        },
+        commands: perPlatform((platform) => killProcessCommands(platform, target.pid, 'polite')),
       },
     );
   }
@@ -193,11 +190,7 @@ export async function stop(options: LifecycleOptions & { signal?: NodeJS.Signals
           'Look at the daemon log for what it is doing.',
           `End it by force, then run \`mpm-mon doctor --fix\`.`,
         ],
-        commands: {
-          linux: [`kill -9 ${target.pid}`],
-          darwin: [`kill -9 ${target.pid}`],
-          win32: [`taskkill /F /PID ${target.pid}`],
-        },
+        commands: perPlatform((platform) => killProcessCommands(platform, target.pid, 'force')),
       },
     );
   }

@@ -1,5 +1,6 @@
 /** Parses the command line (meow) and runs one command, loading only what that command needs. */
 import meow, { type AnyFlags } from 'meow';
+import { colorRefused } from '../errors/text-style.js';
 import { invocation } from '../instance/invocation.js';
 import { VERSION } from '../protocol/version.js';
 import { describeProblem, readArgv } from './argv.js';
@@ -85,7 +86,11 @@ export async function main(argv: string[]): Promise<number> {
   const command = shape.command;
   const json = flags.json === true;
   const verbose = flags.verbose === true;
-  const common = { json, color: flags.color && !process.env.NO_COLOR, configFlags };
+  const common = {
+    json,
+    color: flags.color && !colorRefused({ flag: flags.color, env: process.env }),
+    configFlags,
+  };
   try {
     switch (command) {
       case '--daemon': {

@@ -47,7 +47,8 @@ export async function runViewer(options: ViewerOptions): Promise<number> {
   } catch (error) {
     if (!isMpmError(error)) throw error;
     // Nothing to attach to: the guided report says why and what to type, instead of an empty screen.
-    const { buildReport, renderReportText } = await import('../errors/report.js');
+    const { buildReport } = await import('../errors/report.js');
+    const { renderReportText } = await import('../errors/report-text.js');
     const { detectTextStyle } = await import('../errors/text-style.js');
     const { invocation } = await import('../instance/invocation.js');
     const report = buildReport({
@@ -75,8 +76,11 @@ export async function runViewer(options: ViewerOptions): Promise<number> {
   };
   const configured = loadConfig({ flags: options.configFlags }).config.notify;
   const notify = options.notify && configured === 'off' ? 'bell' : configured;
+  const { homedir } = await import('node:os');
+  const { invocation } = await import('../instance/invocation.js');
   return runTui({
     ...daemon,
+    doctor: { env: process.env, cwd: process.cwd(), homeDir: homedir(), invoke: invocation().command },
     ascii: options.ascii,
     color: options.color,
     bufferSize: TUI_BUFFER_SIZE,

@@ -1,7 +1,7 @@
 /** The I/O shell around resolve.ts: reads the config file through conf. */
 import { dirname, basename } from 'node:path';
 import Conf from 'conf';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { errorCodeOf, type MpmError } from '../errors/base.js';
 import { ConfigError, ConfigFileError } from '../errors/config-error.js';
 import { HomeNotWritableError } from '../errors/home-error.js';
@@ -49,13 +49,23 @@ function configFileProblem(error: unknown, file: string, env: NodeJS.ProcessEnv)
     return ConfigFileError.fromParse(file, text, error);
   }
   const code = errorCodeOf(error);
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR')
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR') {
+    const home = env.MPM_MON_HOME ?? dirname(file);
     return new HomeNotWritableError({
-      home: env.MPM_MON_HOME ?? dirname(file),
-      problem: code === 'ENOTDIR' ? 'missing' : 'not-writable',
+      home,
+      problem: code !== 'ENOTDIR' ? 'not-writable' : isFile(home) ? 'not-a-directory' : 'missing',
       detail: error instanceof Error ? error.message : String(error),
     });
+  }
   return null;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return !statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 export function loadConfig(options: LoadOptions = {}): ResolvedConfig & { file: string } {

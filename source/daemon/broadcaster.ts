@@ -15,6 +15,7 @@
 import type { DaemonNamespace as Namespace, DaemonSocket as Socket } from './socket-types.js';
 import type { MonEvent } from '../protocol/event.js';
 import type { Logger } from '../instance/logger-types.js';
+import type { ViewerInfo } from '../protocol/diagnostics.js';
 
 const LIVE_ROOM = 'live';
 /** Wait before the live tail is read again after it failed (a store that went away). */
@@ -42,15 +43,7 @@ export interface BroadcasterOptions {
   logger: Logger;
 }
 
-export interface ViewerInfo {
-  id: string;
-  address: string;
-  connectedAt: string;
-  sentSeq: number;
-  backlog: number;
-  live: boolean;
-  delivered: number;
-}
+export type { ViewerInfo };
 
 export class Broadcaster {
   private readonly viewers = new Map<string, Viewer>();

@@ -1,5 +1,6 @@
 /** What the daemon counts, for /status, /diagnostics, /metrics and the health checks. */
 import { LOAD_REFUSALS, type RefusalCode } from '../protocol/event.js';
+import type { RecentRefusal } from '../protocol/diagnostics.js';
 
 /** Refusals a client caused: reported, but never a daemon fault and never a reason for recovery. */
 export const CLIENT_REFUSALS: ReadonlySet<RefusalCode> = new Set([
@@ -15,12 +16,7 @@ export const CLIENT_REFUSALS: ReadonlySet<RefusalCode> = new Set([
   ...LOAD_REFUSALS,
 ]);
 
-export interface RecentRefusal {
-  at: string;
-  code: RefusalCode;
-  message: string;
-  source: string;
-}
+export type { RecentRefusal };
 
 export class Counters {
   ingested = 0;

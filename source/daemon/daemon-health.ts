@@ -6,6 +6,7 @@ import { createStandardChecks } from '../health/checks/index.js';
 import { createHealthMonitor, type HealthMonitor } from '../health/monitor.js';
 import type { ClientLoad, DaemonFacts, ProbeResult, ServiceCounters } from '../health/types.js';
 import { createMetrics, type Metrics } from '../metrics/registry.js';
+import type { DiagnosticsResponse } from '../protocol/diagnostics.js';
 import type { HealthReport } from '../protocol/health.js';
 import { DASHBOARD_NAMESPACE, type ClusterInfo, type StatusResponse } from '../protocol/messages.js';
 import { VERSION } from '../protocol/version.js';
@@ -196,7 +197,7 @@ export class DaemonHealth implements DaemonFacts {
     }
   }
 
-  async diagnostics(): Promise<unknown> {
+  async diagnostics(): Promise<DiagnosticsResponse> {
     const { daemon } = this;
     return {
       generatedAt: new Date().toISOString(),

@@ -11,6 +11,7 @@ import {
 } from '../protocol/event.js';
 import { readOccurredAt, type Provenance } from '../pipeline/enrich.js';
 import type { BodyOutcome } from '../pipeline/ingest.js';
+import type { DiagnosticsResponse } from '../protocol/diagnostics.js';
 import type { HealthReport } from '../protocol/health.js';
 import type { SessionsAnswer, StatusResponse } from '../protocol/messages.js';
 import type { Logger } from '../instance/logger-types.js';
@@ -29,7 +30,7 @@ export interface RouteDeps {
   maxBodyBytes: number;
   health: () => HealthReport;
   status: () => StatusResponse;
-  diagnostics: () => Promise<unknown>;
+  diagnostics: () => Promise<DiagnosticsResponse>;
   metrics: () => Promise<{ contentType: string; body: string }>;
   sessions: () => SessionsAnswer;
   ingestBody: (

@@ -5,6 +5,7 @@
  * bounded. A transcript that grew is looked at again `settleMs` later, since Claude Code may still
  * be writing the message a hook fired for.
  */
+import type { SessionsDiagnostics } from '../protocol/diagnostics.js';
 import { costUsd, PRICES_AS_OF, type PriceTable } from '../claude/prices.js';
 import {
   createReaderStats,
@@ -139,8 +140,8 @@ export class SessionTracker {
     return out;
   }
 
-  diagnostics(): Record<string, unknown> {
-    const transcripts: Record<string, number> = {};
+  diagnostics(): SessionsDiagnostics {
+    const transcripts: SessionsDiagnostics['byStatus'] = {};
     let files = 0;
     for (const set of this.files.values()) {
       for (const file of [set.main, ...set.agents.values()]) {

@@ -9,6 +9,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { Config } from '../config/schema.js';
 import type { IngestAck, RefusalCode } from '../protocol/event.js';
+import type { DiagnosticsResponse } from '../protocol/diagnostics.js';
 import type { HealthReport } from '../protocol/health.js';
 import {
   DASHBOARD_NAMESPACE,
@@ -41,7 +42,7 @@ export interface SocketDeps {
   };
   hello: (replayFrom: number | null) => HelloMessage;
   latestHealth: () => HealthReport | null;
-  diagnostics: () => Promise<unknown>;
+  diagnostics: () => Promise<DiagnosticsResponse>;
   sessions: () => SessionsAnswer;
   onRefused: (code: RefusalCode, message: string, source: string) => void;
   onProducersChanged: (count: number) => void;
@@ -158,7 +159,7 @@ export function createSocketServer(
         });
     });
     socket.on('diagnostics', (ack) => {
-      if (isAck<unknown>(ack)) void deps.diagnostics().then(ack);
+      if (isAck<DiagnosticsResponse>(ack)) void deps.diagnostics().then(ack);
     });
     socket.on('sessions', (ack) => {
       if (isAck<SessionsAnswer>(ack)) ack(deps.sessions());

@@ -10,6 +10,7 @@ import { inspectPidFile, type PidFileInspection } from '../instance/pidfile.js';
 import { readToken } from '../instance/token.js';
 import { ConfigError, ConfigFileError } from '../errors/config-error.js';
 import { isMpmError, type MpmError, type Platform } from '../errors/base.js';
+import { isDiagnostics, type DiagnosticsResponse } from '../protocol/diagnostics.js';
 import { isHealthBody, probe, type ProbeOutcome } from './http-probe.js';
 
 export interface DoctorContextOptions {
@@ -58,6 +59,8 @@ export interface DoctorContext {
   daemon(): Promise<DaemonProbe>;
   /** GET /diagnostics with the token (null when the daemon is not reachable or there is no token). */
   diagnostics(): Promise<ProbeOutcome | null>;
+  /** What /diagnostics said, when it answered 200 in the daemon's shape. */
+  diagnosticsBody(): Promise<DiagnosticsResponse | null>;
   token(): string | null;
 }
 
@@ -172,6 +175,12 @@ export function createContext(options: DoctorContextOptions): DoctorContext {
     if (!target.reachable || value === null) return null;
     return probe(target, '/diagnostics', { timeoutMs, token: value });
   });
+  const diagnosticsBody = async (): Promise<DiagnosticsResponse | null> => {
+    const answer = await diagnostics();
+    return answer?.kind === 'answer' && answer.status === 200 && isDiagnostics(answer.body)
+      ? answer.body
+      : null;
+  };
 
   return {
     env,
@@ -187,6 +196,7 @@ export function createContext(options: DoctorContextOptions): DoctorContext {
     pidFile,
     daemon,
     diagnostics,
+    diagnosticsBody,
     token,
   };
 }

@@ -1,6 +1,7 @@
 /** One bounded HTTP GET to the daemon, classified: answered, refused, hung (timeout) or failed. */
 import { daemonUrl } from '../client/discover.js';
 import { httpJson } from '../client/http-json.js';
+import type { HealthReport } from '../protocol/health.js';
 
 export type ProbeOutcome =
   | { kind: 'answer'; status: number; body: unknown; ms: number }
@@ -30,14 +31,7 @@ export async function probe(
 }
 
 /** True when a body looks like mpm-mon's GET /health (status + version + checks). */
-export function isHealthBody(body: unknown): body is {
-  status: 'pass' | 'warn' | 'fail';
-  version: string;
-  uptimeSeconds: number;
-  checks: Record<string, unknown>;
-  breaker?: unknown;
-  degraded?: boolean;
-} {
+export function isHealthBody(body: unknown): body is HealthReport {
   if (typeof body !== 'object' || body === null) return false;
   const value = body as Record<string, unknown>;
   return (

@@ -1,7 +1,8 @@
 /** Doctor's text output: one line per check, the fix under each problem, the guide, the login hint. */
 import type { Platform } from '../errors/base.js';
 import type { LoginServiceHint } from '../errors/platform-commands.js';
-import { renderReportText, type TroubleshootingReport } from '../errors/report.js';
+import type { TroubleshootingReport } from '../errors/report.js';
+import { renderReportText } from '../errors/report-text.js';
 import { localizeCommand } from '../errors/localize.js';
 import { bold, dim, mark, paint, toAscii, wrap, type TextStyle } from '../errors/text-style.js';
 import type { Invocation } from '../instance/invocation.js';

@@ -1,8 +1,10 @@
 /** The vocabulary of `mpm-mon doctor`: a check, its outcome, and the safe repair it may offer. */
 import type { MpmError } from '../errors/base.js';
+import type { CheckStatus } from '../protocol/health.js';
 import type { Topic } from '../errors/report.js';
 
-export type DoctorStatus = 'pass' | 'warn' | 'fail';
+/** The one severity vocabulary (protocol/health.ts). */
+export type DoctorStatus = CheckStatus;
 
 /** What a repair needs besides `--fix`: starting the daemon (`--start`) or editing Claude Code's settings (`--hooks`). */
 export type RepairGate = 'fix' | 'start' | 'hooks';

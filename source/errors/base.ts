@@ -2,6 +2,7 @@
  * Structured errors: every expected failure a user can meet is one of these, so that the CLI, the
  * troubleshooting report and `doctor` can all say what happened, why, and what to type.
  */
+import type { ErrorCode } from './codes.js';
 import { localizeCommand } from './localize.js';
 
 export type Platform = 'linux' | 'darwin' | 'win32';
@@ -36,14 +37,14 @@ export interface MpmErrorOptions {
 }
 
 export class MpmError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly context: Record<string, unknown>;
   readonly steps: string[];
   readonly commands: PlatformCommands;
   /** Process exit code when this error ends a command. */
   exitCode = 1;
 
-  constructor(code: string, message: string, options: MpmErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: MpmErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;

@@ -1,4 +1,5 @@
 import { MpmError } from './base.js';
+import type { ErrorCode } from './codes.js';
 import type { Guidance, Severity } from './guidance.js';
 import {
   findPortOwnerCommands,
@@ -12,7 +13,7 @@ import {
 
 export type UnreachableReason = 'not-running' | 'hung' | 'refused';
 
-const UNREACHABLE_CODES: Record<UnreachableReason, string> = {
+const UNREACHABLE_CODES: Record<UnreachableReason, ErrorCode> = {
   'not-running': 'DAEMON_NOT_RUNNING',
   hung: 'DAEMON_HUNG',
   refused: 'DAEMON_REFUSED',
@@ -86,7 +87,7 @@ export class DaemonUnreachableError extends MpmError implements Guidance {
 
 export type AuthProblem = 'token-missing' | 'token-permissions' | 'token-rejected';
 
-const AUTH_CODES: Record<AuthProblem, string> = {
+const AUTH_CODES: Record<AuthProblem, ErrorCode> = {
   'token-missing': 'AUTH_TOKEN_MISSING',
   'token-permissions': 'AUTH_TOKEN_PERMISSIONS',
   'token-rejected': 'AUTH_TOKEN_REJECTED',

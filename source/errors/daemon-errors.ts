@@ -3,30 +3,25 @@
  * names a process that is gone, the state directory cannot be written. Each names the facts and
  * says what to type on each platform.
  */
+import { formatDuration } from '../protocol/time-text.js';
 import { MpmError, errorCodeOf } from './base.js';
+import {
+  findPortOwnerCommands,
+  inspectProcessCommands,
+  killProcessCommands,
+  perPlatform,
+  removeFileCommands,
+  showPermissionsCommands,
+} from './platform-commands.js';
 
 /** Seconds as "3d 4h", "5m 12s", "42s": short enough for one line of an error. */
-export function formatUptime(seconds: number): string {
-  const total = Math.max(0, Math.floor(seconds));
-  const days = Math.floor(total / 86_400);
-  const hours = Math.floor((total % 86_400) / 3_600);
-  const minutes = Math.floor((total % 3_600) / 60);
-  const secs = total % 60;
-  if (days > 0) return `${days}d ${hours}h`;
-  if (hours > 0) return `${hours}h ${minutes}m`;
-  if (minutes > 0) return `${minutes}m ${secs}s`;
-  return `${secs}s`;
-}
+export const formatUptime = (seconds: number): string => formatDuration(seconds);
 
 /** Seconds since an ISO time, or null when the time is missing or unreadable. */
 export function uptimeSince(startedAt: string | null | undefined, now: number = Date.now()): number | null {
   if (!startedAt) return null;
   const started = Date.parse(startedAt);
   return Number.isNaN(started) ? null : Math.max(0, Math.round((now - started) / 1000));
-}
-
-function killCommands(pid: number): { linux: string[]; darwin: string[]; win32: string[] } {
-  return { linux: [`kill ${pid}`], darwin: [`kill ${pid}`], win32: [`taskkill /PID ${pid}`] };
 }
 
 export interface DaemonConflictFacts {
@@ -61,7 +56,10 @@ export class DaemonConflictError extends MpmError {
         `If \`mpm-mon stop\` cannot stop it, end process ${facts.pid} with the command below.`,
         'To run a second, independent daemon, give it its own MPM_MON_HOME and --port.',
       ],
-      commands: { all: ['mpm-mon status', 'mpm-mon stop'], ...killCommands(facts.pid) },
+      commands: {
+        all: ['mpm-mon status', 'mpm-mon stop'],
+        ...perPlatform((platform) => killProcessCommands(platform, facts.pid, 'polite')),
+      },
     });
   }
 }
@@ -88,13 +86,6 @@ export class PortConflictError extends MpmError {
     const message = range
       ? `no free port on ${host} in the range ${range[0]}-${range[1]} (port ${port} is in use${by})`
       : `port ${port} on ${host} is already in use${by}`;
-    const ownerCommands = owner
-      ? {
-          linux: [`ps -o pid,command -p ${owner.pid}`],
-          darwin: [`ps -o pid,command -p ${owner.pid}`],
-          win32: [`tasklist /FI "PID eq ${owner.pid}"`],
-        }
-      : { linux: [], darwin: [], win32: [`tasklist /FI "PID eq <PID from netstat>"`] };
     super('PORT_CONFLICT', message, {
       context: {
         port,
@@ -112,11 +103,10 @@ export class PortConflictError extends MpmError {
           ? 'Or widen "portRange" in the config file.'
           : 'Or set no port at all and let mpm-mon pick a free one from "portRange".',
       ],
-      commands: {
-        linux: [`ss -ltnp 'sport = :${port}'`, `lsof -i :${port}`, ...ownerCommands.linux],
-        darwin: [`lsof -nP -iTCP:${port} -sTCP:LISTEN`, ...ownerCommands.darwin],
-        win32: [`netstat -ano | findstr :${port}`, ...ownerCommands.win32],
-      },
+      commands: perPlatform((platform) => [
+        ...findPortOwnerCommands(platform, port),
+        ...(owner ? inspectProcessCommands(platform, owner.pid) : []),
+      ]),
       cause: facts.cause,
     });
   }
@@ -167,15 +157,6 @@ export class StaleProcessError extends MpmError {
         : kind === 'zombie'
           ? `the PID file names pid ${pid}, which has exited but was not reaped by its parent (zombie)`
           : `the PID file names pid ${pid}, which now belongs to another process (its start time differs)`;
-    const inspect =
-      kind === 'zombie'
-        ? {
-            linux: [`ps -o pid,ppid,stat,command -p ${pid}`],
-            darwin: [`ps -o pid,ppid,stat,command -p ${pid}`],
-          }
-        : kind === 'reused'
-          ? { linux: [`ps -o pid,lstart,command -p ${pid}`], darwin: [`ps -o pid,lstart,command -p ${pid}`] }
-          : { linux: [], darwin: [] };
     super('STALE_PROCESS', message, {
       context: {
         kind,
@@ -194,9 +175,11 @@ export class StaleProcessError extends MpmError {
       ],
       commands: {
         all: ['mpm-mon doctor --fix', 'mpm-mon start'],
-        linux: [...inspect.linux, `rm '${pidFile}'`],
-        darwin: [...inspect.darwin, `rm '${pidFile}'`],
-        win32: [`del "${pidFile}"`],
+        ...perPlatform((platform) => [
+          // ps shows the state (Z for a zombie), the parent and the start time (a reused PID's differs).
+          ...(kind === 'dead' ? [] : inspectProcessCommands(platform, pid)),
+          ...removeFileCommands(platform, pidFile),
+        ]),
       },
     });
     this.kind = kind;
@@ -232,9 +215,7 @@ export class StateDirError extends MpmError {
       ],
       commands: {
         all: ['mpm-mon doctor'],
-        linux: [`ls -ld '${facts.path}'`],
-        darwin: [`ls -ld '${facts.path}'`],
-        win32: [`icacls "${facts.path}"`],
+        ...perPlatform((platform) => showPermissionsCommands(platform, facts.path)),
       },
       cause: facts.cause,
     });

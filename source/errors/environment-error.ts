@@ -1,4 +1,5 @@
 import { MpmError } from './base.js';
+import { installNodeCommands, perPlatform } from './platform-commands.js';
 import type { Guidance, Severity } from './guidance.js';
 
 /** The Node.js running mpm-mon is older than the one it needs. */
@@ -16,9 +17,7 @@ export class UnsupportedNodeError extends MpmError implements Guidance {
       ],
       commands: {
         all: ['node --version'],
-        linux: [`nvm install ${major} && nvm use ${major}`],
-        darwin: [`brew install node@${major}`, `nvm install ${major} && nvm use ${major}`],
-        win32: ['winget install OpenJS.NodeJS.LTS'],
+        ...perPlatform((platform) => installNodeCommands(platform, major)),
       },
     });
   }

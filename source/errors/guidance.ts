@@ -2,9 +2,11 @@
  * What an error means beyond its one-line message, and how bad it is. Optional on any MpmError: the
  * troubleshooting report reads these when present and falls back to the error's context otherwise.
  */
+import type { CheckStatus } from '../protocol/health.js';
 import type { MpmError } from './base.js';
 
-export type Severity = 'fail' | 'warn';
+/** How bad a problem is, in the one severity vocabulary (a problem is never a `pass`). */
+export type Severity = Exclude<CheckStatus, 'pass'>;
 
 export interface Guidance {
   /** A sentence or two: what this means for the user, in plain words. */

@@ -33,3 +33,21 @@ export class HooksNotInstalledError extends MpmError implements Guidance {
       : 'Events of the missing kinds will not appear; the others do.';
   }
 }
+
+/** Our hook command no longer runs here: the checkout moved, or `mpm-mon` left PATH. Every hook fails. */
+export class HookCommandBrokenError extends MpmError implements Guidance {
+  readonly explanation =
+    'Claude Code runs this command for every event and it fails, so no event reaches mpm-mon (not even the spool).';
+
+  constructor(input: { command: string; problem: string; settingsFiles: string[] }) {
+    super('HOOKS_COMMAND_BROKEN', `the hook command no longer runs: ${input.problem}`, {
+      context: { command: input.command, settingsFiles: input.settingsFiles },
+      steps: [
+        'Register the hooks again from where mpm-mon is now: `mpm-mon install-hooks` (it replaces the old entries).',
+        'To keep them working through moves and upgrades, put mpm-mon on PATH first: the hooks then run `mpm-mon hook`.',
+        'Restart running Claude Code sessions: settings are read when a session starts.',
+      ],
+      commands: { all: ['mpm-mon install-hooks --dry-run', 'mpm-mon install-hooks'] },
+    });
+  }
+}

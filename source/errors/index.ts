@@ -1,5 +1,6 @@
 export * from './base.js';
 export * from './guidance.js';
+export * from './codes.js';
 export * from './platform-commands.js';
 export * from './config-error.js';
 export * from './daemon-errors.js';

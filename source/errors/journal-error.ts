@@ -1,4 +1,5 @@
 import { MpmError, errorCodeOf, type PlatformCommands } from './base.js';
+import { diskSpaceCommands, perPlatform, showPermissionsCommands } from './platform-commands.js';
 
 export type JournalErrorCode =
   | 'JOURNAL_DISK_FULL'
@@ -139,29 +140,16 @@ export function isJournalError(error: unknown): error is JournalError {
   return error instanceof JournalError;
 }
 
-/** The system error code of a Node fs error, if it has one. */
-
 function describeCause(cause: unknown): string {
   return cause instanceof Error ? `: ${cause.message}` : '';
 }
 
-/** A path as one POSIX shell word. */
-function shellWord(path: string): string {
-  return /^[\w./~+-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
-}
-
-function windowsDrive(dir: string): string {
-  const match = /^([A-Za-z]:)/.exec(dir);
-  return match?.[1] ?? 'C:';
-}
-
 function journalCommands(dir: string): PlatformCommands {
-  const shown = shellWord(dir);
-  const windowsShown = /\s/.test(dir) ? `"${dir}"` : dir;
   return {
     all: ['mpm-mon doctor'],
-    linux: [`df -h ${shown}`, `ls -ld ${shown}`],
-    darwin: [`df -h ${shown}`, `ls -ld ${shown}`],
-    win32: [`dir ${windowsShown}`, `fsutil volume diskfree ${windowsDrive(dir)}`],
+    ...perPlatform((platform) => [
+      ...diskSpaceCommands(platform, dir),
+      ...showPermissionsCommands(platform, dir),
+    ]),
   };
 }

@@ -51,10 +51,40 @@ export function inspectProcessCommands(platform: Platform, pid: number): string[
   }
 }
 
-/** Stops a process: politely first, then by force. */
-export function killProcessCommands(platform: Platform, pid: number): string[] {
-  if (platform === 'win32') return [`taskkill /PID ${pid}`, `taskkill /PID ${pid} /F`];
-  return [`kill ${pid}`, `kill -9 ${pid}`];
+/** Stops a process: politely, by force, or both (politely first). */
+export function killProcessCommands(
+  platform: Platform,
+  pid: number,
+  how: 'both' | 'polite' | 'force' = 'both',
+): string[] {
+  const polite = platform === 'win32' ? `taskkill /PID ${pid}` : `kill ${pid}`;
+  const force = platform === 'win32' ? `taskkill /PID ${pid} /F` : `kill -9 ${pid}`;
+  return how === 'polite' ? [polite] : how === 'force' ? [force] : [polite, force];
+}
+
+/** Removes one file. */
+export function removeFileCommands(platform: Platform, path: string): string[] {
+  return [`${platform === 'win32' ? 'del' : 'rm'} ${quotePath(platform, path)}`];
+}
+
+/** The open-files limit, and how many a process holds. */
+export function openFilesCommands(platform: Platform, pid?: number): string[] {
+  if (platform === 'win32')
+    return pid ? [`powershell -NoProfile -Command "(Get-Process -Id ${pid}).HandleCount"`] : [];
+  if (platform === 'linux') return ['ulimit -n', ...(pid ? [`ls /proc/${pid}/fd | wc -l`] : [])];
+  return ['ulimit -n', ...(pid ? [`lsof -p ${pid} | wc -l`] : [])];
+}
+
+/** Installs a Node.js of at least `major`. */
+export function installNodeCommands(platform: Platform, major: number): string[] {
+  switch (platform) {
+    case 'linux':
+      return [`nvm install ${major} && nvm use ${major}`];
+    case 'darwin':
+      return [`brew install node@${major}`, `nvm install ${major} && nvm use ${major}`];
+    case 'win32':
+      return ['winget install OpenJS.NodeJS.LTS'];
+  }
 }
 
 /** The daemon's log: its own file, and the service manager's journal where there is one. */

@@ -1,20 +1,19 @@
 /**
- * The troubleshooting report: ONE generator that turns findings (structured errors, doctor check
- * results, the daemon's /diagnostics, recent recovery entries) into an ordered list of problems —
- * failures before warnings, and among equals the cause before what follows from it (a daemon that is
- * not reachable before its health, its authentication, its spool) — with what each means, the steps,
- * the commands for this platform, and what is fine. Pure: no I/O, no clock unless given.
+ * The troubleshooting report, as data: ONE generator that turns findings (structured errors and
+ * doctor's check outcomes — what the daemon says of itself reaches the report through doctor's
+ * checks) into an ordered list of problems — failures before warnings, and among equals the cause
+ * before what follows from it (a daemon that is not reachable before its health, its authentication,
+ * its spool) — with what each means, the steps, the commands for this platform, and what is fine.
+ * Pure: no I/O, no clock unless given. Renderings: report-text.ts (doctor, the CLI) and the TUI's
+ * Troubleshoot view.
  */
-import type { CheckResult, RecoveryEntry } from '../protocol/health.js';
-import { isMpmError, type MpmError, type Platform } from './base.js';
+import type { CheckStatus } from '../protocol/health.js';
+import type { MpmError, Platform } from './base.js';
 import { explanationOf, severityOf } from './guidance.js';
-import { RecoveryFailedError } from './health-errors.js';
 import { localizeCommand } from './localize.js';
-import { viewLogsCommands } from './platform-commands.js';
-import { HealthThresholdError } from './threshold-error.js';
-import { bold, dim, mark, toAscii, wrap, type TextStyle } from './text-style.js';
 
-export type ReportSeverity = 'fail' | 'warn' | 'pass';
+/** The one severity vocabulary: the health checks', doctor's and the report's. */
+export type ReportSeverity = CheckStatus;
 
 export interface ReportItem {
   severity: ReportSeverity;
@@ -36,6 +35,8 @@ export interface TroubleshootingReport {
   items: ReportItem[];
   /** One line per thing that was checked and is fine. */
   fine: string[];
+  /** One line per check that could not run (its subject is absent): neither fine nor a problem. */
+  notChecked: string[];
 }
 
 /**
@@ -64,7 +65,7 @@ export type Topic = (typeof TOPICS)[number];
 /** A doctor check result, or anything shaped like one. */
 export interface CheckFinding {
   name: string;
-  status: 'pass' | 'warn' | 'fail';
+  status: ReportSeverity;
   message: string;
   fix?: string;
   details?: Record<string, unknown>;
@@ -81,11 +82,6 @@ export interface ReportInput {
   generatedAt?: string;
   errors?: MpmError[];
   checks?: CheckFinding[];
-  /** The body of GET /diagnostics (or the `diagnostics` ack), read defensively. */
-  diagnostics?: unknown;
-  recoveries?: RecoveryEntry[];
-  /** Log file to point at in health and recovery items. */
-  logFile?: string;
   /** How `mpm-mon` is run here (instance/invocation.ts): every command and step is said that way. */
   invoke?: string;
 }
@@ -165,149 +161,12 @@ function itemFromCheck(check: CheckFinding, platform: Platform): ReportItem {
   };
 }
 
-// ---- /diagnostics, read defensively: the daemon may add fields, older ones may lack some ----
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isCheckResult(value: unknown): value is CheckResult {
-  return (
-    isRecord(value) &&
-    (value.status === 'pass' || value.status === 'warn' || value.status === 'fail') &&
-    (typeof value.observedValue === 'number' || value.observedValue === null)
-  );
-}
-
-function isRecoveryEntry(value: unknown): value is RecoveryEntry {
-  return isRecord(value) && typeof value.action === 'string' && typeof value.outcome === 'string';
-}
-
-/** Check results in /diagnostics: `checks` or `health.checks`, each a result or a history `{latest}`. */
-export function diagnosticsChecks(diagnostics: unknown): CheckResult[] {
-  if (!isRecord(diagnostics)) return [];
-  const source = isRecord(diagnostics.checks)
-    ? diagnostics.checks
-    : isRecord(diagnostics.health) && isRecord(diagnostics.health.checks)
-      ? diagnostics.health.checks
-      : {};
-  const results: CheckResult[] = [];
-  for (const [name, value] of Object.entries(source)) {
-    const result = isCheckResult(value)
-      ? value
-      : isRecord(value) && isCheckResult(value.latest)
-        ? value.latest
-        : null;
-    if (result) results.push({ ...result, name: typeof result.name === 'string' ? result.name : name });
-  }
-  return results;
-}
-
-export function diagnosticsRecoveries(diagnostics: unknown): RecoveryEntry[] {
-  if (!isRecord(diagnostics)) return [];
-  const recovery = diagnostics.recovery;
-  const candidates = [
-    diagnostics.recoveries,
-    diagnostics.recoveryLog,
-    Array.isArray(recovery) ? recovery : isRecord(recovery) ? (recovery.log ?? recovery.entries) : undefined,
-  ];
-  const list = candidates.find(Array.isArray) as unknown[] | undefined;
-  return (list ?? []).filter(isRecoveryEntry);
-}
-
-export function diagnosticsBreaker(
-  diagnostics: unknown,
-): { state: 'closed' | 'open' | 'half-open'; failures: number; nextTrialAt: string | null } | null {
-  if (!isRecord(diagnostics)) return null;
-  const candidates = [
-    diagnostics.breaker,
-    isRecord(diagnostics.recovery) ? diagnostics.recovery.breaker : undefined,
-    isRecord(diagnostics.health) ? diagnostics.health.breaker : undefined,
-  ];
-  for (const value of candidates) {
-    if (!isRecord(value)) continue;
-    const { state } = value;
-    if (state !== 'closed' && state !== 'open' && state !== 'half-open') continue;
-    return {
-      state,
-      failures: typeof value.failures === 'number' ? value.failures : 0,
-      nextTrialAt: typeof value.nextTrialAt === 'string' ? value.nextTrialAt : null,
-    };
-  }
-  return null;
-}
-
-function diagnosticsRecentErrors(diagnostics: unknown): string[] {
-  if (!isRecord(diagnostics)) return [];
-  const list = [diagnostics.recentErrors, diagnostics.errors].find(Array.isArray) as unknown[] | undefined;
-  return (list ?? [])
-    .map((entry) =>
-      typeof entry === 'string'
-        ? entry
-        : isRecord(entry) && typeof entry.message === 'string'
-          ? entry.message
-          : null,
-    )
-    .filter((message): message is string => message !== null);
-}
-
-function diagnosticsPid(diagnostics: unknown): number | undefined {
-  if (!isRecord(diagnostics)) return undefined;
-  const candidates = [diagnostics.pid, isRecord(diagnostics.pidFile) ? diagnostics.pidFile.pid : undefined];
-  return candidates.find((value): value is number => typeof value === 'number');
-}
-
-const RECOVERY_MEANING = {
-  open: 'The daemon serves in a degraded mode and no longer repairs itself until the breaker closes.',
-  halfOpen: 'The breaker lets one recovery through as a trial; if it fails, the breaker opens again.',
-  failed: 'The daemon tried to repair a failing health check and could not; it escalates and tries again.',
-};
-
-function logCommands(platform: Platform, logFile: string | undefined): string[] {
-  return logFile ? viewLogsCommands(platform, logFile) : [];
-}
-
-function recoveryItems(entries: RecoveryEntry[], platform: Platform, logFile?: string): ReportItem[] {
-  const newestFirst = [...entries].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : b.id - a.id));
-  const items: ReportItem[] = [];
-  const failed = newestFirst.filter(
-    (entry) => entry.outcome === 'failed' || entry.outcome === 'skipped-breaker-open',
-  );
-  const latestFailure = failed[0];
-  if (latestFailure) {
-    const breakerOpen = latestFailure.outcome === 'skipped-breaker-open' || latestFailure.breaker === 'open';
-    const error = new RecoveryFailedError({
-      action: latestFailure.action,
-      checks: latestFailure.trigger.map((trigger) => trigger.check),
-      detail: latestFailure.detail ?? latestFailure.outcome,
-      failures: failed.length,
-      breaker: breakerOpen ? 'open' : latestFailure.breaker,
-    });
-    const item = itemFromError(error, platform, breakerOpen ? 'fail' : 'warn');
-    item.explanation = breakerOpen ? RECOVERY_MEANING.open : RECOVERY_MEANING.failed;
-    if (failed.length > 1) item.explanation += ` ${failed.length} recent recoveries did not succeed.`;
-    item.commands.push(...logCommands(platform, logFile));
-    items.push(item);
-  }
-  const latestSuccess = newestFirst.find((entry) => entry.outcome === 'succeeded');
-  if (latestSuccess) {
-    const causes = latestSuccess.trigger.map((trigger) => `${trigger.check} ${trigger.status}`).join(', ');
-    items.push({
-      severity: 'pass',
-      title: `recovered at ${latestSuccess.at}: ${latestSuccess.action}${causes ? ` after ${causes}` : ''}`,
-      explanation: 'The daemon repaired itself; nothing to do unless it keeps happening.',
-      steps: [],
-      commands: [],
-    });
-  }
-  return items;
-}
-
 /** Turns every finding into one ordered report. Duplicates (same code, or same title) are merged. */
 export function buildReport(input: ReportInput): TroubleshootingReport {
   const { platform } = input;
   const ranked: RankedItem[] = [];
   const fine: string[] = [];
+  const notChecked: string[] = [];
   const add = (item: ReportItem, topic: Topic, key = `title:${item.title}`) =>
     ranked.push({ item, topic, order: ranked.length, key });
 
@@ -317,7 +176,7 @@ export function buildReport(input: ReportInput): TroubleshootingReport {
   for (const check of input.checks ?? []) {
     if (check.status === 'pass') {
       // A check that could not run (its subject is absent) is not evidence that anything is fine.
-      if (check.details?.skipped !== true) fine.push(`${check.name}: ${check.message}`);
+      (check.details?.skipped === true ? notChecked : fine).push(`${check.name}: ${check.message}`);
       continue;
     }
     add(
@@ -326,61 +185,6 @@ export function buildReport(input: ReportInput): TroubleshootingReport {
       check.error ? errorKey(check.error) : `check:${check.name}`,
     );
   }
-
-  const pid = diagnosticsPid(input.diagnostics);
-  for (const result of diagnosticsChecks(input.diagnostics)) {
-    if (result.status === 'pass') {
-      fine.push(`daemon check ${result.name}: ${result.output || 'pass'}`);
-      continue;
-    }
-    const error = new HealthThresholdError({
-      check: result.name,
-      status: result.status,
-      value: result.observedValue,
-      unit: result.observedUnit,
-      threshold: result.threshold,
-      output: result.output,
-      pid,
-      logFile: input.logFile,
-    });
-    add(itemFromError(error, platform), 'health');
-  }
-
-  const breaker = diagnosticsBreaker(input.diagnostics);
-  if (breaker && breaker.state !== 'closed') {
-    const error = new RecoveryFailedError({
-      action: 'automatic recovery',
-      checks: [],
-      detail: `the circuit breaker is ${breaker.state}`,
-      failures: breaker.failures,
-      breaker: breaker.state,
-      nextTrialAt: breaker.nextTrialAt,
-    });
-    const item = itemFromError(error, platform, breaker.state === 'open' ? 'fail' : 'warn');
-    item.explanation = breaker.state === 'open' ? RECOVERY_MEANING.open : RECOVERY_MEANING.halfOpen;
-    item.commands.push(...logCommands(platform, input.logFile));
-    add(item, 'recovery');
-  }
-
-  const recentErrors = diagnosticsRecentErrors(input.diagnostics);
-  if (recentErrors.length > 0) {
-    add(
-      {
-        severity: 'warn',
-        title: `the daemon reported ${recentErrors.length} recent error(s)`,
-        explanation: `Latest: ${recentErrors.slice(-3).join(' | ')}`,
-        steps: ['Read the daemon log around those times.'],
-        commands: [],
-      },
-      'other',
-    );
-  }
-
-  const recoveries = [...(input.recoveries ?? []), ...diagnosticsRecoveries(input.diagnostics)];
-  const uniqueRecoveries = [
-    ...new Map(recoveries.map((entry) => [`${entry.id}@${entry.at}`, entry])).values(),
-  ];
-  for (const item of recoveryItems(uniqueRecoveries, platform, input.logFile)) add(item, 'recovery');
 
   const items = mergeDuplicates(ranked)
     .sort(
@@ -396,7 +200,14 @@ export function buildReport(input: ReportInput): TroubleshootingReport {
     : items.some((item) => item.severity === 'warn')
       ? 'warn'
       : 'pass';
-  return { generatedAt: input.generatedAt ?? new Date().toISOString(), platform, status, items, fine };
+  return {
+    generatedAt: input.generatedAt ?? new Date().toISOString(),
+    platform,
+    status,
+    items,
+    fine,
+    notChecked,
+  };
 }
 
 function localizeItem(item: ReportItem, invoke: string): ReportItem {
@@ -421,16 +232,8 @@ function mergeDuplicates(ranked: RankedItem[]): RankedItem[] {
   return [...byKey.values()];
 }
 
-/** Every MpmError found in a list of unknown failures (others are not findings the report can explain). */
-export function structuredErrors(failures: unknown[]): MpmError[] {
-  return failures.filter(isMpmError);
-}
-
-export function reportToJson(report: TroubleshootingReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
-}
-
-function summaryLine(report: TroubleshootingReport): string {
+/** "no problems found", or "1 failure, 2 warnings": the report in a few words. */
+export function reportSummary(report: Pick<TroubleshootingReport, 'items'>): string {
   const fails = report.items.filter((item) => item.severity === 'fail').length;
   const warns = report.items.filter((item) => item.severity === 'warn').length;
   if (fails + warns === 0) return 'no problems found';
@@ -439,41 +242,4 @@ function summaryLine(report: TroubleshootingReport): string {
     warns ? `${warns} warning${warns === 1 ? '' : 's'}` : '',
   ];
   return parts.filter(Boolean).join(', ');
-}
-
-/** Text for a terminal: wrapped to `style.width`, ✓ ! ✗ (or + ! x), coloured only if allowed. */
-export function renderReportText(report: TroubleshootingReport, style: TextStyle): string {
-  const { width } = style;
-  const plain = (text: string) => (style.ascii ? toAscii(text) : text);
-  const out: string[] = [];
-  out.push(
-    bold(`Troubleshooting: ${summaryLine(report)}`, style),
-    dim(`(${report.platform}, ${report.generatedAt})`, style),
-  );
-  for (const item of report.items) {
-    out.push('');
-    const [head = '', ...tail] = wrap(plain(item.title), width, '  ', '    ');
-    out.push(`${mark(item.severity, style)} ${bold(head.slice(2), style)}`, ...tail);
-    if (item.explanation) out.push(...wrap(plain(item.explanation), width, '    '));
-    if (item.steps.length > 0) {
-      out.push('    To fix:');
-      item.steps.forEach((step, index) => {
-        const number = `${index + 1}. `;
-        out.push(...wrap(plain(step), width, `      ${number}`, `      ${' '.repeat(number.length)}`));
-      });
-    }
-    if (item.commands.length > 0) {
-      out.push(`    Commands (${report.platform}):`);
-      // Commands are never wrapped: they must stay copyable.
-      for (const command of item.commands) out.push(`      $ ${plain(command)}`);
-    }
-  }
-  if (report.fine.length > 0) {
-    out.push('', 'What is fine:');
-    for (const line of report.fine) {
-      const [head = '', ...tail] = wrap(plain(line), width, '    ', '    ');
-      out.push(`  ${mark('pass', style)} ${head.slice(4)}`, ...tail);
-    }
-  }
-  return `${out.join('\n')}\n`;
 }

@@ -2,7 +2,10 @@
  * How text for a terminal looks: width, Unicode or ASCII symbols, colour or not. Decided once from the
  * flags, the environment and the output stream, then passed to pure renderers.
  */
-export type Mark = 'pass' | 'warn' | 'fail';
+import type { CheckStatus } from '../protocol/health.js';
+
+/** Marks speak the one severity vocabulary (the health checks', doctor's, the report's). */
+export type Mark = CheckStatus;
 
 export interface TextStyle {
   width: number;
@@ -25,16 +28,25 @@ export function localeIsUtf8(env: NodeJS.ProcessEnv, platform: NodeJS.Platform =
 }
 
 /**
- * Colour only when the output is a terminal and nobody said no: `--no-color`, NO_COLOR (any value),
- * FORCE_COLOR=0, TERM=dumb. FORCE_COLOR=1..3 turns it on for a pipe.
+ * The one decision about colour, for every output (doctor, the CLI, the TUI through tui/color-env):
+ * somebody said no — `--no-color`, NO_COLOR (any value), FORCE_COLOR=0, or TERM=dumb without a
+ * FORCE_COLOR.
+ */
+export function colorRefused(input: { flag?: boolean; env: NodeJS.ProcessEnv }): boolean {
+  const { env } = input;
+  if (input.flag === false) return true;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return true;
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false';
+  return env.TERM === 'dumb';
+}
+
+/**
+ * Colour only when the output is a terminal and nobody said no (colorRefused). FORCE_COLOR=1..3 or
+ * `--color` turns it on for a pipe.
  */
 export function colorAllowed(input: { flag?: boolean; env: NodeJS.ProcessEnv; isTTY: boolean }): boolean {
-  const { env } = input;
-  if (input.flag === false) return false;
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
-  if (env.TERM === 'dumb') return false;
-  return input.flag === true || input.isTTY;
+  if (colorRefused(input)) return false;
+  return input.env.FORCE_COLOR !== undefined || input.flag === true || input.isTTY;
 }
 
 export function detectTextStyle(input: {

@@ -7,6 +7,7 @@ import type { Guidance, Severity } from './guidance.js';
 import {
   diskSpaceCommands,
   inspectProcessCommands,
+  openFilesCommands,
   perPlatform,
   viewLogsCommands,
 } from './platform-commands.js';
@@ -15,13 +16,6 @@ interface CheckAdvice {
   meaning: string;
   steps: string[];
   commands?: (platform: Platform, facts: { pid?: number; home?: string }) => string[];
-}
-
-function openFilesCommands(platform: Platform, pid?: number): string[] {
-  if (platform === 'win32')
-    return pid ? [`powershell -NoProfile -Command "(Get-Process -Id ${pid}).HandleCount"`] : [];
-  if (platform === 'linux') return ['ulimit -n', ...(pid ? [`ls /proc/${pid}/fd | wc -l`] : [])];
-  return ['ulimit -n', ...(pid ? [`lsof -p ${pid} | wc -l`] : [])];
 }
 
 const RESTART = 'Restart the daemon: `mpm-mon restart` (viewers reconnect and replay what they missed).';

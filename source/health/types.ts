@@ -4,6 +4,7 @@
  */
 import type { CheckResult, CheckStatus } from '../protocol/health.js';
 import type { StoreStats } from '../store/types.js';
+import type { ClientLoad } from '../protocol/diagnostics.js';
 
 /** A group of related measurements (process, network, service, journal) that run together. */
 export interface HealthCheck {
@@ -54,18 +55,7 @@ export interface ServiceCounters {
 }
 
 /** What clients make the daemon hold: the checks tell this load from the daemon's own faults. */
-export interface ClientLoad {
-  /** TCP connections held now, and those that have not sent a request yet. */
-  connections: number;
-  pendingConnections: number;
-  maxConnections: number;
-  /** Replays (since/last, history) running and waiting now, and started since the daemon started. */
-  replaysActive: number;
-  replaysQueued: number;
-  replaysStarted: number;
-  /** The most replays that ever ran at once. */
-  replaysPeak: number;
-}
+export type { ClientLoad };
 
 /** What the daemon tells the checks and /metrics. Every method is cheap and must not throw. */
 export interface DaemonFacts {

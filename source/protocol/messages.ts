@@ -1,4 +1,5 @@
 /** Socket.IO namespaces and messages (DESIGN.md §1 "Socket.IO"). */
+import type { DiagnosticsResponse } from './diagnostics.js';
 import type { IngestAck, MonEvent } from './event.js';
 import type { EventFilter } from './event-filter.js';
 import type { HealthReport, RecoveryEntry } from './health.js';
@@ -85,7 +86,7 @@ export interface DashboardServerToClient {
 
 export interface DashboardClientToServer {
   history: (request: HistoryRequest, ack: (answer: HistoryAck) => void) => void;
-  diagnostics: (ack: (answer: unknown) => void) => void;
+  diagnostics: (ack: (answer: DiagnosticsResponse) => void) => void;
   sessions: (ack: (answer: SessionsAnswer) => void) => void;
 }
 

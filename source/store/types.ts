@@ -3,6 +3,7 @@
  * Streams implement it, and test/store/contract.ts holds both to the same behaviour.
  */
 import type { MonEvent } from '../protocol/event.js';
+import type { StoreStats } from '../protocol/diagnostics.js';
 
 /** An event before the store numbered it. */
 export type EventDraft = Omit<MonEvent, 'seq'>;
@@ -40,18 +41,4 @@ export interface EventStore {
   stats(): StoreStats;
 }
 
-export interface StoreStats {
-  /** `journal` or `redis` (store.kind). */
-  kind: string;
-  lastSeq: number;
-  /** Lowest seq still retained (0 when empty). */
-  firstSeq: number;
-  segments: number;
-  bytes: number;
-  /** Lines skipped at recovery because they did not parse (torn or corrupt). */
-  corruptLines: number;
-  /** Write failures since start. */
-  writeErrors: number;
-  /** False after a failed write until a later write succeeds. */
-  writable: boolean;
-}
+export type { StoreStats };

@@ -17,7 +17,7 @@ import { healthLines } from './views/health.js';
 import { recoveryLines } from './views/recovery.js';
 import { sessionDetailLines } from './views/session-detail.js';
 import { sessionsLines } from './views/sessions.js';
-import { basicReport, troubleshootLines, type TroubleshootSource } from './views/troubleshoot.js';
+import { troubleshootLines } from './views/troubleshoot.js';
 
 export interface AppProps {
   store: TuiStore;
@@ -27,7 +27,6 @@ export interface AppProps {
   rows: number;
   /** host:port shown in the header. */
   address: string;
-  troubleshoot?: TroubleshootSource;
   /** `y` and `e`: the clipboard and the export file (without them the footer says they are off). */
   effects?: TuiEffects;
   onQuit?: () => void;
@@ -42,7 +41,6 @@ export function bodyLines(
   theme: Theme,
   width: number,
   height: number,
-  troubleshoot: TroubleshootSource,
 ): { lines: Line[]; scroll: number | null } {
   const overlay = state.ui.overlay;
   if (overlay?.kind === 'help') return { lines: helpLines(width), scroll: overlay.scroll };
@@ -67,7 +65,7 @@ export function bodyLines(
       return { lines: recoveryLines(state, theme, width), scroll: state.ui.scroll.recovery };
     case 'troubleshoot':
       return {
-        lines: troubleshootLines(troubleshoot(state), theme, width),
+        lines: troubleshootLines(state, theme, width),
         scroll: state.ui.scroll.troubleshoot,
       };
   }
@@ -123,26 +121,14 @@ function runEffect(store: TuiStore, type: 'copy' | 'export', effects: TuiEffects
   }
 }
 
-export function App({
-  store,
-  theme,
-  columns,
-  rows,
-  address,
-  troubleshoot = basicReport,
-  effects,
-  onQuit,
-}: AppProps) {
+export function App({ store, theme, columns, rows, address, effects, onQuit }: AppProps) {
   const state = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const width = Math.max(20, columns);
   const height = Math.max(HEADER_ROWS + FOOTER_ROWS + 1, rows - 1);
   const bodyHeight = height - HEADER_ROWS - FOOTER_ROWS;
-  const body = useMemo(
-    () => bodyLines(state, theme, width, bodyHeight, troubleshoot),
-    [state, theme, width, bodyHeight, troubleshoot],
-  );
+  const body = useMemo(() => bodyLines(state, theme, width, bodyHeight), [state, theme, width, bodyHeight]);
 
   const perform = (action: KeyResult): void => {
     if (!action) return;

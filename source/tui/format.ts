@@ -1,4 +1,5 @@
 /** Pure text helpers for fixed-width terminal columns. */
+import { formatDuration } from '../protocol/time-text.js';
 
 /** Cuts `text` to `width` columns, ending with the ellipsis when cut. */
 export function fit(text: string, width: number, ellipsis = '…'): string {
@@ -65,15 +66,9 @@ export function formatAgo(ms: number): string {
   return `${Math.floor(seconds / 86400)}d ago`;
 }
 
+/** The one duration formatter, in its compact form for the TUI's columns. */
 export function formatUptime(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  const days = Math.floor(s / 86400);
-  const hours = Math.floor((s % 86400) / 3600);
-  const minutes = Math.floor((s % 3600) / 60);
-  if (days > 0) return `${days}d${String(hours).padStart(2, '0')}h`;
-  if (hours > 0) return `${hours}h${String(minutes).padStart(2, '0')}m`;
-  if (minutes > 0) return `${minutes}m${String(s % 60).padStart(2, '0')}s`;
-  return `${s}s`;
+  return formatDuration(seconds, { compact: true });
 }
 
 /** Keeps the segments, in priority order, that fit in `width` with `gap` between them. */

@@ -8,6 +8,8 @@ import type { StatusResponse } from '../protocol/messages.js';
 import { listedSessions } from './state/session-list.js';
 import { newWaits, noticeSequence, noticeText } from './state/notify.js';
 import { App } from './app.js';
+import type { FindingsOptions } from '../doctor/findings.js';
+import { watchFindings } from './findings-watch.js';
 import { homePaths } from '../config/home.js';
 import { terminalEffects } from './effects.js';
 import { MOUSE_OFF, MOUSE_ON } from './state/input.js';
@@ -39,6 +41,8 @@ export interface RunTuiOptions {
   stdin?: NodeJS.ReadStream;
   /** Where the daemon is now (the PID file read again), asked before each reconnect. */
   rediscover?: () => { host: string; port: number; token: string } | null;
+  /** Where doctor's checks look (the Troubleshoot view shows their findings); none when omitted. */
+  doctor?: FindingsOptions;
 }
 
 const ENTER_ALT_SCREEN = '\u001b[?1049h';
@@ -107,6 +111,7 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
   process.once('SIGTERM', quit);
   const sessions = pollSessions(store, client, options.sessionsIntervalMs ?? 2000);
   const notices = watchWaits(store, options.notify ?? 'off', stdout);
+  const findings = options.doctor ? watchFindings(store, options.doctor) : () => {};
   client.start();
 
   try {
@@ -121,6 +126,7 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
     status.stop();
     sessions();
     notices();
+    findings();
     client.stop();
     instance.unmount();
     store.dispose();

@@ -51,6 +51,7 @@ describe('installHooks', () => {
       skippedHttp: [],
       form: 'command',
       httpUrls: [],
+      commands: [ours.command],
       disabled: false,
     });
   });
@@ -69,6 +70,7 @@ describe('installHooks', () => {
       skippedHttp: [],
       form: 'http',
       httpUrls: [http.url],
+      commands: [ours.command],
       disabled: false,
     });
     // Installing again changes nothing; the command form replaces the http entries.
@@ -245,6 +247,7 @@ describe('inspectHooks', () => {
       skippedHttp: [],
       form: null,
       httpUrls: [],
+      commands: [],
       disabled: false,
     });
   });

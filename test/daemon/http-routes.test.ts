@@ -11,6 +11,7 @@ import { Counters } from '../../source/daemon/counters.js';
 import { createRequestHandler, httpAnswer, type RouteDeps } from '../../source/daemon/http-routes.js';
 import { allowedHosts } from '../../source/daemon/request-guard.js';
 import { Ingestor } from '../../source/pipeline/ingest.js';
+import type { DiagnosticsResponse } from '../../source/protocol/diagnostics.js';
 import type { HealthReport } from '../../source/protocol/health.js';
 import type { StatusResponse } from '../../source/protocol/messages.js';
 import type { JournalStore } from '../../source/store/index.js';
@@ -47,7 +48,7 @@ before(async () => {
     health: () => ({ status: healthStatus }) as HealthReport,
     status: () => ({ version: 'test' }) as unknown as StatusResponse,
     diagnostics: () =>
-      diagnosticsFail ? Promise.reject(new Error('boom')) : Promise.resolve({ figures: 'here' }),
+      diagnosticsFail ? Promise.reject(new Error('boom')) : Promise.resolve({ figures: 'here' } as unknown as DiagnosticsResponse),
     metrics: () => Promise.resolve({ contentType: 'text/plain; version=0.0.4', body: 'm_total 1\n' }),
     ingestBody: (body, producer, source, provenance) =>
       ingestor.ingestBody(body, producer, source, provenance),

@@ -4,6 +4,7 @@
  * documented /health, /status and /diagnostics (until the real daemon is wired into the end-to-end
  * suite, where `doctor` against a running `mpm-mon --daemon` belongs).
  */
+import type { DiagnosticsResponse } from '../../source/protocol/diagnostics.js';
 import { describe, test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
@@ -131,7 +132,8 @@ describe('a hung listener', () => {
 
 interface FakeDaemon {
   health?: object;
-  diagnostics?: object;
+  /** The recovery part of /diagnostics; the rest of the body is what a real daemon sends too. */
+  recovery?: Pick<DiagnosticsResponse['recovery'], 'log' | 'breaker'>;
   statusPid?: number;
 }
 
@@ -142,6 +144,7 @@ async function fakeDaemon(options: FakeDaemon = {}): Promise<number> {
     uptimeSeconds: 125,
     checks: {
       memoryMb: {
+        name: 'memoryMb',
         status: 'pass',
         observedValue: 60,
         observedUnit: 'MB',
@@ -157,27 +160,25 @@ async function fakeDaemon(options: FakeDaemon = {}): Promise<number> {
         response.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       if (request.url === '/health')
         return send((health as { status: string }).status === 'fail' ? 503 : 200, health);
-      if (request.url === '/status')
-        return send(200, {
-          status: 'pass',
-          pid: options.statusPid ?? process.pid,
-          port: 0,
-          host: '127.0.0.1',
-          version: VERSION,
-          uptimeSeconds: 125,
-          clients: { viewers: 0, producers: 0 },
-          events: { total: 0, perSecond: 0, lastSeq: 0 },
-        });
+      const status = {
+        status: 'pass',
+        pid: options.statusPid ?? process.pid,
+        port: 0,
+        host: '127.0.0.1',
+        version: VERSION,
+        uptimeSeconds: 125,
+        clients: { viewers: 0, producers: 0 },
+        events: { total: 0, perSecond: 0, lastSeq: 0 },
+      };
+      if (request.url === '/status') return send(200, status);
       if (request.url === '/diagnostics') {
         if (request.headers.authorization !== `Bearer ${TOKEN}`)
           return send(401, { error: { code: 'unauthorized', message: 'no' } });
-        return send(
-          200,
-          options.diagnostics ?? {
-            breaker: { state: 'closed', failures: 0, nextTrialAt: null, openedAt: null },
-            recovery: { log: [] },
-          },
-        );
+        const recovery = options.recovery ?? {
+          log: [],
+          breaker: { state: 'closed', failures: 0, nextTrialAt: null, openedAt: null },
+        };
+        return send(200, { version: VERSION, health, status, recovery: { ...recovery, degraded: false } });
       }
       return send(404, { error: { code: 'not_found', message: 'no' } });
     }),
@@ -227,6 +228,7 @@ describe('a daemon that answers', () => {
         uptimeSeconds: 5,
         checks: {
           cpuPercent: {
+            name: 'cpuPercent',
             status: 'warn',
             observedValue: 82,
             observedUnit: '%',
@@ -235,6 +237,7 @@ describe('a daemon that answers', () => {
             time: now,
           },
           memoryMb: {
+            name: 'memoryMb',
             status: 'pass',
             observedValue: 60,
             observedUnit: 'MB',
@@ -244,21 +247,19 @@ describe('a daemon that answers', () => {
           },
         },
       },
-      diagnostics: {
+      recovery: {
         breaker: { state: 'open', failures: 5, nextTrialAt: '2030-01-01T00:00:00.000Z', openedAt: now },
-        recovery: {
-          log: [
-            {
-              id: 1,
-              at: now,
-              trigger: [{ check: 'cpuPercent', status: 'fail', observedValue: 99, observedUnit: '%' }],
-              action: 'restart-service',
-              outcome: 'failed',
-              durationMs: 5,
-              breaker: 'open',
-            },
-          ],
-        },
+        log: [
+          {
+            id: 1,
+            at: now,
+            trigger: [{ check: 'cpuPercent', status: 'fail', observedValue: 99, observedUnit: '%' }],
+            action: 'restart-service',
+            outcome: 'failed',
+            durationMs: 5,
+            breaker: 'open',
+          },
+        ],
       },
     });
     box = await sandboxFor(port);

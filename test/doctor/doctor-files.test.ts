@@ -8,7 +8,15 @@ import { HOOK_EVENT_NAMES } from '../../source/claude/hook-events.js';
 import { editHooks } from '../../source/claude/hook-install.js';
 import { readProcessStartTime } from '../../source/instance/process-info.js';
 import { encodeSpoolFile, spoolFileName } from '../../source/store/spool.js';
-import { assertDoctorJsonShape, check, doctor, freePort, makeSandbox, writePidFile, type Sandbox } from './sandbox.js';
+import {
+  assertDoctorJsonShape,
+  check,
+  doctor,
+  freePort,
+  makeSandbox,
+  writePidFile,
+  type Sandbox,
+} from './sandbox.js';
 import { killChild, spawnIdleChild } from '../helpers/processes.js';
 import { deadPid } from '../helpers/processes.js';
 
@@ -18,14 +26,22 @@ beforeEach(async () => {
 });
 afterEach(() => box.cleanup());
 
-function hookSettings(events: readonly string[]): string {
+/** An executable `mpm-mon` on the sandbox's PATH (doctor only checks that it is there). */
+function mpmMonOnPath(): void {
+  const bin = join(box.dir, 'bin');
+  fs.mkdirSync(bin, { recursive: true });
+  fs.writeFileSync(join(bin, 'mpm-mon'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+  box.env.PATH = `${bin}:${box.env.PATH ?? ''}`;
+}
+
+function hookSettings(events: readonly string[], command = 'mpm-mon hook'): string {
   const hooks = Object.fromEntries(
     events.map((event) => [
       event,
       [
         {
           ...(event === 'PreToolUse' || event === 'PostToolUse' ? { matcher: '*' } : {}),
-          hooks: [{ type: 'command', command: 'mpm-mon hook', timeout: 5 }],
+          hooks: [{ type: 'command', command, timeout: 5 }],
         },
       ],
     ]),
@@ -225,6 +241,7 @@ describe('journal', () => {
 
 describe('Claude Code hooks', () => {
   test('all events installed at user scope: pass, with the scope named', async () => {
+    mpmMonOnPath();
     writeUserSettings(hookSettings(HOOK_EVENT_NAMES));
     const hooks = check(await doctor(box), 'hooks');
     assert.equal(hooks.status, 'pass', hooks.message);
@@ -234,7 +251,40 @@ describe('Claude Code hooks', () => {
     );
   });
 
+  test('a hook command into a checkout that moved fails, names the missing file and says how to fix it', async () => {
+    const moved = join(box.dir, 'old-checkout', 'dist', 'mpm-mon.cjs');
+    writeUserSettings(hookSettings(HOOK_EVENT_NAMES, `"${process.execPath}" "${moved}" hook`));
+    const run = await doctor(box);
+    const hooks = check(run, 'hooks');
+    assert.equal(hooks.status, 'fail');
+    assert.equal(hooks.details.code, 'HOOKS_COMMAND_BROKEN');
+    assert.equal(
+      hooks.message,
+      `the hook command no longer runs: ${moved} does not exist (moved or removed?)`,
+    );
+    assert.equal(run.code, 1);
+    const text = await doctor(box, { json: false });
+    const here = invocation(box.env).command;
+    assert.ok(text.output.includes(`fix: run \`${here} install-hooks\` again`), text.output);
+    assert.ok(text.output.includes(`$ ${here} install-hooks`), 'the report gives the command');
+
+    const fixed = await doctor(box, { fix: true, hooks: true });
+    assert.equal(fixed.json.repairs?.find((entry) => entry.check === 'hooks')?.outcome, 'done');
+    assert.equal(check(fixed, 'hooks').status, 'pass', check(fixed, 'hooks').message);
+  });
+
+  test('`mpm-mon hook` with no mpm-mon on PATH fails: every hook would fail to start', async () => {
+    box.env.PATH = join(box.dir, 'empty-bin');
+    writeUserSettings(hookSettings(HOOK_EVENT_NAMES));
+    const hooks = check(await doctor(box), 'hooks');
+    assert.equal(hooks.status, 'fail');
+    assert.match(hooks.message, /`mpm-mon` is not on PATH \(mpm-mon hook\)/);
+    mpmMonOnPath();
+    assert.equal(check(await doctor(box), 'hooks').status, 'pass');
+  });
+
   test('some events missing: a warning naming them', async () => {
+    mpmMonOnPath();
     writeUserSettings(
       hookSettings(HOOK_EVENT_NAMES.filter((event) => event !== 'Stop' && event !== 'PreCompact')),
     );

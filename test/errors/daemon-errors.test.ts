@@ -11,6 +11,11 @@ import {
   formatUptime,
   uptimeSince,
 } from '../../source/errors/daemon-errors.js';
+import {
+  findPortOwnerCommands,
+  inspectProcessCommands,
+  showPermissionsCommands,
+} from '../../source/errors/platform-commands.js';
 
 /** The "Commands (platform):" section of a rendering, as a list. */
 function renderedCommands(error: MpmError, platform: (typeof PLATFORMS)[number]): string[] {
@@ -85,19 +90,16 @@ describe('PortConflictError', () => {
     for (const way of ['--port', 'MPM_MON_PORT', '"port"', 'portRange']) assert.ok(steps.includes(way), way);
   });
 
-  test('renders the commands of each platform', () => {
+  test('renders the commands of each platform: those of the one per-OS table', () => {
+    for (const platform of PLATFORMS)
+      assert.deepEqual(renderedCommands(withOwner, platform), [
+        ...findPortOwnerCommands(platform, 8765),
+        ...inspectProcessCommands(platform, 999),
+      ]);
     assert.deepEqual(renderedCommands(withOwner, 'linux'), [
       "ss -ltnp 'sport = :8765'",
-      'lsof -i :8765',
-      'ps -o pid,command -p 999',
-    ]);
-    assert.deepEqual(renderedCommands(withOwner, 'darwin'), [
       'lsof -nP -iTCP:8765 -sTCP:LISTEN',
-      'ps -o pid,command -p 999',
-    ]);
-    assert.deepEqual(renderedCommands(withOwner, 'win32'), [
-      'netstat -ano | findstr :8765',
-      'tasklist /FI "PID eq 999"',
+      'ps -o pid,ppid,stat,lstart,etime,cmd -p 999',
     ]);
   });
 
@@ -105,8 +107,8 @@ describe('PortConflictError', () => {
     const unknown = new PortConflictError({ port: 8765, host: '127.0.0.1', owner: null });
     assert.equal(unknown.message, 'port 8765 on 127.0.0.1 is already in use');
     assert.equal(unknown.context.ownerPid, null);
+    assert.deepEqual(renderedCommands(unknown, 'win32'), findPortOwnerCommands('win32', 8765));
     assert.equal(renderedCommands(unknown, 'win32')[0], 'netstat -ano | findstr :8765');
-    assert.match(renderedCommands(unknown, 'win32')[1] ?? '', /^tasklist \/FI "PID eq /);
   });
 
   test('an exhausted range names the range', () => {
@@ -141,17 +143,19 @@ describe('StaleProcessError', () => {
     assert.deepEqual(renderedCommands(reused, 'linux'), [
       'mpm-mon doctor --fix',
       'mpm-mon start',
-      'ps -o pid,lstart,command -p 13',
-      "rm 'h/daemon.pid'",
+      'ps -o pid,ppid,stat,lstart,etime,cmd -p 13',
+      'rm h/daemon.pid',
     ]);
-    assert.deepEqual(renderedCommands(reused, 'darwin'), renderedCommands(reused, 'linux'));
     assert.deepEqual(renderedCommands(reused, 'win32'), [
       'mpm-mon doctor --fix',
       'mpm-mon start',
-      'del "h/daemon.pid"',
+      ...inspectProcessCommands('win32', 13),
+      'del h/daemon.pid',
     ]);
     const zombie = new StaleProcessError({ kind: 'zombie', pid: 12, pidFile: 'p' });
-    assert.ok(renderedCommands(zombie, 'linux').includes('ps -o pid,ppid,stat,command -p 12'));
+    assert.ok(renderedCommands(zombie, 'linux').includes('ps -o pid,ppid,stat,lstart,etime,cmd -p 12'));
+    const dead = new StaleProcessError({ kind: 'dead', pid: 11, pidFile: 'p' });
+    assert.deepEqual(renderedCommands(dead, 'linux'), ['mpm-mon doctor --fix', 'mpm-mon start', 'rm p']);
   });
 });
 
@@ -167,8 +171,11 @@ describe('other daemon errors', () => {
     const error = new StateDirError({ path: 'state/home', operation: 'create', errno: 'EACCES' });
     assert.equal(error.code, 'STATE_DIR_UNWRITABLE');
     assert.equal(error.message, 'cannot create state/home: EACCES');
-    assert.deepEqual(renderedCommands(error, 'linux'), ['mpm-mon doctor', "ls -ld 'state/home'"]);
-    assert.deepEqual(renderedCommands(error, 'win32'), ['mpm-mon doctor', 'icacls "state/home"']);
+    assert.deepEqual(renderedCommands(error, 'linux'), [
+      'mpm-mon doctor',
+      ...showPermissionsCommands('linux', 'state/home'),
+    ]);
+    assert.deepEqual(renderedCommands(error, 'win32'), ['mpm-mon doctor', 'icacls state/home']);
   });
 
   test('PidFileLostError says the file was replaced and what to check', () => {

@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ERROR_CODES } from '../../source/errors/codes.js';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -230,13 +233,13 @@ const cases: Case[] = [
     commands: {
       linux: ['mpm-mon doctor --fix'],
       darwin: ['mpm-mon doctor --fix'],
-      win32: ['del "/h/daemon.pid"'],
+      win32: ['del /h/daemon.pid'],
     },
   },
   {
     error: JournalError.corrupt({ dir: '/h/journal', path: '/h/journal/1.ndjson', line: 3, corruptLines: 1 }),
     code: 'JOURNAL_CORRUPT',
-    commands: { linux: ['df -h /h/journal'], darwin: ['df -h /h/journal'], win32: ['dir /h/journal'] },
+    commands: { linux: ['df -h /h/journal'], darwin: ['df -h /h/journal'], win32: ['icacls /h/journal'] },
   },
   {
     error: new ConfigError({
@@ -287,7 +290,7 @@ describe('guidance', () => {
   test('hooks not installed is a warning; a missing daemon a failure', () => {
     assert.equal(severityOf(cases[8]!.error), 'warn');
     assert.equal(severityOf(cases[2]!.error), 'fail');
-    assert.equal(severityOf(new MpmError('X', 'plain')), 'fail');
+    assert.equal(severityOf(new MpmError('UNEXPECTED', 'plain')), 'fail');
   });
 
   test('a warning threshold is a warning, a failing one a failure', () => {
@@ -306,7 +309,7 @@ describe('guidance', () => {
 
   test('explanations are there for our errors and absent for a bare MpmError', () => {
     assert.match(explanationOf(cases[0]!.error) ?? '', /PID file, token/);
-    assert.equal(explanationOf(new MpmError('X', 'plain')), undefined);
+    assert.equal(explanationOf(new MpmError('UNEXPECTED', 'plain')), undefined);
   });
 
   test('the token mode is shown in octal', () => {
@@ -332,5 +335,21 @@ describe('presentFailure', () => {
     assert.ok(!plain.text.includes('    at '));
     assert.match(presentFailure(new TypeError('boom'), { env: { DEBUG: '1' } }).text, /\n {4}at /);
     assert.deepEqual(plain.json, { error: { code: 'UNEXPECTED', message: 'boom' } });
+  });
+});
+
+describe('the table of error codes', () => {
+  test('every code in it is raised somewhere, and every code raised is in it (the build checks the second)', () => {
+    const files = (dir: string): string[] =>
+      readdirSync(dir).flatMap((name) => {
+        const path = join(dir, name);
+        return statSync(path).isDirectory() ? files(path) : /\.tsx?$/.test(name) ? [path] : [];
+      });
+    const source = files('source')
+      .filter((file) => !file.endsWith(join('errors', 'codes.ts')))
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('\n');
+    const unused = Object.keys(ERROR_CODES).filter((code) => !source.includes(`'${code}'`));
+    assert.deepEqual(unused, [], 'codes nobody raises');
   });
 });

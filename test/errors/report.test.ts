@@ -6,15 +6,11 @@ import {
   DaemonUnreachableError,
   HooksNotInstalledError,
 } from '../../source/errors/index.js';
-import {
-  buildReport,
-  renderReportText,
-  reportToJson,
-  type CheckFinding,
-  type TroubleshootingReport,
-} from '../../source/errors/report.js';
+import { buildReport, type CheckFinding, type TroubleshootingReport } from '../../source/errors/report.js';
+import { renderReportText, reportToJson } from '../../source/errors/report-text.js';
+import { isDiagnostics } from '../../source/protocol/diagnostics.js';
+import { disableColorIfAsked } from '../../source/tui/color-env.js';
 import { colorAllowed, detectTextStyle, localeIsUtf8, wrap } from '../../source/errors/text-style.js';
-import type { RecoveryEntry } from '../../source/protocol/health.js';
 
 const AT = '2030-01-02T03:04:05.000Z';
 const hung = new DaemonUnreachableError({
@@ -37,24 +33,6 @@ const noHooks = new HooksNotInstalledError({
   installedScopes: ['user'],
   settingsFiles: [],
 });
-
-function recovery(
-  id: number,
-  at: string,
-  outcome: RecoveryEntry['outcome'],
-  breaker: RecoveryEntry['breaker'] = 'closed',
-): RecoveryEntry {
-  return {
-    id,
-    at,
-    trigger: [{ check: 'memoryMb', status: 'fail', observedValue: 900, observedUnit: 'MB' }],
-    action: 'restart-service',
-    outcome,
-    durationMs: 12,
-    breaker,
-    detail: outcome === 'failed' ? 'still over the threshold' : undefined,
-  };
-}
 
 describe('buildReport: ordering', () => {
   test('failures before warnings, and the cause before what follows from it', () => {
@@ -126,112 +104,17 @@ describe('buildReport: ordering', () => {
   });
 });
 
-describe('buildReport: /diagnostics and recoveries', () => {
-  const diagnostics = {
-    pid: 4242,
-    checks: {
-      memoryMb: {
-        latest: {
-          name: 'memoryMb',
-          status: 'fail',
-          observedValue: 900,
-          observedUnit: 'MB',
-          threshold: { warn: 300, fail: 800 },
-          output: 'rss 900 MB',
-          time: AT,
-        },
-        lastChangedAt: AT,
-        points: [],
-      },
-      cpuPercent: {
-        name: 'cpuPercent',
-        status: 'warn',
-        observedValue: 80,
-        observedUnit: '%',
-        threshold: { warn: 70, fail: 95 },
-        output: '',
-        time: AT,
-      },
-      openFiles: {
-        name: 'openFiles',
-        status: 'pass',
-        observedValue: 20,
-        observedUnit: 'count',
-        threshold: { warn: 512, fail: 900 },
-        output: '20 open',
-        time: AT,
-      },
-      nonsense: { status: 'maybe' },
-    },
-    breaker: { state: 'open', failures: 5, nextTrialAt: '2030-01-02T03:09:05.000Z', openedAt: AT },
-    recentErrors: [{ message: 'EMFILE on accept' }, 'plain text error'],
-  };
-
-  test('checks over their thresholds become health items with values and thresholds; passes are fine', () => {
-    const report = buildReport({
-      platform: 'linux',
-      generatedAt: AT,
-      diagnostics,
-      logFile: '/h/logs/daemon.log',
-    });
-    const titles = report.items.map((item) => item.title);
-    assert.ok(
-      titles.includes('health check memoryMb is failing: 900 MB (warn at 300 MB, fail at 800 MB)'),
-      titles.join('\n'),
-    );
-    assert.ok(titles.includes('health check cpuPercent is warning: 80 % (warn at 70 %, fail at 95 %)'));
-    const memory = report.items.find((item) => item.title.includes('memoryMb'))!;
-    assert.ok(
-      memory.commands.includes('ps -o pid,ppid,stat,lstart,etime,cmd -p 4242'),
-      memory.commands.join('\n'),
-    );
-    assert.ok(memory.commands.includes('tail -n 100 /h/logs/daemon.log'));
-    assert.deepEqual(report.fine, ['daemon check openFiles: 20 open']);
-  });
-
-  test('an open breaker is a failure that says when the next trial is', () => {
-    const report = buildReport({ platform: 'linux', generatedAt: AT, diagnostics });
-    const breaker = report.items.find((item) => item.code === 'RECOVERY_FAILED')!;
-    assert.equal(breaker.severity, 'fail');
-    assert.match(breaker.title, /recovery gave up after 5 failed attempts/);
-    assert.ok(breaker.steps.some((step) => step.includes('2030-01-02T03:09:05.000Z')));
-    const errors = report.items.find((item) => item.title.includes('recent error'))!;
-    assert.match(errors.explanation, /EMFILE on accept \| plain text error/);
-  });
-
-  test('the newest failed recovery is reported once; a success is listed last as pass', () => {
-    const report = buildReport({
-      platform: 'win32',
-      generatedAt: AT,
-      recoveries: [
-        recovery(1, '2030-01-02T01:00:00.000Z', 'failed'),
-        recovery(2, '2030-01-02T02:00:00.000Z', 'succeeded'),
-        recovery(3, '2030-01-02T02:30:00.000Z', 'failed'),
-      ],
-      diagnostics: { recovery: { log: [recovery(3, '2030-01-02T02:30:00.000Z', 'failed')] } },
-    });
-    assert.deepEqual(
-      report.items.map((item) => [item.severity, item.code]),
-      [
-        ['warn', 'RECOVERY_FAILED'],
-        ['pass', undefined],
-      ],
-    );
-    assert.match(report.items[0]!.explanation, /2 recent recoveries did not succeed/);
-    assert.match(report.items[0]!.title, /restart-service did not fix memoryMb: still over the threshold/);
-    assert.ok(report.items[0]!.commands.includes('mpm-mon restart'));
-    assert.match(
-      report.items[1]!.title,
-      /^recovered at 2030-01-02T02:00:00.000Z: restart-service after memoryMb fail$/,
-    );
-    assert.equal(report.status, 'warn');
-  });
-
-  test('garbage diagnostics add nothing', () => {
-    for (const diagnostics of [null, 42, 'x', [], { checks: 3, breaker: 'open', recovery: 'no' }]) {
-      const report = buildReport({ platform: 'linux', generatedAt: AT, diagnostics });
-      assert.deepEqual(report.items, []);
-    }
+describe('/diagnostics at the wire', () => {
+  test('garbage, another program and an older shape are not a DiagnosticsResponse', () => {
+    for (const body of [
+      null,
+      42,
+      'x',
+      [],
+      { checks: 3, breaker: 'open', recovery: 'no' },
+      { version: '0.1.0', health: { status: 'pass', checks: {} }, recovery: { log: [] }, status: { pid: 1 } },
+    ])
+      assert.equal(isDiagnostics(body), false, JSON.stringify(body));
   });
 });
 
@@ -301,6 +184,16 @@ describe('text style', () => {
     assert.equal(colorAllowed({ env: { TERM: 'dumb' }, isTTY: true }), false);
     assert.equal(colorAllowed({ env: { FORCE_COLOR: '1' }, isTTY: false }), true);
     assert.equal(colorAllowed({ env: { FORCE_COLOR: '0' }, isTTY: true }), false);
+  });
+
+  test("one decision: the TUI's colour (tui/color-env) refuses what doctor's refuses", () => {
+    for (const env of [{ NO_COLOR: '1' }, { FORCE_COLOR: '0' }, { TERM: 'dumb' }]) {
+      const copy: NodeJS.ProcessEnv = { ...env };
+      assert.equal(disableColorIfAsked(copy, false), false, JSON.stringify(env));
+      assert.equal(colorAllowed({ env, isTTY: true }), false);
+    }
+    assert.equal(disableColorIfAsked({}, true), false, '--no-color');
+    assert.equal(disableColorIfAsked({ TERM: 'xterm-256color' }, false), true);
   });
 
   test('width follows the terminal within bounds', () => {

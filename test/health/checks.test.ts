@@ -16,6 +16,7 @@ import {
   createNetworkCheck,
   createProcessCheck,
   createServiceCheck,
+  STARTUP_GRACE_MS,
 } from '../../source/health/checks/index.js';
 import { runCheck } from '../../source/health/monitor.js';
 import type { HealthCheck } from '../../source/health/types.js';
@@ -178,6 +179,28 @@ describe('process check (real process)', () => {
     assert.equal(capForClientLoad(failing, null).status, 'fail', 'without client load a failure stays one');
     const idle = { ...load, replaysActive: 0, replaysQueued: 0 };
     assert.equal(clientLoadCause(idle, idle), null);
+  });
+
+  test('start-up grace: lag over its threshold right after start is shown but passes; after the grace it warns', async () => {
+    let clock = 1_000_000;
+    const check = createProcessCheck({ thresholds, now: () => clock, startupGraceMs: STARTUP_GRACE_MS });
+    try {
+      const blockAndRun = async () => {
+        await new Promise<void>((resolve) => setTimeout(() => (busyFor(250), resolve()), 30));
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        return byName(await check.run(never), 'process:eventLoopLag');
+      };
+      const early = await blockAndRun();
+      assert.ok(early.observedValue! >= 200, `the figure stays: ${early.observedValue}`);
+      assert.equal(early.status, 'pass');
+      assert.match(early.output, /start-up \(the first 10 s after start are not judged\)/);
+      clock += STARTUP_GRACE_MS;
+      const later = await blockAndRun();
+      assert.equal(later.status, 'warn', later.output);
+      assert.doesNotMatch(later.output, /start-up/);
+    } finally {
+      check.close();
+    }
   });
 
   test('open files is null and says unknown where the platform cannot list them', async () => {

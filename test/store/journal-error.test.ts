@@ -1,3 +1,4 @@
+import { diskSpaceCommands, showPermissionsCommands } from '../../source/errors/platform-commands.js';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { MpmError, renderError } from '../../source/errors/base.js';
@@ -26,8 +27,8 @@ describe('JournalError', () => {
       assert.ok(error.steps.some((step) => step.includes('MPM_MON_JOURNAL_MAX_BYTES')));
       assert.deepEqual(error.commandsFor('linux'), [
         'mpm-mon doctor',
-        'df -h /var/mpm/journal',
-        'ls -ld /var/mpm/journal',
+        ...diskSpaceCommands('linux', '/var/mpm/journal'),
+        ...showPermissionsCommands('linux', '/var/mpm/journal'),
       ]);
       assert.deepEqual(error.commandsFor('darwin').slice(1, 2), ['df -h /var/mpm/journal']);
     }
@@ -43,18 +44,12 @@ describe('JournalError', () => {
     }
   });
 
-  test('windows commands name the directory and its drive', () => {
+  test('windows commands quote the directory', () => {
     const error = JournalError.writeFailed({
       dir: 'D:\\Users\\me\\mpm mon\\journal',
       cause: systemError('ENOSPC'),
     });
-    assert.deepEqual(error.commandsFor('win32'), [
-      'mpm-mon doctor',
-      'dir "D:\\Users\\me\\mpm mon\\journal"',
-      'fsutil volume diskfree D:',
-    ]);
-    const relative = JournalError.writeFailed({ dir: 'journal', cause: systemError('ENOSPC') });
-    assert.ok(relative.commandsFor('win32').includes('fsutil volume diskfree C:'));
+    assert.ok(error.commandsFor('win32').includes('icacls "D:\\Users\\me\\mpm mon\\journal"'));
   });
 
   test('a directory with spaces or quotes stays one shell word', () => {
@@ -73,7 +68,7 @@ describe('JournalError', () => {
     assert.ok(!text.includes('freeBytes'), 'unknown facts are left out');
     const json = JSON.parse(JSON.stringify(error)) as { code: string; commands: { win32: string[] } };
     assert.equal(json.code, 'JOURNAL_CORRUPT');
-    assert.ok(json.commands.win32.includes('dir /j'));
+    assert.ok(json.commands.win32.includes('icacls /j'));
   });
 
   test('closed and unreadable have their own codes', () => {

@@ -6,7 +6,7 @@
 import { AuthError, DaemonUnreachableError } from '../../errors/connection-errors.js';
 import { RecoveryFailedError } from '../../errors/health-errors.js';
 import { HealthThresholdError } from '../../errors/threshold-error.js';
-import { diagnosticsBreaker, diagnosticsRecoveries, type Topic } from '../../errors/report.js';
+import type { Topic } from '../../errors/report.js';
 import type { CheckResult } from '../../protocol/health.js';
 import { formatUptime } from '../../errors/daemon-errors.js';
 import type { DoctorContext, DaemonProbe } from '../context.js';
@@ -92,11 +92,9 @@ export async function checkReachable(ctx: DoctorContext): Promise<CheckOutcome> 
   };
 }
 
-function worstCheck(checks: Record<string, unknown>): CheckResult | null {
+function worstCheck(checks: Record<string, CheckResult>): CheckResult | null {
   let worst: CheckResult | null = null;
-  for (const [name, value] of Object.entries(checks)) {
-    if (typeof value !== 'object' || value === null) continue;
-    const result = { name, ...(value as Omit<CheckResult, 'name'>) };
+  for (const result of Object.values(checks)) {
     if (result.status === 'fail' && worst?.status !== 'fail') worst = result;
     else if (result.status === 'warn' && worst === null) worst = result;
   }
@@ -109,11 +107,9 @@ export async function checkHealthVerdict(ctx: DoctorContext): Promise<CheckOutco
   if (!daemon.reachable || daemon.health.kind !== 'answer' || !isHealthBody(daemon.health.body))
     return notChecked(base, daemon);
   const report = daemon.health.body;
-  const problems = Object.entries(report.checks)
-    .filter(
-      ([, value]) => typeof value === 'object' && value !== null && (value as CheckResult).status !== 'pass',
-    )
-    .map(([name, value]) => `${name} ${(value as CheckResult).status}`);
+  const problems = Object.values(report.checks)
+    .filter((result) => result.status !== 'pass')
+    .map((result) => `${result.name} ${result.status}`);
   const details = { status: report.status, degraded: report.degraded ?? false, problems };
   if (report.status === 'pass' && !report.degraded)
     return {
@@ -128,9 +124,9 @@ export async function checkHealthVerdict(ctx: DoctorContext): Promise<CheckOutco
     ? new HealthThresholdError({
         check: worst.name,
         status: worst.status === 'fail' ? 'fail' : 'warn',
-        value: typeof worst.observedValue === 'number' ? worst.observedValue : null,
-        unit: typeof worst.observedUnit === 'string' ? worst.observedUnit : '',
-        threshold: worst.threshold ?? null,
+        value: worst.observedValue,
+        unit: worst.observedUnit,
+        threshold: worst.threshold,
         output: worst.output,
         pid: daemon.pid ?? undefined,
         home: ctx.paths.home,
@@ -185,13 +181,11 @@ export async function checkRecovery(ctx: DoctorContext): Promise<CheckOutcome> {
   const base = { name: 'recovery', label: 'breaker and recoveries', topic: 'recovery' as const };
   const daemon = await ctx.daemon();
   if (!daemon.reachable) return notChecked(base, daemon);
-  const answer = await ctx.diagnostics();
-  const diagnostics = answer?.kind === 'answer' && answer.status === 200 ? answer.body : undefined;
-  const health = daemon.health.kind === 'answer' ? daemon.health.body : undefined;
-  const breaker =
-    diagnosticsBreaker(diagnostics) ??
-    diagnosticsBreaker({ breaker: (health as { breaker?: unknown } | undefined)?.breaker });
-  const recoveries = diagnosticsRecoveries(diagnostics);
+  const diagnostics = await ctx.diagnosticsBody();
+  const health =
+    daemon.health.kind === 'answer' && isHealthBody(daemon.health.body) ? daemon.health.body : null;
+  const breaker = diagnostics?.recovery.breaker ?? health?.breaker ?? null;
+  const recoveries = diagnostics?.recovery.log ?? [];
   const failed = recoveries.filter(
     (entry) => entry.outcome === 'failed' || entry.outcome === 'skipped-breaker-open',
   );
@@ -225,7 +219,7 @@ export async function checkRecovery(ctx: DoctorContext): Promise<CheckOutcome> {
       details,
     };
   }
-  if (diagnostics === undefined && breaker === null)
+  if (diagnostics === null && breaker === null)
     return {
       ...base,
       status: 'pass',

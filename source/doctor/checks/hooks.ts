@@ -6,7 +6,8 @@ import { editHooks, readHookStatus, type HookStatus } from '../../claude/hook-in
 import { HOOK_EVENT_NAMES, type HookEventName } from '../../claude/hook-events.js';
 import { SETTINGS_SCOPES } from '../../claude/settings-file.js';
 import { TOKEN_ENV } from '../../claude/settings.js';
-import { HooksNotInstalledError } from '../../errors/hooks-error.js';
+import { hookCommandProblem } from '../../claude/hook-command.js';
+import { HookCommandBrokenError, HooksNotInstalledError } from '../../errors/hooks-error.js';
 import type { DoctorContext } from '../context.js';
 import type { CheckOutcome, Repair } from '../types.js';
 
@@ -37,7 +38,22 @@ export function checkHooks(ctx: DoctorContext): Promise<CheckOutcome> {
     ...new Set(statuses.flatMap((status) => ('inspection' in status ? status.inspection.skippedHttp : []))),
   ].filter((event) => !installed.has(event));
   const files = statuses.map((status) => status.path);
-  const details = { scopes, installed: [...installed], missing, skippedHttp, files, broken, disabledIn };
+  const commands = [
+    ...new Set(statuses.flatMap((status) => ('inspection' in status ? status.inspection.commands : []))),
+  ];
+  const notRunning = commands
+    .map((command) => ({ command, problem: hookCommandProblem(command, ctx.env) }))
+    .filter((entry): entry is { command: string; problem: string } => entry.problem !== null);
+  const details = {
+    scopes,
+    installed: [...installed],
+    missing,
+    skippedHttp,
+    files,
+    broken,
+    disabledIn,
+    commands,
+  };
   const repair: Repair = {
     description: 'install the mpm-mon hooks for every event in your user settings',
     gate: 'hooks',
@@ -71,6 +87,19 @@ export function checkHooks(ctx: DoctorContext): Promise<CheckOutcome> {
       fix: 'remove "disableAllHooks" from that file',
       details,
     });
+  const [stale] = notRunning;
+  if (stale) {
+    const error = new HookCommandBrokenError({ ...stale, settingsFiles: files });
+    return Promise.resolve({
+      ...base,
+      status: 'fail',
+      message: error.message,
+      fix: 'run `mpm-mon install-hooks` again from where mpm-mon is now (or `mpm-mon doctor --fix --hooks`)',
+      error,
+      details,
+      repair,
+    });
+  }
   if (missing.length === 0)
     return Promise.resolve({
       ...base,
@@ -94,7 +123,7 @@ export function checkHooks(ctx: DoctorContext): Promise<CheckOutcome> {
               ? `; Claude Code never sends ${skippedHttp.join(', ')} to an http hook: run install-hooks --http again`
               : ''
           }`,
-    fix: 'mpm-mon install-hooks (or mpm-mon doctor --fix --hooks)',
+    fix: '`mpm-mon install-hooks` (or `mpm-mon doctor --fix --hooks`)',
     error,
     details,
     repair,

@@ -1,6 +1,7 @@
 /** The process the PID file names is our daemon: same start time, answers as the daemon, same version. */
 import { describeProcess } from '../../instance/process-info.js';
 import { formatUptime, uptimeSince } from '../../errors/daemon-errors.js';
+import { formatMoment } from '../../protocol/time-text.js';
 import { DaemonUnreachableError } from '../../errors/connection-errors.js';
 import { VERSION } from '../../protocol/version.js';
 import type { DoctorContext } from '../context.js';
@@ -24,8 +25,10 @@ export async function checkDaemonProcess(ctx: DoctorContext): Promise<CheckOutco
   const details = {
     pid: livePid,
     command: described.command,
-    startTime: described.startTime,
-    recordedStartTime: seen.recordedStartTime,
+    startedAt: seen.data?.startedAt ?? null,
+    /** The OS's start time (Linux: clock ticks since boot): identifies the process, is not a time of day. */
+    osStartTime: described.startTime,
+    recordedOsStartTime: seen.recordedStartTime,
     uptimeSeconds: uptime,
     version: seen.data?.version ?? null,
   };
@@ -77,7 +80,7 @@ export async function checkDaemonProcess(ctx: DoctorContext): Promise<CheckOutco
   return {
     ...base,
     status: 'pass',
-    message: `pid ${livePid}, started ${described.startTime ?? seen.data?.startedAt ?? '?'}${uptime === null ? '' : `, up ${formatUptime(uptime)}`}, version ${version ?? '?'}`,
+    message: `pid ${livePid}, started ${formatMoment(seen.data?.startedAt) ?? 'at an unknown time'}${uptime === null ? '' : ` (up ${formatUptime(uptime)})`}, version ${version ?? '?'}`,
     details,
   };
 }

@@ -3,7 +3,7 @@ import type { Config } from '../../config/schema.js';
 import type { DaemonFacts, HealthCheck } from '../types.js';
 import { createJournalCheck } from './journal.js';
 import { createNetworkCheck } from './network.js';
-import { createProcessCheck } from './process.js';
+import { createProcessCheck, STARTUP_GRACE_MS } from './process.js';
 import { createServiceCheck } from './service.js';
 import { createStoreCheck } from './store.js';
 
@@ -16,6 +16,8 @@ export {
   countOpenFiles,
   createProcessCheck,
   cpuPercentBetween,
+  graceForStartup,
+  STARTUP_GRACE_MS,
 } from './process.js';
 export { createServiceCheck, internalErrorRate, serviceDeltas } from './service.js';
 
@@ -30,7 +32,12 @@ export function createStandardChecks(
 ): HealthCheck[] {
   const { thresholds } = config.health;
   return [
-    createProcessCheck({ thresholds, now, clientLoad: () => facts.clientLoad() }),
+    createProcessCheck({
+      thresholds,
+      now,
+      clientLoad: () => facts.clientLoad(),
+      startupGraceMs: STARTUP_GRACE_MS,
+    }),
     createNetworkCheck({ facts, thresholds, now }),
     createServiceCheck({ facts, thresholds, now }),
     createJournalCheck({ facts, thresholds, now }),

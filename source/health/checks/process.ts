@@ -24,7 +24,16 @@ export interface ProcessCheckOptions {
   lagResolutionMs?: number;
   /** What clients make the daemon hold, to tell their load from the daemon's own. */
   clientLoad?: () => ClientLoad;
+  /** CPU and event-loop lag measured this soon after the check was created are start-up, not judged (ms). */
+  startupGraceMs?: number;
 }
+
+/**
+ * How long after start CPU and event-loop lag are shown but not judged. Start-up loads modules,
+ * recovers the journal, drains the spool and replays the sessions: a burst that blocks the loop for a
+ * few hundred milliseconds and says nothing about the running daemon (two runs at the default interval).
+ */
+export const STARTUP_GRACE_MS = 10_000;
 
 interface CpuSample {
   cpuMicros: number;
@@ -104,10 +113,22 @@ export function capForClientLoad(result: CheckResult, cause: string | null): Che
   };
 }
 
+/** A CPU or lag result of the start-up grace: its figure stays, its verdict is pass, and it says why. */
+export function graceForStartup(result: CheckResult, inGrace: boolean, graceMs: number): CheckResult {
+  if (!inGrace || result.status === 'pass') return result;
+  return {
+    ...result,
+    status: 'pass',
+    output: `${result.output} — start-up (the first ${graceMs / 1000} s after start are not judged)`,
+  };
+}
+
 export function createProcessCheck(options: ProcessCheckOptions): HealthCheck & { close(): void } {
   const now = options.now ?? Date.now;
   const platform = options.platform ?? process.platform;
   const { thresholds } = options;
+  const graceMs = options.startupGraceMs ?? 0;
+  const createdAt = now();
   // No baseline until the first run: the time before it is start-up (loading modules, recovering the
   // journal), a burst of well over one core that says nothing about the running daemon.
   let lastCpu: CpuSample | null = null;
@@ -142,24 +163,28 @@ export function createProcessCheck(options: ProcessCheckOptions): HealthCheck & 
       const lagMeanMs = delayMs(lag.mean);
       lag.reset();
       const time = isoNow(now);
+      const inGrace = now() - createdAt < graceMs;
+      const startup = (result: CheckResult): CheckResult => graceForStartup(result, inGrace, graceMs);
       return [
-        capForClientLoad(
-          judged(
-            {
-              name: 'process:cpu',
-              value: cpuPercent,
-              unit: '%',
-              threshold: thresholds.cpuPercent,
-              output:
-                cpuPercent === null
-                  ? firstRun
-                    ? 'baseline taken; measured from the next run'
-                    : 'no time passed since the last run'
-                  : `${cpuPercent.toFixed(1)}% of one core since the last run`,
-            },
-            time,
+        startup(
+          capForClientLoad(
+            judged(
+              {
+                name: 'process:cpu',
+                value: cpuPercent,
+                unit: '%',
+                threshold: thresholds.cpuPercent,
+                output:
+                  cpuPercent === null
+                    ? firstRun
+                      ? 'baseline taken; measured from the next run'
+                      : 'no time passed since the last run'
+                    : `${cpuPercent.toFixed(1)}% of one core since the last run`,
+              },
+              time,
+            ),
+            cause,
           ),
-          cause,
         ),
         judged(
           {
@@ -208,18 +233,20 @@ export function createProcessCheck(options: ProcessCheckOptions): HealthCheck & 
           },
           time,
         ),
-        capForClientLoad(
-          judged(
-            {
-              name: 'process:eventLoopLag',
-              value: lagMaxMs,
-              unit: 'ms',
-              threshold: thresholds.eventLoopLagMs,
-              output: `event-loop delay since the last run: max ${lagMaxMs.toFixed(1)} ms, p99 ${lagP99Ms.toFixed(1)} ms, mean ${lagMeanMs.toFixed(1)} ms`,
-            },
-            time,
+        startup(
+          capForClientLoad(
+            judged(
+              {
+                name: 'process:eventLoopLag',
+                value: lagMaxMs,
+                unit: 'ms',
+                threshold: thresholds.eventLoopLagMs,
+                output: `event-loop delay since the last run: max ${lagMaxMs.toFixed(1)} ms, p99 ${lagP99Ms.toFixed(1)} ms, mean ${lagMeanMs.toFixed(1)} ms`,
+              },
+              time,
+            ),
+            cause,
           ),
-          cause,
         ),
       ];
     },

@@ -1,5 +1,6 @@
 /** The whole TUI state and its reducer. Pure: time comes in with the actions that need it. */
 import type { ConnectionState } from '../../client/dashboard-client.js';
+import type { TroubleshootingReport } from '../../errors/report.js';
 import type { MonEvent } from '../../protocol/event.js';
 import type { HealthReport, RecoveryEntry } from '../../protocol/health.js';
 import type {
@@ -80,9 +81,17 @@ export interface TuiState {
   /** Events the daemon could not replay after a reconnect. */
   missed: number;
   status: StatusResponse | null;
+  /** Doctor's findings, run by the viewer (the Troubleshoot view shows them); null until the first run. */
+  findings: Findings | null;
   rate: RateState;
   now: number;
   ui: UiState;
+}
+
+export interface Findings {
+  report: TroubleshootingReport;
+  /** How mpm-mon runs here: the view's own hints are said the same way as the report's. */
+  invoke: string;
 }
 
 export interface TuiLimits {
@@ -105,6 +114,7 @@ export function createTuiState(limits: TuiLimits, now: number): TuiState {
     recovery: [],
     missed: 0,
     status: null,
+    findings: null,
     rate: EMPTY_RATE,
     now,
     ui: {
@@ -149,6 +159,7 @@ export type TuiAction =
   | { type: 'shutdown'; message: ShutdownMessage }
   | { type: 'gap'; from: number; to: number }
   | { type: 'status'; status: StatusResponse }
+  | { type: 'findings'; findings: Findings }
   | { type: 'sessions'; answer: SessionsAnswer }
   | { type: 'toggleTools' }
   | { type: 'tick'; now: number }
@@ -289,6 +300,8 @@ export function reduce(state: TuiState, action: TuiAction): TuiState {
       return { ...state, missed: state.missed + Math.max(0, action.to - action.from + 1) };
     case 'status':
       return { ...state, status: action.status };
+    case 'findings':
+      return { ...state, findings: action.findings };
     case 'sessions':
       return { ...state, daemonSessions: action.answer };
     case 'tick':
@@ -341,6 +354,7 @@ type UiAction = Exclude<
       | 'shutdown'
       | 'gap'
       | 'status'
+      | 'findings'
       | 'sessions'
       | 'tick';
   }
