@@ -59,10 +59,12 @@ async function measure(server: Server, viewerSteps: number[], loadEvents: number
 export async function benchMemory(options: BenchOptions) {
   const steps = options.quick ? [100, 300] : [100, 1000];
   const loadEvents = options.quick ? 3000 : 10_000;
-  // Many viewers mean many descriptors: lift the open-files check so recovery does not act mid-run.
+  // Many viewers mean many descriptors: lift the open-files check so recovery does not act mid-run,
+  // and the connection limit (limits.maxConnections, 512 by default) above the largest step.
   const daemon = await startBenchDaemon({
     ...LOAD_CONFIG,
     health: { thresholds: { openFiles: { warn: 8000, fail: 16000 } } },
+    limits: { maxConnections: 4096, maxPendingConnections: 2048 },
   });
   const relay = await startBaseline('relay');
   let mine: MemoryRun;
