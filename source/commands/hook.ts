@@ -79,7 +79,7 @@ export async function runHook(options: HookOptions = {}): Promise<HookOutcome> {
     const size = Buffer.byteLength(body, 'utf8');
     const meta = { occurredAt, truncated };
 
-    const daemon = discoverDaemon({ home: resolveHome(env) });
+    const daemon = discoverDaemon({ home: paths.home });
     if (daemon.ok && !isBackingOff(readStallMark(paths.stallMark), daemon.daemon, now())) {
       const answer = await postEvent(daemon.daemon, body, hookTimeoutMs(options.timeoutMs, env), meta);
       if (answer.kind === 'timeout') writeStallMark(paths.stallMark, stallMarkFor(daemon.daemon, now()));

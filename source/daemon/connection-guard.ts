@@ -82,18 +82,6 @@ export class ConnectionGuard {
     this.pending.delete(socket);
   }
 
-  /**
-   * Resolves once every socket has closed, or after `limitMs`. `nudge` runs every few milliseconds
-   * meanwhile (to close HTTP connections that have gone idle since).
-   */
-  async allClosed(limitMs: number, nudge: () => void): Promise<void> {
-    const deadline = Date.now() + limitMs;
-    while (this.open.size > 0 && Date.now() < deadline) {
-      nudge();
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
-
   /** Closes every socket (the listener is closing). */
   destroyAll(): void {
     for (const socket of this.open) socket.destroy();

@@ -135,16 +135,29 @@ export class Listener {
     await generation.io.close();
     // Destroying a socket drops what it has not written yet and, with unread input, resets the
     // connection: let each finish its WebSocket close handshake or HTTP response first.
-    await this.guard.allClosed(graceMs, () => generation.http.closeIdleConnections());
+    await pollUntil(
+      () => this.guard.connections === 0,
+      graceMs,
+      () => generation.http.closeIdleConnections(),
+    );
     this.guard.destroyAll();
   }
 }
 
 /** Resolves once no engine.io client holds unwritten packets, or after `limitMs`. */
-async function writeBuffersDrained(io: Server, limitMs: number): Promise<void> {
+function writeBuffersDrained(io: Server, limitMs: number): Promise<void> {
   const engine = io.engine as unknown as { clients: Record<string, { writeBuffer?: unknown[] }> };
-  const deadline = Date.now() + limitMs;
   const busy = (): boolean =>
     Object.values(engine.clients).some((client) => (client.writeBuffer?.length ?? 0) > 0);
-  while (busy() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+  return pollUntil(() => !busy(), limitMs);
+}
+
+/** Resolves once `done()` holds, or after `limitMs`; `meanwhile` runs before each look. */
+async function pollUntil(done: () => boolean, limitMs: number, meanwhile?: () => void): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    meanwhile?.();
+    if (done() || Date.now() >= deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../instance/logger-types.js';
 import { errorCodeOf } from '../errors/base.js';
 import { JournalError } from '../errors/journal-error.js';
 import type { MonEvent } from '../protocol/event.js';
+import type { StoreStats } from '../protocol/diagnostics.js';
 import { isBlankLine, parseEventLine, serializeEvent, uniqueBySeq } from './event-line.js';
 import { GroupCommit } from './group-commit.js';
 import { readLines } from './lines.js';
@@ -26,13 +27,8 @@ export interface JournalOptions {
   maxLineBytes?: number;
 }
 
-export interface JournalStats {
-  firstSeq: number;
-  segments: number;
-  bytes: number;
-  corruptLines: number;
-  writeErrors: number;
-  writable: boolean;
+/** The store's figures of StoreStats (protocol/diagnostics.ts), and the journal's own. */
+export interface JournalStats extends Omit<StoreStats, 'kind' | 'lastSeq'> {
   /** Write batches started (group commit: far fewer than appends under load). */
   writeBatches: number;
   /** Segments deleted by retention since start. */
