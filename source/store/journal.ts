@@ -6,11 +6,12 @@ import { errorCodeOf } from '../errors/base.js';
 import { JournalError } from '../errors/journal-error.js';
 import type { MonEvent } from '../protocol/event.js';
 import type { StoreStats } from '../protocol/diagnostics.js';
-import { isBlankLine, parseEventLine, serializeEvent, uniqueBySeq } from './event-line.js';
+import { type EventJson, isBlankLine, parseEventJson, serializeEvent, uniqueBySeq } from './event-line.js';
 import { GroupCommit } from './group-commit.js';
 import { readLines } from './lines.js';
 import { type Recovery, type SegmentInfo, recoverJournal } from './recover.js';
 import { segmentIndexFor, segmentName, segmentsToDrop } from './segments.js';
+import type { SeqJson } from './types.js';
 import { leadingSeq, SeqIndex } from './seq-index.js';
 
 export interface JournalOptions {
@@ -39,6 +40,11 @@ interface Pending {
   event: MonEvent;
   line: string;
 }
+
+/** What a read keeps of each stored event it takes: the event, or just its seq and JSON text. */
+type Keep<T extends { seq: number }> = (read: EventJson) => T;
+const keepEvent: Keep<MonEvent> = (read) => read.event;
+const keepJson: Keep<SeqJson> = (read) => ({ seq: read.event.seq, json: read.json });
 
 const NEWLINE = 0x0a;
 
@@ -119,6 +125,7 @@ export class Journal {
         segments[index]!,
         found,
         (event) => event.seq > since,
+        keepEvent,
         limit,
         'lowest',
         since,
@@ -131,21 +138,34 @@ export class Journal {
   }
 
   /** The newest stored events with seq < before that pass `filter`, ascending, at most `limit`. */
-  async readBefore(
+  readBefore(before: number, limit: number, filter?: (event: MonEvent) => boolean): Promise<MonEvent[]> {
+    return this.readBeforeAs(before, limit, keepEvent, filter);
+  }
+
+  /**
+   * `readBefore` as each event's JSON text: the lines as read, so nothing is serialized again and no
+   * parsed event outlives the line it came from.
+   */
+  readBeforeJson(before: number, limit: number, filter?: (event: MonEvent) => boolean): Promise<SeqJson[]> {
+    return this.readBeforeAs(before, limit, keepJson, filter);
+  }
+
+  private async readBeforeAs<T extends { seq: number }>(
     before: number,
     limit: number,
+    keep: Keep<T>,
     filter?: (event: MonEvent) => boolean,
-  ): Promise<MonEvent[]> {
+  ): Promise<T[]> {
     if (limit <= 0) return [];
     const segments = [...this.segments];
-    let found: MonEvent[] = [];
+    let found: T[] = [];
     const accept = (event: MonEvent): boolean => event.seq < before && (!filter || filter(event));
     for (let index = segments.length - 1; index >= 0; index -= 1) {
       const segment = segments[index]!;
       if (segment.base >= before) continue;
       found = segment.index.inOrder
-        ? await this.collectBelow(segment, found, accept, limit, before)
-        : await this.collect(segment, found, accept, limit, 'highest');
+        ? await this.collectBelow(segment, found, accept, keep, limit, before)
+        : await this.collect(segment, found, accept, keep, limit, 'highest');
       // Earlier segments hold only seqs below this one's base, below everything found so far.
       if (found.length >= limit) break;
     }
@@ -178,16 +198,17 @@ export class Journal {
    * With `since` (the lowest wanted, in an ordered segment), the read starts where the index puts
    * that seq and stops once it has `limit`: a page costs what it returns, not the whole segment.
    */
-  private async collect(
+  private async collect<T extends { seq: number }>(
     segment: SegmentInfo,
-    found: MonEvent[],
+    found: T[],
     accept: (event: MonEvent) => boolean,
+    take: Keep<T>,
     limit: number,
     keep: 'lowest' | 'highest',
     since?: number,
-  ): Promise<MonEvent[]> {
+  ): Promise<T[]> {
     let merged = [...found];
-    const trim = (): MonEvent[] => {
+    const trim = (): T[] => {
       const unique = uniqueBySeq(merged);
       return keep === 'lowest' ? unique.slice(0, limit) : unique.slice(-limit);
     };
@@ -203,9 +224,9 @@ export class Journal {
           const seq = leadingSeq(line.text);
           if (seq !== null && seq <= since) continue;
         }
-        const event = parseEventLine(line.text);
-        if (!event || !accept(event)) continue;
-        merged.push(event);
+        const read = parseEventJson(line.text);
+        if (!read || !accept(read.event)) continue;
+        merged.push(take(read));
         if (seek && merged.length >= limit) break;
         if (merged.length >= 2 * limit + 1024) merged = trim();
       }
@@ -222,21 +243,22 @@ export class Journal {
    * downwards, each window's bytes found by the index, so a page costs about what it returns instead
    * of the whole segment. A filter that takes few events doubles the window each time.
    */
-  private async collectBelow(
+  private async collectBelow<T extends { seq: number }>(
     segment: SegmentInfo,
-    found: MonEvent[],
+    found: T[],
     accept: (event: MonEvent) => boolean,
+    take: Keep<T>,
     limit: number,
     before: number,
-  ): Promise<MonEvent[]> {
+  ): Promise<T[]> {
     const floor = segment.minSeq ?? segment.base;
     let high = Math.min(before, (segment.maxSeq ?? before - 1) + 1);
     let span = Math.max(1, limit - found.length);
-    let taken: MonEvent[] = [];
+    let taken: T[] = [];
     try {
       for (let round = 0; high > floor && found.length + taken.length < limit && round < 64; round++) {
         const low = Math.max(floor, high - span);
-        const window: MonEvent[] = [];
+        const window: T[] = [];
         for await (const line of readLines(segment.path, {
           start: segment.index.startFor(low - 1),
           end: segment.index.endFor(high, segment.bytes),
@@ -245,8 +267,9 @@ export class Journal {
           if (line.oversized || isBlankLine(line.text)) continue;
           const seq = leadingSeq(line.text);
           if (seq !== null && (seq < low || seq >= high)) continue;
-          const event = parseEventLine(line.text);
-          if (event && event.seq >= low && event.seq < high && accept(event)) window.push(event);
+          const read = parseEventJson(line.text);
+          if (read && read.event.seq >= low && read.event.seq < high && accept(read.event))
+            window.push(take(read));
         }
         taken = [...window, ...taken];
         high = low;

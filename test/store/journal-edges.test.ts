@@ -47,6 +47,32 @@ test('incomplete lines are counted at recovery and skipped by every read', async
     assert.deepEqual(seqsOf(await store.readBefore(6, 100)), [1, 3, 5]);
     const [fifth] = await store.readSince(4, 1);
     assert.equal(fifth!.occurredAt, fifth!.receivedAt, 'an old line without occurredAt gets receivedAt');
+    // As JSON (a history page) too: the lines as read, the old one written out with what it was given.
+    const page = await store.readBeforeJson(6, 100);
+    assert.deepEqual(
+      page.map((item) => JSON.parse(item.json) as unknown),
+      await store.readBefore(6, 100),
+    );
+    assert.equal(page[0]!.json, JSON.stringify(event(1)));
+  } finally {
+    await store.close();
+  }
+});
+
+test('a history page passes journal lines on as they were written, not serialized again', async () => {
+  const { path: dir, remove } = tempDir();
+  temps.push(remove);
+  mkdirSync(dir, { recursive: true });
+  // Spacing JSON.stringify would not write: only a line passed on as it is keeps it.
+  const spaced = JSON.stringify(event(1), null, 1).replace(/\n/g, '');
+  writeFileSync(join(dir, segmentName(1)), `${spaced}\n${JSON.stringify(event(2))}\n`);
+  const store = await openTestStore(dir, { ringSize: 1 });
+  try {
+    const page = await store.readBeforeJson(3, 10);
+    assert.deepEqual(
+      page.map((item) => item.json),
+      [spaced, JSON.stringify(event(2))],
+    );
   } finally {
     await store.close();
   }
