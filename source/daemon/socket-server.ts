@@ -229,15 +229,16 @@ async function history(deps: SocketDeps, untrusted: unknown): Promise<WireHistor
       error: { code: 'invalid_request', message: '"before" must be a positive integer seq' },
     };
   }
+  // `after` goes to the store apart: a read bounded by seqs alone can pass verified lines on unparsed.
+  const after = typeof request.after === 'number' && Number.isInteger(request.after) ? request.after : 0;
   const filter = eventMatcher({
     sessionId: text(request.sessionId),
     type: text(request.type),
-    after: typeof request.after === 'number' && Number.isInteger(request.after) ? request.after : undefined,
     sinceTime: text(request.sinceTime),
     untilTime: text(request.untilTime),
   });
   try {
-    const page = await deps.store.readBeforeJson(before, limit, filter);
+    const page = await deps.store.readBeforeJson(before, limit, filter, after);
     return { ok: true, events: jsonArray(page.map((event) => event.json)) };
   } catch (error) {
     deps.logger.error('history read failed', { error: String(error) });

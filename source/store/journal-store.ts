@@ -132,10 +132,16 @@ class RingJournalStore implements JournalStore {
     });
   }
 
-  readBeforeJson(before: number, limit: number, filter?: (event: MonEvent) => boolean): Promise<SeqJson[]> {
-    return this.readBeforeAs('readBeforeJson', before, limit, filter, {
+  readBeforeJson(
+    before: number,
+    limit: number,
+    filter?: (event: MonEvent) => boolean,
+    after = 0,
+  ): Promise<SeqJson[]> {
+    const inRange = (event: MonEvent): boolean => event.seq > after && (!filter || filter(event));
+    return this.readBeforeAs('readBeforeJson', before, limit, inRange, {
       fromRing: eventsAsJson,
-      fromDisk: (below, rest) => this.journal.readBeforeJson(below, rest, filter),
+      fromDisk: (below, rest) => this.journal.readBeforeJson(below, rest, filter, after),
     });
   }
 

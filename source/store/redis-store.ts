@@ -253,8 +253,10 @@ export class RedisStore implements EventStore {
     before: number,
     limit: number,
     filter?: (event: MonEvent) => boolean,
+    after = 0,
   ): Promise<SeqJson[]> {
-    return eventsAsJson(await this.readBefore(before, limit, filter));
+    const inRange = (event: MonEvent): boolean => event.seq > after && (!filter || filter(event));
+    return eventsAsJson(await this.readBefore(before, limit, inRange));
   }
 
   tail(since: number, signal?: AbortSignal): AsyncIterable<MonEvent[]> {

@@ -42,11 +42,17 @@ export interface EventStore {
   /** The newest stored events with seq < before that pass `filter`, in seq order, at most `limit`. */
   readBefore(before: number, limit: number, filter?: (event: MonEvent) => boolean): Promise<MonEvent[]>;
   /**
-   * The events `readBefore` gives, each as its JSON text, made without holding up the event loop for
-   * long: lines read from disk are passed on as they are, events held in memory are serialized a
-   * slice at a time.
+   * The events `readBefore` gives (only those with seq > `after`, default 0), each as its JSON text,
+   * made without holding up the event loop for long: lines read from disk are passed on as they are
+   * (not parsed again when nothing but seqs filters them and the journal wrote or checked them), events
+   * held in memory are serialized a slice at a time.
    */
-  readBeforeJson(before: number, limit: number, filter?: (event: MonEvent) => boolean): Promise<SeqJson[]>;
+  readBeforeJson(
+    before: number,
+    limit: number,
+    filter?: (event: MonEvent) => boolean,
+    after?: number,
+  ): Promise<SeqJson[]>;
   /** Flushes what is pending and closes files. */
   close(): Promise<void>;
   /** Figures for /diagnostics, /metrics and health. */
