@@ -54,6 +54,11 @@ export function parseEventJson(text: string): EventJson | null {
   return { event: parsed.event, json: parsed.asIs ? text : serializeEvent(parsed.event) };
 }
 
+/** `filter` narrowed to seq > after. */
+export function aboveSeq(after: number, filter?: (event: MonEvent) => boolean): (event: MonEvent) => boolean {
+  return (event) => event.seq > after && (!filter || filter(event));
+}
+
 /** Events serialized per slice, with a turn of the event loop between slices (live frames go first). */
 export async function eventsAsJson(events: readonly MonEvent[], sliceSize = 200): Promise<SeqJson[]> {
   const out: SeqJson[] = [];

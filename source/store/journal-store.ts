@@ -1,7 +1,7 @@
 import type { Logger } from '../instance/logger-types.js';
 import { JournalError } from '../errors/journal-error.js';
 import type { MonEvent } from '../protocol/event.js';
-import { eventsAsJson, uniqueBySeq } from './event-line.js';
+import { aboveSeq, eventsAsJson, uniqueBySeq } from './event-line.js';
 import { Journal } from './journal.js';
 import { EventRing } from './ring.js';
 import { Fanout, tailFrom } from './tail.js';
@@ -138,7 +138,7 @@ class RingJournalStore implements JournalStore {
     filter?: (event: MonEvent) => boolean,
     after = 0,
   ): Promise<SeqJson[]> {
-    const inRange = (event: MonEvent): boolean => event.seq > after && (!filter || filter(event));
+    const inRange = aboveSeq(after, filter);
     return this.readBeforeAs('readBeforeJson', before, limit, inRange, {
       fromRing: eventsAsJson,
       fromDisk: (below, rest) => this.journal.readBeforeJson(below, rest, filter, after),

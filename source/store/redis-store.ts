@@ -22,7 +22,7 @@ import { GroupCommit } from './group-commit.js';
 import { GuardedConnector } from './redis-connector.js';
 import type { RedisCredentials } from './redis-files.js';
 import { Fanout, tailFrom } from './tail.js';
-import { eventsAsJson } from './event-line.js';
+import { aboveSeq, eventsAsJson } from './event-line.js';
 import type { Appended, EventDraft, EventStore, SeqJson, StoreStats } from './types.js';
 import { RedisUnreachableError, StoreUnavailableError } from './unavailable.js';
 
@@ -255,7 +255,7 @@ export class RedisStore implements EventStore {
     filter?: (event: MonEvent) => boolean,
     after = 0,
   ): Promise<SeqJson[]> {
-    const inRange = (event: MonEvent): boolean => event.seq > after && (!filter || filter(event));
+    const inRange = aboveSeq(after, filter);
     return eventsAsJson(await this.readBefore(before, limit, inRange));
   }
 
