@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
 import {
-  cpuTimeMs,
+  cpuTimesMs,
   figure,
   nowMs,
   round,
@@ -50,11 +50,20 @@ function nodeIn(panePid: number): number | null {
 }
 
 async function cpuPercentOver(pid: number, ms: number, during?: () => Promise<number>) {
-  const cpu0 = cpuTimeMs(pid);
+  const cpu0 = cpuTimesMs(pid);
   const t0 = nowMs();
   const sent = during ? await during() : (await sleep(ms), 0);
   const wall = nowMs() - t0;
-  return { percent: ((cpuTimeMs(pid) - cpu0) / wall) * 100, wallMs: wall, sent };
+  const cpu1 = cpuTimesMs(pid);
+  const user = cpu1.userMs - cpu0.userMs;
+  const system = cpu1.systemMs - cpu0.systemMs;
+  return {
+    percent: ((user + system) / wall) * 100,
+    userPercent: round((user / wall) * 100),
+    systemPercent: round((system / wall) * 100),
+    wallMs: wall,
+    sent,
+  };
 }
 
 export async function benchTui(options: BenchOptions) {
@@ -81,7 +90,7 @@ export async function benchTui(options: BenchOptions) {
     // Start-up (module loading, the first frames, doctor's first findings) is over once the CPU settles.
     await settledCpu(pid);
     const idle = await cpuPercentOver(pid, seconds * 1000);
-    const loaded: Array<{ rate: number; budget: number; percent: number; wallMs: number; sent: number }> = [];
+    const loaded: Array<{ rate: number; budget: number } & Awaited<ReturnType<typeof cpuPercentOver>>> = [];
     for (const { rate, budget } of RATES) {
       const run = await cpuPercentOver(pid, seconds * 1000, () => feed!.play(rate, seconds * 1000));
       // Played in full, or the figure is not the rate it says.
@@ -113,7 +122,7 @@ export async function benchTui(options: BenchOptions) {
       seconds,
       source: 'events recorded from the bench daemon, played back by a stand-in at each rate',
       recorded: { events: recording.events.length, wallMs: round(recordMs) },
-      idle: { percent: round(idle.percent), wallMs: round(idle.wallMs) },
+      idle: { ...idle, percent: round(idle.percent), wallMs: round(idle.wallMs) },
       loaded: loaded.map((run) => ({ ...run, percent: round(run.percent), wallMs: round(run.wallMs) })),
     });
   } finally {
