@@ -1,5 +1,5 @@
 /** Enrich: a validated, scrubbed (and cut) payload → the EventDraft the store numbers and keeps. */
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, KeyObject } from 'node:crypto';
 import type { EventSource, TruncatedField } from '../protocol/event.js';
 import type { EventDraft } from '../store/types.js';
 import { canonicalJson } from './canonical-json.js';
@@ -12,19 +12,33 @@ export const CONTENT_ID_LENGTH = 32;
  * live copy of one payload get one id. Keyed with a daemon secret so that an id cannot be used to test
  * guesses of what the payload held.
  */
-export function contentId(scrubbedPayload: unknown, secret: string | Uint8Array): string {
-  if (secret.length === 0)
-    throw new RangeError('contentId: the secret must not be empty (pass the daemon token)');
-  return createHmac('sha256', secret)
-    .update(canonicalJson(scrubbedPayload))
-    .digest('hex')
-    .slice(0, CONTENT_ID_LENGTH);
+export function contentId(scrubbedPayload: unknown, secret: ContentKey): string {
+  return contentIdOf(canonicalJson(scrubbedPayload), secret);
+}
+
+/** contentId for a scrubbed payload whose canonical JSON is already at hand. */
+export function contentIdOf(canonical: string, secret: ContentKey): string {
+  const size = secret instanceof KeyObject ? (secret.symmetricKeySize ?? 0) : secret.length;
+  if (size === 0) throw new RangeError('contentId: the secret must not be empty (pass the daemon token)');
+  return createHmac('sha256', secret).update(canonical).digest('hex').slice(0, CONTENT_ID_LENGTH);
+}
+
+/** What keys the content id: the secret as given, or as a KeyObject made once (`contentKey`). */
+export type ContentKey = string | Uint8Array | KeyObject;
+
+/**
+ * The secret imported once as a key, so that each event's HMAC does not convert it again; the same
+ * HMAC as the string (its UTF-8 bytes). An empty secret stays as it is, to be refused by contentId.
+ */
+export function contentKey(secret: string | Uint8Array): ContentKey {
+  if (secret.length === 0) return secret;
+  return createSecretKey(typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret);
 }
 
 export interface EnrichOptions {
   source: EventSource;
   /** Keys the content id (the daemon's token). */
-  secret: string | Uint8Array;
+  secret: ContentKey;
   /** Milliseconds since the epoch; injected so tests control receivedAt. */
   now: () => number;
 }

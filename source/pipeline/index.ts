@@ -15,11 +15,13 @@ export { isSecretName } from './secret-names.js';
 export { canonicalJson } from './canonical-json.js';
 export {
   contentId,
+  contentKey,
   enrich,
   mergeCuts,
   readOccurredAt,
   readTruncated,
   CONTENT_ID_LENGTH,
+  type ContentKey,
   type EnrichOptions,
   type Provenance,
 } from './enrich.js';

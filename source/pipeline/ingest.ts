@@ -13,11 +13,13 @@ import type { EventSource, IngestAck, MonEvent, WireError } from '../protocol/ev
 import { isStoreUnavailable } from '../store/unavailable.js';
 import type { Appended, EventDraft, EventStore } from '../store/types.js';
 import {
+  contentKey,
   Deduper,
   RateLimiter,
   processPayload,
   processValidated,
   validateBody,
+  type ContentKey,
   type Limits,
   type ProcessOptions,
   type ProcessResult,
@@ -55,9 +57,11 @@ export class Ingestor {
   private pendingWrites = new Set<Promise<unknown>>();
   private accepting = true;
   private readonly now: () => number;
+  private readonly key: ContentKey;
 
   constructor(private readonly options: IngestorOptions) {
     this.now = options.now ?? Date.now;
+    this.key = contentKey(options.secret);
     this.limits = { maxBytes: options.config.maxBytes, maxRequestBytes: options.config.maxRequestBytes };
     this.deduper = new Deduper({
       windowMs: options.config.dedupeWindowMs,
@@ -179,7 +183,7 @@ export class Ingestor {
   }
 
   private processOptions(source: EventSource): ProcessOptions {
-    return { limits: this.limits, secret: this.options.secret, source, now: this.now };
+    return { limits: this.limits, secret: this.key, source, now: this.now };
   }
 
   private prepare(result: ProcessResult, source: EventSource): Prepared {

@@ -31,8 +31,16 @@ export const DEFAULT_LIMITS: PayloadLimits = {
   maxBatchLength: 1000,
 };
 
-/** Fills the defaults; a request may always hold at least one largest event. */
-export function resolveLimits(limits: Partial<PayloadLimits> = {}): PayloadLimits {
+/** Limits resolved per limits object: the daemon passes one object for every event, checked once. */
+const resolved = new WeakMap<object, Readonly<PayloadLimits>>();
+
+/**
+ * Fills the defaults; a request may always hold at least one largest event. Frozen, since one answer
+ * is shared by every call with the same `limits` object (which callers do not change).
+ */
+export function resolveLimits(limits: Partial<PayloadLimits> = {}): Readonly<PayloadLimits> {
+  const known = resolved.get(limits);
+  if (known) return known;
   const merged = { ...DEFAULT_LIMITS, ...limits };
   for (const [key, value] of Object.entries(merged)) {
     if (!Number.isSafeInteger(value) || value < 1) {
@@ -41,5 +49,7 @@ export function resolveLimits(limits: Partial<PayloadLimits> = {}): PayloadLimit
   }
   if (limits.maxRequestBytes === undefined)
     merged.maxRequestBytes = Math.max(DEFAULT_LIMITS.maxRequestBytes, merged.maxBytes);
-  return merged;
+  const answer = Object.freeze(merged);
+  resolved.set(limits, answer);
+  return answer;
 }

@@ -2,7 +2,7 @@
 import type { WireError } from '../protocol/event.js';
 import type { EventDraft } from '../store/types.js';
 import {
-  contentId,
+  contentIdOf,
   enrich,
   mergeCuts,
   readOccurredAt,
@@ -10,6 +10,7 @@ import {
   type EnrichOptions,
   type Provenance,
 } from './enrich.js';
+import { canonicalJson } from './canonical-json.js';
 import { resolveLimits, type PayloadLimits } from './limits.js';
 import { tooLargeMessage, REQUEST_SIZE_ADVICE } from './parse-json.js';
 import { refuse } from './result.js';
@@ -44,7 +45,10 @@ export function processValidated(
 ): ProcessResult {
   const limits = resolveLimits(options.limits);
   const scrubbed = scrub(payload);
-  const bytes = Buffer.byteLength(JSON.stringify(scrubbed.value), 'utf8');
+  // The canonical text is JSON.stringify's in another key order (plain JSON only, as validated): the
+  // same size, so one serialization serves the size check and the content id.
+  const canonical = canonicalJson(scrubbed.value);
+  const bytes = Buffer.byteLength(canonical, 'utf8');
   if (bytes > limits.maxRequestBytes)
     return refuse('too_large', tooLargeMessage('event', bytes, limits.maxRequestBytes, REQUEST_SIZE_ADVICE));
   const cut = truncateToFit(scrubbed.value, dataBudget(limits.maxBytes), bytes);
@@ -55,7 +59,7 @@ export function processValidated(
   }));
   return {
     ok: true,
-    draft: enrich(contentId(scrubbed.value, options.secret), cut.value, options, {
+    draft: enrich(contentIdOf(canonical, options.secret), cut.value, options, {
       occurredAt: readOccurredAt(provenance.occurredAt),
       truncated: mergeCuts(declared, cut.truncated),
     }),

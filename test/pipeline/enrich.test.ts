@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import {
   canonicalJson,
   contentId,
+  contentKey,
   enrich,
   processPayload,
   readOccurredAt,
@@ -32,6 +33,12 @@ describe('canonicalJson', () => {
   test('leaves out undefined in objects and writes null in arrays, like JSON.stringify', () => {
     assert.equal(canonicalJson({ a: undefined, b: [undefined] }), '{"b":[null]}');
   });
+
+  test('is as long as JSON.stringify of the same plain JSON (the size check reads it)', () => {
+    const value = { z: ['é', { y: '\u2028"', x: [1.5, null, true] }], a: '😀\n', m: {} };
+    assert.equal(Buffer.byteLength(canonicalJson(value)), Buffer.byteLength(JSON.stringify(value)));
+    assert.deepEqual(JSON.parse(canonicalJson(value)), value);
+  });
 });
 
 describe('contentId', () => {
@@ -52,6 +59,13 @@ describe('contentId', () => {
 
   test('refuses an empty secret', () => {
     assert.throws(() => contentId(payload, ''), /secret must not be empty/);
+    assert.throws(() => contentId(payload, contentKey('')), /secret must not be empty/);
+  });
+
+  test('keyed by contentKey(secret) gives the id the secret itself gives', () => {
+    assert.equal(contentId(payload, contentKey(SECRET)), contentId(payload, SECRET));
+    assert.equal(contentId(payload, contentKey(Buffer.from(SECRET))), contentId(payload, SECRET));
+    assert.notEqual(contentId(payload, contentKey('another-token')), contentId(payload, SECRET));
   });
 });
 
