@@ -1,7 +1,8 @@
 /** `mpm-mon events` with the daemon down: the journal's segments read straight from disk, read-only. */
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { errorCodeOf } from '../errors/base.js';
+import { HomeNotWritableError, homeIsAFile } from '../errors/home-error.js';
 import { JournalError } from '../errors/journal-error.js';
 import type { MonEvent } from '../protocol/event.js';
 import { eventMatcher, type EventFilter } from '../protocol/event-filter.js';
@@ -16,7 +17,10 @@ export async function readJournalDir(dir: string, filter: EventFilter, want: num
     names = await readdir(dir);
   } catch (error) {
     if (errorCodeOf(error) === 'ENOENT') return [];
-    // A home that is a file, or a journal folder we may not read: said plainly, not as a bug.
+    const home = dirname(dir);
+    if (errorCodeOf(error) === 'ENOTDIR' && homeIsAFile(home))
+      throw new HomeNotWritableError({ home, problem: 'not-a-directory' });
+    // A journal folder we may not read: said plainly, not as a bug.
     throw JournalError.readFailed({ dir, path: dir, cause: error });
   }
   const matches = eventMatcher(filter) ?? (() => true);

@@ -1,10 +1,10 @@
 /** The I/O shell around resolve.ts: reads the config file through conf. */
 import { dirname, basename } from 'node:path';
 import Conf from 'conf';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { errorCodeOf, type MpmError } from '../errors/base.js';
 import { ConfigError, ConfigFileError } from '../errors/config-error.js';
-import { HomeNotWritableError } from '../errors/home-error.js';
+import { HomeNotWritableError, homeIsAFile } from '../errors/home-error.js';
 import { homedir } from 'node:os';
 import { confFilePath, homePaths } from './home.js';
 import { resolveConfig, type ResolvedConfig } from './resolve.js';
@@ -53,19 +53,11 @@ function configFileProblem(error: unknown, file: string, env: NodeJS.ProcessEnv)
     const home = env.MPM_MON_HOME ?? dirname(file);
     return new HomeNotWritableError({
       home,
-      problem: code !== 'ENOTDIR' ? 'not-writable' : isFile(home) ? 'not-a-directory' : 'missing',
+      problem: code !== 'ENOTDIR' ? 'not-writable' : homeIsAFile(home) ? 'not-a-directory' : 'missing',
       detail: error instanceof Error ? error.message : String(error),
     });
   }
   return null;
-}
-
-function isFile(path: string): boolean {
-  try {
-    return !statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 export function loadConfig(options: LoadOptions = {}): ResolvedConfig & { file: string } {

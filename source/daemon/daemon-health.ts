@@ -6,7 +6,7 @@ import { tlsConnectOptions, type TlsTrust } from '../client/tls-trust.js';
 import { createStandardChecks } from '../health/checks/index.js';
 import { createHealthMonitor, type HealthMonitor } from '../health/monitor.js';
 import type { ClientLoad, DaemonFacts, ProbeResult, ServiceCounters } from '../health/types.js';
-import { createMetrics, type Metrics } from '../metrics/registry.js';
+import type { Metrics } from '../metrics/registry.js';
 import type { DiagnosticsResponse } from '../protocol/diagnostics.js';
 import type { HealthReport } from '../protocol/health.js';
 import { DASHBOARD_NAMESPACE, type ClusterInfo, type StatusResponse } from '../protocol/messages.js';
@@ -53,7 +53,7 @@ export interface HealthHost {
 export class DaemonHealth implements DaemonFacts {
   readonly monitor: HealthMonitor;
   readonly recovery: RecoveryManager;
-  private readonly metricsRegistry: Metrics;
+  private metricsRegistry: Promise<Metrics> | null = null;
 
   constructor(private readonly daemon: HealthHost) {
     const { config } = daemon;
@@ -82,9 +82,6 @@ export class DaemonHealth implements DaemonFacts {
       onCheckError: (error) =>
         daemon.logger.warn('health check failed', { check: error.context.check, error: error.message }),
     });
-    this.metricsRegistry = createMetrics(this, this.monitor, this.recovery, () =>
-      daemon.sessions.modelTotals(),
-    );
   }
 
   get homeDir(): string {
@@ -233,8 +230,16 @@ export class DaemonHealth implements DaemonFacts {
     };
   }
 
+  /**
+   * prom-client and its default collectors load at the first scrape: every figure is read at scrape time
+   * anyway, and a daemon nobody scrapes does not carry them (a fifth of its idle heap).
+   */
   async metrics(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.metricsRegistry.contentType, body: await this.metricsRegistry.render() };
+    this.metricsRegistry ??= import('../metrics/registry.js').then(({ createMetrics }) =>
+      createMetrics(this, this.monitor, this.recovery, () => this.daemon.sessions.modelTotals()),
+    );
+    const registry = await this.metricsRegistry;
+    return { contentType: registry.contentType, body: await registry.render() };
   }
 
   /** clear-connections: drop viewers that lag or are gone; healthy viewers stay. */

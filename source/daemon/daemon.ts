@@ -17,7 +17,6 @@ import { Ingestor } from '../pipeline/ingest.js';
 import { hostname } from 'node:os';
 import { scrub, scrubString } from '../pipeline/scrub.js';
 import { openJournalStore } from '../store/journal-store.js';
-import { RedisStore } from '../store/redis-store.js';
 import { readRedisCredentials } from '../store/redis-files.js';
 import { insecureListenWarning, servesTls } from '../config/tls-settings.js';
 import { readTlsIdentity, type TlsIdentity } from './tls-identity.js';
@@ -251,7 +250,7 @@ export class Daemon {
     return {
       nodeId: this.nodeId,
       store: this.config.store.kind,
-      peers: this.store instanceof RedisStore ? [...this.store.peerNodes] : [],
+      peers: [...this.store.peerNodes],
     };
   }
 
@@ -306,11 +305,13 @@ export class Daemon {
     }
   }
 
-  private openStore(): Promise<EventStore> {
+  private async openStore(): Promise<EventStore> {
     const { config } = this;
     if (config.store.kind === 'redis') {
       const { sources = {}, configFile } = this.options;
       const { url, prefix, maxLen } = config.store.redis;
+      // Loaded only here: the Redis client is the largest module a journal daemon would carry idle.
+      const { RedisStore } = await import('../store/redis-store.js');
       return RedisStore.open({
         url,
         prefix,

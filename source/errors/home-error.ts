@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { MpmError } from './base.js';
 import type { Guidance, Severity } from './guidance.js';
 import {
@@ -52,5 +53,14 @@ export class HomeNotWritableError extends MpmError implements Guidance {
     this.explanation =
       'The daemon keeps its PID file, token, event journal and spool there; without it the daemon cannot ' +
       'start and hooks cannot spool events while it is down.';
+  }
+}
+
+/** Whether `home` exists and is something other than a folder (the cause behind an ENOTDIR under it). */
+export function homeIsAFile(home: string): boolean {
+  try {
+    return !statSync(home).isDirectory();
+  } catch {
+    return false;
   }
 }

@@ -146,7 +146,20 @@ export async function classifyPidFile(path: string, raw: string | null): Promise
 
 /** What the PID file at `path` says, without changing anything. `doctor` and `status` use it. */
 export async function inspectPidFile(path: string): Promise<PidFileInspection> {
-  return classifyPidFile(path, readText(path));
+  const read = readSmallFile(path, PID_FILE_MAX_BYTES);
+  if (read.kind === 'error')
+    return {
+      state: 'invalid',
+      path,
+      raw: null,
+      pid: null,
+      data: null,
+      legacy: false,
+      recordedStartTime: null,
+      actualStartTime: null,
+      reason: `the PID file cannot be read: ${read.message}`,
+    };
+  return classifyPidFile(path, read.kind === 'text' ? read.text : null);
 }
 
 function serialize(data: PidFileData): string {

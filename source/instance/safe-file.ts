@@ -35,6 +35,8 @@ export function readSmallFile(path: string, maxBytes: number, options: SmallFile
     if (code === 'ENOENT') return { kind: 'missing' };
     if (code === 'ELOOP')
       return { kind: 'error', message: `${path} is a symbolic link; it is never followed` };
+    if (code === 'ENOTDIR')
+      return { kind: 'error', message: `a folder on the path ${path} is a file, not a folder` };
     return { kind: 'error', message: (error as Error).message };
   }
   try {

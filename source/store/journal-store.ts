@@ -1,6 +1,7 @@
 import type { Logger } from '../instance/logger-types.js';
 import { JournalError } from '../errors/journal-error.js';
 import type { MonEvent } from '../protocol/event.js';
+import type { ClusterNode } from '../protocol/messages.js';
 import { uniqueBySeq } from './event-line.js';
 import { Journal } from './journal.js';
 import { EventRing } from './ring.js';
@@ -91,6 +92,9 @@ class RingJournalStore implements JournalStore {
   ) {
     this.nextSeq = lastSeq + 1;
   }
+
+  /** An embedded journal belongs to one daemon. */
+  readonly peerNodes: readonly ClusterNode[] = [];
 
   get lastSeq(): number {
     return this.nextSeq - 1;

@@ -4,6 +4,7 @@
  */
 import type { MonEvent } from '../protocol/event.js';
 import type { StoreStats } from '../protocol/diagnostics.js';
+import type { ClusterNode } from '../protocol/messages.js';
 
 /** An event before the store numbered it. */
 export type EventDraft = Omit<MonEvent, 'seq'>;
@@ -39,6 +40,8 @@ export interface EventStore {
   close(): Promise<void>;
   /** Figures for /diagnostics, /metrics and health. */
   stats(): StoreStats;
+  /** The other daemons sharing this store, with a fresh heartbeat (none for an embedded store). */
+  readonly peerNodes: readonly ClusterNode[];
 }
 
 export type { StoreStats };

@@ -11,7 +11,7 @@ after(() => home.remove());
 const file = join(home.path, 'not-a-folder');
 writeFileSync(file, 'x');
 
-test('MPM_MON_HOME that is a file: start says so; events says it cannot read the journal', () => {
+test('MPM_MON_HOME that is a file: start, events and status each say the home is a file', () => {
   const started = runCli(home, ['start'], undefined, { MPM_MON_HOME: file });
   assert.equal(started.code, 1);
   assert.match(
@@ -22,8 +22,15 @@ test('MPM_MON_HOME that is a file: start says so; events says it cannot read the
   assert.equal(events.code, 1);
   assert.match(
     events.stderr,
-    /error \[JOURNAL_UNREADABLE\]: cannot read the event journal at .*not-a-folder.journal \(ENOTDIR\)/,
+    /error \[HOME_NOT_WRITABLE\]: mpm-mon's home .*not-a-folder is a file, not a folder/,
   );
-  for (const output of [started.stderr, events.stderr])
+  const status = runCli(home, ['status'], undefined, { MPM_MON_HOME: file });
+  assert.equal(status.code, 3);
+  assert.match(
+    status.stdout,
+    /not running \(the PID file cannot be read: a folder on the path .*not-a-folder.daemon\.pid is a file, not a folder\)/,
+  );
+  assert.doesNotMatch(status.stdout, /empty/);
+  for (const output of [started.stderr, events.stderr, status.stdout])
     assert.doesNotMatch(output, /UNEXPECTED|probably a bug/);
 });

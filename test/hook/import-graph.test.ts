@@ -3,10 +3,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { importGraph, repo } from '../helpers/import-graph.js';
 
-const repo = fileURLToPath(new URL('../../', import.meta.url));
 const ALLOWED_OWN = [
   /^source\/hook\/[^/]+\.ts$/,
   /^source\/store\/spool\.ts$/,
@@ -29,41 +28,7 @@ const LAZY = [
   /source\/hook\/cut-for-post\.ts$/,
 ];
 
-interface ImportSite {
-  from: string;
-  specifier: string;
-}
-
-/** Runtime imports of one module (`import type` is erased by the compiler and costs nothing). */
-function runtimeImports(file: string): string[] {
-  const text = fs.readFileSync(file, 'utf8');
-  const found: string[] = [];
-  for (const match of text.matchAll(/^\s*(import|export)\s+(type\s+)?([^'";]*?)\s*from\s*'([^']+)'/gm)) {
-    if (!match[2]) found.push(match[4]!);
-  }
-  for (const match of text.matchAll(/^\s*import\s+'([^']+)'/gm)) found.push(match[1]!);
-  if (!LAZY.some((pattern) => pattern.test(file)))
-    assert.doesNotMatch(text, /\bimport\(/, `${file} uses a dynamic import`);
-  return found;
-}
-
-function graph(entry: string): { own: string[]; external: ImportSite[] } {
-  const own = new Set<string>();
-  const external: ImportSite[] = [];
-  const queue = [entry];
-  while (queue.length > 0) {
-    const file = queue.pop()!;
-    const relative = path.relative(repo, file).split(path.sep).join('/');
-    if (own.has(relative)) continue;
-    own.add(relative);
-    for (const specifier of runtimeImports(file)) {
-      if (specifier.startsWith('.'))
-        queue.push(path.resolve(path.dirname(file), specifier.replace(/\.js$/, '.ts')));
-      else external.push({ from: relative, specifier });
-    }
-  }
-  return { own: [...own].sort(), external };
-}
+const graph = (entry: string) => importGraph(entry, { lazy: LAZY });
 
 test('the hook command imports only node builtins and its own small modules', () => {
   const { own, external } = graph(path.join(repo, 'source/commands/hook.ts'));

@@ -42,6 +42,10 @@ class HeldStore implements EventStore {
     return this.real.lastSeq;
   }
 
+  get peerNodes() {
+    return this.real.peerNodes;
+  }
+
   hold(): this {
     this.gate = new Promise<void>((resolve) => (this.open = resolve));
     return this;
