@@ -86,6 +86,28 @@ function post(
   });
 }
 
+/** GET `path` over https with the token, verified with `ca`; the parsed JSON body. */
+function getJson(port: number, path: string, token: string, ca: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = secureRequest(
+      { host: '127.0.0.1', port, path, agent: false, ca, headers: { authorization: `Bearer ${token}` } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => {
+          try {
+            resolve(JSON.parse(text) as unknown);
+          } catch {
+            reject(new Error(`not JSON: ${text.slice(0, 80)}`));
+          }
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 function storedEvents(target: Home): MonEvent[] {
   const result = cli(target, ['events', '--json', '--last', '1000']);
   assert.equal(result.code, 0, result.stderr);
@@ -317,6 +339,33 @@ describe('a daemon serving HTTPS/WSS to clients that reach it by url', () => {
   });
 });
 
+describe('a TLS daemon whose certificate names only another host', () => {
+  test('clients on its machine reach it on 127.0.0.1 by the pinned certificate; by name it would not verify', async () => {
+    const certs = makeCertificates(dir());
+    const server = home();
+    server.writeConfig({ tls: { cert: certs.elsewhereCert, key: certs.elsewhereKey, ca: certs.ca } });
+    const daemon = await startDaemon(server, ['--port', '0'], { ca: certs.ca });
+    try {
+      await assert.rejects(
+        post('https', daemon.port, daemon.token, hookPayload(60, 'sess-pin'), certs.ca),
+        (error: NodeJS.ErrnoException) => error.code === 'ERR_TLS_CERT_ALTNAME_INVALID',
+      );
+      runHook(server, hookPayload(61, 'sess-pin'));
+      assert.deepEqual(spoolFiles(server), [], 'the local hook delivered');
+      const status = cli(server, ['status', '--json']);
+      assert.equal((JSON.parse(status.stdout) as { status: { tls: boolean } }).status.tls, true);
+      assert.deepEqual(
+        storedEvents(server)
+          .filter((event) => event.sessionId === 'sess-pin')
+          .map((event) => event.data.tool_use_id),
+        ['toolu_61'],
+      );
+    } finally {
+      await daemon.stop();
+    }
+  });
+});
+
 describe('start-up refusals of the TLS settings', () => {
   let certs: TestCertificates;
   before(() => {
@@ -372,5 +421,57 @@ describe('start-up refusals of the TLS settings', () => {
     assert.match(result.stderr, /"url"/);
     assert.match(result.stderr, /https:\/\//);
     assert.match(result.stderr, /tls\.insecure/);
+  });
+});
+
+describe('recovery of a TLS daemon', () => {
+  test('restart-service replaces HTTPS and WSS in-process; a WSS viewer resumes and gets the next event', async () => {
+    const certs = makeCertificates(dir());
+    const server = home();
+    // Memory fails from the start; the cool-down leaves seconds between the ladder's steps.
+    server.writeConfig({
+      tls: { cert: certs.serverCert, key: certs.serverKey, ca: certs.ca },
+      health: { intervalMs: 100, hysteresisRuns: 1, thresholds: { memoryMb: { warn: 1, fail: 2 } } },
+      recovery: { cooldownMs: 1500, breaker: { failureThreshold: 50, resetTimeoutMs: 600_000 } },
+    });
+    const daemon = await startDaemon(server, ['--port', '0'], { ca: certs.ca });
+    const ca = readFileSync(certs.ca, 'utf8');
+    const received: MonEvent[] = [];
+    const viewer = new DashboardClient(
+      {
+        scheme: 'https',
+        host: '127.0.0.1',
+        port: daemon.port,
+        token: daemon.token,
+        tls: { ca, pin: server.pidFile()?.tlsFingerprint },
+        since: 0,
+        backoff: { initialMs: 20, maxMs: 200, randomizationFactor: 0.2 },
+      },
+      { onEvents: (events) => received.push(...events) },
+    ).start();
+    try {
+      await waitFor(async () => {
+        const diagnostics = (await getJson(daemon.port, '/diagnostics', daemon.token, ca).catch(
+          () => null,
+        )) as { recovery?: { log?: Array<{ action: string }> } } | null;
+        return diagnostics?.recovery?.log?.some((entry) => entry.action === 'restart-service');
+      }, 'restart-service to run');
+      const answer = await waitFor(
+        () =>
+          post('https', daemon.port, daemon.token, hookPayload(50, 'after-restart'), certs.ca).then(
+            (posted) => (posted.status === 202 ? posted : null),
+            () => null,
+          ),
+        'the restarted listener to take the event over https',
+      );
+      assert.equal(answer.status, 202);
+      await waitFor(
+        () => received.some((event) => event.sessionId === 'after-restart'),
+        'the event at the WSS viewer after the restart',
+      );
+    } finally {
+      viewer.stop();
+      await daemon.stop('SIGKILL');
+    }
   });
 });

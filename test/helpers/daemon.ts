@@ -9,6 +9,7 @@ import { request } from 'node:http';
 import { request as secureRequest } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import type { Session } from '../../source/protocol/session.js';
+import { tlsConnectOptions, type TlsTrust } from '../../source/client/tls-trust.js';
 import type { Home } from './temp-home.js';
 import { waitFor } from './wait.js';
 
@@ -69,8 +70,12 @@ export async function startDaemon(
     'the daemon to write its port',
     30_000,
   );
-  const ca = pidFile.scheme === 'https' && options.ca ? readFileSync(options.ca, 'utf8') : undefined;
-  await waitFor(async () => await answers(pidFile.port, ca), '/health to answer', 20_000);
+  // As clients on this machine do: the chain against the CA, then the PID file's pin instead of the name.
+  const trust =
+    pidFile.scheme === 'https' && options.ca
+      ? { ca: readFileSync(options.ca, 'utf8'), pin: pidFile.tlsFingerprint }
+      : undefined;
+  await waitFor(async () => await answers(pidFile.port, trust), '/health to answer', 20_000);
   return {
     child,
     pid,
@@ -85,14 +90,16 @@ export async function startDaemon(
   };
 }
 
-function answers(port: number, ca?: string): Promise<boolean> {
+function answers(port: number, trust?: TlsTrust): Promise<boolean> {
   return new Promise((resolve) => {
     const options = { host: '127.0.0.1', port, path: '/health', timeout: 5000, agent: false };
     const onAnswer = (res: { resume(): void }): void => {
       res.resume();
       resolve(true);
     };
-    const req = ca ? secureRequest({ ...options, ca }, onAnswer) : request(options, onAnswer);
+    const req = trust
+      ? secureRequest({ ...options, ...tlsConnectOptions(trust) }, onAnswer)
+      : request(options, onAnswer);
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(false));
     req.end();
