@@ -12,7 +12,12 @@ import { ConfigError, ConfigFileError } from '../errors/config-error.js';
 import { isMpmError, type MpmError, type Platform } from '../errors/base.js';
 import { isDiagnostics, type DiagnosticsResponse } from '../protocol/diagnostics.js';
 import { isHealthBody, probe, type ProbeOutcome } from './http-probe.js';
-import { discoverDaemon, localTlsTrust, type DaemonAddress } from '../client/discover.js';
+import {
+  discoverDaemon,
+  localTlsTrust,
+  type DaemonAddress,
+  type SettingFailure,
+} from '../client/discover.js';
 import { readClientSettings } from '../client/client-settings.js';
 import type { TlsTrust } from '../client/tls-trust.js';
 
@@ -130,11 +135,12 @@ export function readConfig(
 
 /** The daemon `url` names, probed; a setting that cannot be used is an error outcome naming it. */
 async function probeRemote(
-  found: { ok: true; daemon: DaemonAddress } | { ok: false; reason: string },
+  found: { ok: true; daemon: DaemonAddress } | { ok: false; reason: string; setting?: SettingFailure },
   timeoutMs: number,
 ): Promise<DaemonProbe> {
   if (!found.ok) {
-    const refused: ProbeOutcome = { kind: 'error', code: 'SETTING', message: found.reason, ms: 0 };
+    const message = found.setting ? new ConfigError(found.setting).message : found.reason;
+    const refused: ProbeOutcome = { kind: 'error', code: 'SETTING', message, ms: 0 };
     return {
       scheme: 'https',
       host: '',

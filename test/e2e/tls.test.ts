@@ -289,6 +289,10 @@ describe('a daemon serving HTTPS/WSS to clients that reach it by url', () => {
     assert.equal(events.code, 0, events.stderr);
     assert.ok(events.stdout.includes('"sess-hook"'), 'the stored events, from the daemon elsewhere');
 
+    const sessions = cli(client, ['sessions', '--json']);
+    assert.equal(sessions.code, 0, sessions.stderr);
+    assert.ok(sessions.stdout.includes('"sess-hook"'), 'the sessions of the daemon elsewhere');
+
     const doctor = cli(client, ['doctor', '--json']);
     const report = JSON.parse(doctor.stdout) as {
       checks: Array<{ name: string; status: string; message: string }>;
@@ -322,6 +326,12 @@ describe('a daemon serving HTTPS/WSS to clients that reach it by url', () => {
     assert.match(refused.stderr, /"tokenFile"/);
     assert.match(refused.stderr, /mode 0644/);
     assert.match(refused.stderr, /chmod 600/);
+    const doctor = cli(loose, ['doctor', '--json']);
+    const reachable = (
+      JSON.parse(doctor.stdout) as { checks: Array<{ name: string; status: string; message: string }> }
+    ).checks.find((entry) => entry.name === 'reachable');
+    assert.equal(reachable?.status, 'fail');
+    assert.match(reachable?.message ?? '', /"tokenFile"[\s\S]*chmod 600/);
     const fromEnv = cli(loose, ['events', '--json', '--last', '1'], undefined, {
       MPM_MON_TOKEN: daemon.token,
     });
