@@ -13,6 +13,7 @@ import { rssMb } from '../test/e2e/harness.js';
 import { type Home, makeHome } from '../test/helpers/temp-home.js';
 import { type DaemonProcess, startDaemon } from '../test/helpers/daemon.js';
 import { waitFor } from '../test/helpers/wait.js';
+import { percentile as nearestRank } from '../source/sessions/percentile.js';
 
 export { waitFor };
 
@@ -31,12 +32,9 @@ export function median(values: readonly number[]): number {
   return percentile(values, 50);
 }
 
-/** Nearest-rank percentile. */
+/** Nearest-rank percentile (NaN for an empty sample). */
 export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
+  return nearestRank(values, p) ?? NaN;
 }
 
 /** Least-squares slope of y over x. */

@@ -5,7 +5,8 @@
  * the daemon (pid and port) so a new daemon is posted to at once; it ends after STALL_BACKOFF_MS, or
  * sooner when the daemon, running again, removes it (it drains the spool every few seconds).
  */
-import * as fs from 'node:fs';
+// Named imports: a namespace import becomes a copy of every fs export in the hook's CommonJS bundle.
+import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs';
 import { readSmallFile } from '../instance/safe-file.js';
 
 export const STALL_BACKOFF_MS = 10_000;
@@ -52,13 +53,13 @@ export function readStallMark(path: string): StallMark | null {
 
 /** Best effort, never follows a link, never throws: a mark that cannot be written costs a timeout. */
 export function writeStallMark(path: string, mark: StallMark): void {
-  const { O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW = 0, O_NONBLOCK = 0 } = fs.constants;
+  const { O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW = 0, O_NONBLOCK = 0 } = constants;
   try {
-    const fd = fs.openSync(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NONBLOCK, 0o600);
+    const fd = openSync(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NONBLOCK, 0o600);
     try {
-      if (fs.fstatSync(fd).isFile()) fs.writeSync(fd, JSON.stringify(mark));
+      if (fstatSync(fd).isFile()) writeSync(fd, JSON.stringify(mark));
     } finally {
-      fs.closeSync(fd);
+      closeSync(fd);
     }
   } catch {
     // The next hook tries the daemon again.

@@ -4,9 +4,10 @@
  * a file larger than its limit is not read at all, and an open never blocks (O_NONBLOCK: a FIFO put
  * where the PID file or the token belongs cannot stall `mpm-mon hook`). Cheap: the hook uses it.
  */
-import * as fs from 'node:fs';
+// Named imports: a namespace import becomes a copy of every fs export in the hook's CommonJS bundle.
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 
-const { O_RDONLY, O_NOFOLLOW = 0, O_NONBLOCK = 0 } = fs.constants;
+const { O_RDONLY, O_NOFOLLOW = 0, O_NONBLOCK = 0 } = constants;
 
 export type SmallFileRead =
   { kind: 'text'; text: string } | { kind: 'missing' } | { kind: 'error'; message: string };
@@ -29,7 +30,7 @@ export function readSmallFile(path: string, maxBytes: number, options: SmallFile
   const follow = options.followLinks === true && options.secret !== true;
   let fd: number;
   try {
-    fd = fs.openSync(path, O_RDONLY | (follow ? 0 : O_NOFOLLOW) | O_NONBLOCK);
+    fd = openSync(path, O_RDONLY | (follow ? 0 : O_NOFOLLOW) | O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { kind: 'missing' };
@@ -40,7 +41,7 @@ export function readSmallFile(path: string, maxBytes: number, options: SmallFile
     return { kind: 'error', message: (error as Error).message };
   }
   try {
-    const stat = fs.fstatSync(fd);
+    const stat = fstatSync(fd);
     if (!stat.isFile()) return { kind: 'error', message: `${path} is not a regular file` };
     const unsafe = options.secret ? secretFileProblem(path, stat) : null;
     if (unsafe) return { kind: 'error', message: unsafe };
@@ -50,17 +51,17 @@ export function readSmallFile(path: string, maxBytes: number, options: SmallFile
         message: `${path} is ${stat.size} bytes, more than the ${maxBytes} it may hold`,
       };
     const buffer = Buffer.alloc(stat.size);
-    const read = stat.size === 0 ? 0 : fs.readSync(fd, buffer, 0, stat.size, 0);
+    const read = stat.size === 0 ? 0 : readSync(fd, buffer, 0, stat.size, 0);
     return { kind: 'text', text: buffer.toString('utf8', 0, read) };
   } catch (error) {
     return { kind: 'error', message: (error as Error).message };
   } finally {
-    fs.closeSync(fd);
+    closeSync(fd);
   }
 }
 
 /** Why a secret file may not be trusted (another owner, readable by others), or null. POSIX only. */
-function secretFileProblem(path: string, stat: fs.Stats): string | null {
+function secretFileProblem(path: string, stat: Stats): string | null {
   if (process.platform === 'win32') return null;
   const uid = process.getuid?.();
   if (uid !== undefined && stat.uid !== uid)

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { assertStoredAsFired, inOccurrenceOrder } from './assert-stored.js';
+import { baselineHomes, measureHookCost } from './hook-cost.js';
 import { startStandIn, type Scenario, type StandIn } from './messages-standin.js';
 import {
   API_ERROR,
@@ -171,6 +172,34 @@ export function claudeCodeSuite(form: HookForm): void {
       for (const event of cut)
         for (const field of event.truncated!) assert.equal(field.originalBytes, BIG_WRITE_BYTES, field.path);
       assert.equal((await get(daemon.port, '/health')).status, 200);
+    });
+
+    test("a hook call's cost beside a bare `node -e 0` hook (reported: a timing is never asserted)", async (t) => {
+      const baselines = baselineHomes();
+      try {
+        const cost = await measureHookCost(
+          binary,
+          { ...baselines.homes, [form]: claudeHome },
+          standIn,
+          TOOLS,
+          2,
+        );
+        const ours = cost.perCallMs[form]!;
+        const bare = cost.perCallMs['node -e 0']!;
+        t.diagnostic(
+          `${form} hooks: ${ours.toFixed(1)} ms per hook call, a node -e 0 hook ${bare.toFixed(1)} ms ` +
+            `(${(ours / bare).toFixed(2)}×; DESIGN: ≤ 1.25× for the command form)`,
+        );
+        // What was timed really went through mpm-mon: each of those sessions stored in full.
+        for (const sessionId of cost.sessionIds[form]!)
+          await waitFor(
+            () => storedEvents(home, sessionId).length >= cost.hookCallsPerSession,
+            `every event of timed session ${sessionId} stored`,
+            15_000,
+          );
+      } finally {
+        baselines.remove();
+      }
     });
 
     test('a stalled daemon costs the session little (it accepts connections and never answers)', async (t) => {
