@@ -8,6 +8,7 @@
 import { homedir } from 'node:os';
 import { confFilePath } from '../config/home.js';
 import { readSmallFile } from '../instance/safe-file.js';
+import { readSettingFile } from '../instance/setting-file.js';
 
 export type ClientKey = 'url' | 'tokenFile' | 'tls.ca' | 'tls.insecure';
 
@@ -28,6 +29,35 @@ export interface ClientSettings {
   insecure: boolean;
   /** Where each set value came from (an env variable's name or the config file), for error messages. */
   origin: Partial<Record<ClientKey, { source: 'env' | 'file'; where: string }>>;
+}
+
+/** A client setting that cannot be used as it is (ConfigError's fields). */
+export interface SettingFailure {
+  key: string;
+  value: string;
+  expected: string;
+  source: 'env' | 'file' | 'default';
+  where?: string;
+}
+
+export function settingFailure(
+  settings: ClientSettings,
+  key: ClientKey,
+  value: string,
+  expected: string,
+): SettingFailure {
+  return { key, value, expected, ...(settings.origin[key] ?? { source: 'default' }) };
+}
+
+/** The PEM text of `tls.ca` (undefined: the system's CAs), or why it cannot be used. */
+export function readCa(
+  settings: ClientSettings,
+): { ok: true; ca?: string } | { ok: false; setting: SettingFailure } {
+  if (settings.ca === '') return { ok: true };
+  const read = readSettingFile(settings.ca, 'certificate');
+  return read.ok
+    ? { ok: true, ca: read.text }
+    : { ok: false, setting: settingFailure(settings, 'tls.ca', settings.ca, read.expected) };
 }
 
 const CONFIG_MAX_BYTES = 1024 * 1024;

@@ -121,9 +121,13 @@ export class DashboardClient {
   }
 
   /** Where it connects now (it follows `rediscover`). */
-  get address(): { scheme?: 'http' | 'https'; host: string; port: number; tls?: TlsTrust } {
-    const { scheme, host, port, tls } = this.options;
-    return { scheme, host, port, tls };
+  get address(): { host: string; port: number } {
+    return { host: this.options.host, port: this.options.port };
+  }
+
+  /** The address with how to reach it (scheme, TLS trust), for other requests to the same daemon. */
+  get endpoint(): DaemonEndpoint {
+    return this.options;
   }
 
   get state(): ConnectionState {

@@ -10,8 +10,7 @@ import { parsePidFile, type PidFileData } from '../protocol/pidfile.js';
 import { verifyDaemon } from '../instance/daemon-identity.js';
 import { isAlive } from '../instance/alive.js';
 import { PID_FILE_MAX_BYTES, readSmallFile, TOKEN_FILE_MAX_BYTES } from '../instance/safe-file.js';
-import { readSettingFile } from '../instance/setting-file.js';
-import { readClientSettings, type ClientSettings } from './client-settings.js';
+import { readCa, readClientSettings, type ClientSettings, type SettingFailure } from './client-settings.js';
 import { remoteDaemon } from './remote.js';
 import type { TlsTrust } from './tls-trust.js';
 
@@ -30,15 +29,6 @@ export interface DaemonAddress {
   remote?: boolean;
 }
 
-/** A client setting that cannot be used as it is (ConfigError's fields). */
-export interface SettingFailure {
-  key: string;
-  value: string;
-  expected: string;
-  source: 'env' | 'file' | 'default';
-  where?: string;
-}
-
 export type DiscoverFailure =
   | 'no-pid-file'
   | 'unreadable-pid-file'
@@ -51,6 +41,8 @@ export type DiscoverFailure =
 export type DiscoverResult =
   | { ok: true; daemon: DaemonAddress }
   | { ok: false; code: DiscoverFailure; reason: string; pidFile: string; setting?: SettingFailure };
+
+export type { SettingFailure };
 
 export interface DiscoverOptions {
   /** MPM_MON_HOME; resolved from the environment when omitted. */
@@ -155,20 +147,15 @@ export function localTlsTrust(
   settings: ClientSettings,
 ): { ok: true; tls?: TlsTrust } | { ok: false; setting: SettingFailure } {
   if (data.scheme !== 'https') return { ok: true };
-  const tls: TlsTrust = data.tlsFingerprint !== undefined ? { pin: data.tlsFingerprint } : {};
-  if (settings.ca === '') return { ok: true, tls };
-  const ca = readSettingFile(settings.ca, 'certificate');
-  if (!ca.ok)
-    return {
-      ok: false,
-      setting: {
-        key: 'tls.ca',
-        value: settings.ca,
-        expected: ca.expected,
-        ...(settings.origin['tls.ca'] ?? { source: 'default' }),
-      },
-    };
-  return { ok: true, tls: { ...tls, ca: ca.text } };
+  const ca = readCa(settings);
+  if (!ca.ok) return ca;
+  return {
+    ok: true,
+    tls: {
+      ...(data.tlsFingerprint !== undefined ? { pin: data.tlsFingerprint } : {}),
+      ...(ca.ca !== undefined ? { ca: ca.ca } : {}),
+    },
+  };
 }
 
 function isLoopback(host: string): boolean {

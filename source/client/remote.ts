@@ -7,22 +7,22 @@
 import { homePaths } from '../config/home.js';
 import { daemonUrlProblem, parseDaemonUrl } from '../config/daemon-url.js';
 import { oneLine, readSettingFile } from '../instance/setting-file.js';
-import { TOKEN_ENV, type ClientKey, type ClientSettings } from './client-settings.js';
-import type { DaemonAddress, SettingFailure } from './discover.js';
+import {
+  readCa,
+  settingFailure,
+  TOKEN_ENV,
+  type ClientKey,
+  type ClientSettings,
+  type SettingFailure,
+} from './client-settings.js';
+import type { DaemonAddress } from './discover.js';
 
 export type RemoteResult = { ok: true; daemon: DaemonAddress } | { ok: false; setting: SettingFailure };
 
 export function remoteDaemon(settings: ClientSettings, env: NodeJS.ProcessEnv, home: string): RemoteResult {
-  const fail = (key: ClientKey | 'MPM_MON_TOKEN', value: string, expected: string): RemoteResult => ({
+  const fail = (key: ClientKey, value: string, expected: string): RemoteResult => ({
     ok: false,
-    setting: {
-      key,
-      value,
-      expected,
-      ...(key === TOKEN_ENV
-        ? { source: 'env', where: TOKEN_ENV }
-        : (settings.origin[key] ?? { source: 'default' })),
-    },
+    setting: settingFailure(settings, key, value, expected),
   });
   const problem = daemonUrlProblem(settings.url, settings.insecure);
   if (problem !== null) return fail('url', settings.url, problem);
@@ -31,7 +31,16 @@ export function remoteDaemon(settings: ClientSettings, env: NodeJS.ProcessEnv, h
 
   let token = env[TOKEN_ENV]?.trim() ?? '';
   if (/\s/.test(token))
-    return fail(TOKEN_ENV, '(hidden)', 'the access token on its own: one word, no spaces');
+    return {
+      ok: false,
+      setting: {
+        key: TOKEN_ENV,
+        value: '(hidden)',
+        expected: 'the access token on its own: one word, no spaces',
+        source: 'env',
+        where: TOKEN_ENV,
+      },
+    };
   if (token === '') {
     const path = settings.tokenFile || homePaths(home).tokenFile;
     const read = readSettingFile(path, 'token');
@@ -39,12 +48,9 @@ export function remoteDaemon(settings: ClientSettings, env: NodeJS.ProcessEnv, h
     token = oneLine(read.text).trim();
   }
 
-  let ca: string | undefined;
-  if (settings.ca !== '') {
-    const read = readSettingFile(settings.ca, 'certificate');
-    if (!read.ok) return fail('tls.ca', settings.ca, read.expected);
-    ca = read.text;
-  }
+  const trusted = readCa(settings);
+  if (!trusted.ok) return trusted;
+  const { ca } = trusted;
   return {
     ok: true,
     daemon: {

@@ -62,7 +62,7 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
   // so this is what keeps a flood under a quarter of a core. Keys still apply at once.
   const store = createTuiStore({ bufferSize: options.bufferSize, batchMs: 200, floodBatchMs: 500 });
   let client: DashboardClient | null = null;
-  const status = pollStatus(store, options, () => client?.address ?? options);
+  const status = pollStatus(store, options, () => client?.endpoint ?? options);
   const handlers = feedStore(store);
   client = new DashboardClient(
     {
