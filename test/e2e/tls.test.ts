@@ -376,6 +376,32 @@ describe('a TLS daemon whose certificate names only another host', () => {
   });
 });
 
+describe('connections that fail their TLS handshake', () => {
+  test('are closed and counted out: with limits.maxConnections 4, a dozen failures leave room for a client', async () => {
+    const certs = makeCertificates(dir());
+    const server = home();
+    server.writeConfig({
+      limits: { maxConnections: 4 },
+      tls: { cert: certs.serverCert, key: certs.serverKey, ca: certs.ca },
+    });
+    const daemon = await startDaemon(server, ['--port', '0'], { ca: certs.ca });
+    try {
+      for (let attempt = 0; attempt < 6; attempt++) {
+        await assert.rejects(post('http', daemon.port, daemon.token, hookPayload(70, 'sess-fail')));
+        await assert.rejects(post('https', daemon.port, daemon.token, hookPayload(71, 'sess-fail')));
+      }
+      const answer = await waitFor(
+        () =>
+          post('https', daemon.port, daemon.token, hookPayload(72, 'sess-fail'), certs.ca).catch(() => null),
+        'a verified client to get a connection',
+      );
+      assert.equal(answer.status, 202);
+    } finally {
+      await daemon.stop();
+    }
+  });
+});
+
 describe('start-up refusals of the TLS settings', () => {
   let certs: TestCertificates;
   before(() => {
