@@ -119,7 +119,7 @@ export class Listener {
     }
     const wrapped = new TLSSocket(socket, { isServer: true, secureContext: secure });
     this.tcpOf.set(wrapped, socket);
-    // A failed handshake (clear text, an untrusted client) ends the TCP socket too.
+    // A failed handshake (clear text, a client that refused our certificate) ends the TCP socket too.
     wrapped.once('error', () => socket.destroy());
     generation.http.emit('connection', wrapped);
   }
