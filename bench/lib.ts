@@ -172,11 +172,16 @@ export { rssMb };
 
 /** utime + stime of a process, in ms. */
 export function cpuTimeMs(pid: number): number {
+  const { userMs, systemMs } = cpuTimesMs(pid);
+  return userMs + systemMs;
+}
+
+/** utime and stime of a process, in ms. */
+export function cpuTimesMs(pid: number): { userMs: number; systemMs: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // fields[0] is the state (field 3); utime and stime are fields 14 and 15.
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+  // fields[0] is the state (field 3); utime and stime are fields 14 and 15. USER_HZ is 100 on Linux.
+  return { userMs: Number(fields[11]) * 10, systemMs: Number(fields[12]) * 10 };
 }
 
 /** Waits until two RSS readings 250 ms apart differ by less than 1 MB (at most `timeoutMs`). */

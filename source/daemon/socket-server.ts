@@ -19,7 +19,7 @@ import {
   type HistoryRequest,
   type SessionsAnswer,
 } from '../protocol/messages.js';
-import type { MonEvent } from '../protocol/event.js';
+import type { EventStore } from '../store/types.js';
 import { eventMatcher } from '../protocol/event-filter.js';
 import type { Broadcaster, TailSource } from './broadcaster.js';
 import type { Logger } from '../instance/logger-types.js';
@@ -27,6 +27,7 @@ import { ProducerIdentities } from './producer-identity.js';
 import type { ReplayGate } from './replay-gate.js';
 import { checkHost, checkOrigin, checkToken } from './request-guard.js';
 import type { DaemonServer, DaemonSocket } from './socket-types.js';
+import { type EncodedJson, jsonArray, useEncodedJson } from './wire-encoder.js';
 
 export interface SocketDeps {
   token: string;
@@ -37,9 +38,7 @@ export interface SocketDeps {
   /** Shared by every listener generation: replays and history reads served at once. */
   replays: ReplayGate;
   ingestOne: (payload: unknown, producer: string) => Promise<IngestAck>;
-  store: TailSource & {
-    readBefore(before: number, limit: number, filter?: (event: MonEvent) => boolean): Promise<MonEvent[]>;
-  };
+  store: TailSource & Pick<EventStore, 'readBeforeJson'>;
   hello: (replayFrom: number | null) => HelloMessage;
   latestHealth: () => HealthReport | null;
   diagnostics: () => Promise<DiagnosticsResponse>;
@@ -50,6 +49,9 @@ export interface SocketDeps {
 }
 
 const HISTORY_LIMIT_MAX = 5000;
+
+/** A HistoryAck as the daemon sends it: the page's events already JSON (the journal's lines). */
+type WireHistoryAck = Exclude<HistoryAck, { ok: true }> | { ok: true; events: EncodedJson };
 
 /** The ack a client sent with its message, if it sent a function. */
 function isAck<T>(ack: unknown): ack is (answer: T) => void {
@@ -88,6 +90,7 @@ export function createSocketServer(
       callback(null, true);
     },
   });
+  useEncodedJson(io);
 
   /** Refuses the namespace and closes the connection under it (once the refusal is written). */
   const refuse = (
@@ -139,7 +142,7 @@ export function createSocketServer(
       // The daemon's own health probe: a round trip through the front door, not a viewer. It skips
       // the replay queue (client replays must not make the daemon look broken), so it reads one event.
       socket.on('history', (_request, ack) => {
-        if (isAck<HistoryAck>(ack)) void history(deps, { limit: 1 }).then(ack);
+        if (isAck<WireHistoryAck>(ack)) void history(deps, { limit: 1 }).then(ack);
       });
       return;
     }
@@ -148,7 +151,7 @@ export function createSocketServer(
     const health = deps.latestHealth();
     if (health) socket.emit('health', health);
     socket.on('history', (request, ack) => {
-      if (!isAck<HistoryAck>(ack)) return;
+      if (!isAck<WireHistoryAck>(ack)) return;
       void deps.replays
         .run(() => history(deps, request))
         .then((answer) => {
@@ -206,7 +209,7 @@ export function replayStart(auth: { since?: unknown; last?: unknown }, lastSeq: 
   return null;
 }
 
-async function history(deps: SocketDeps, untrusted: unknown): Promise<HistoryAck> {
+async function history(deps: SocketDeps, untrusted: unknown): Promise<WireHistoryAck> {
   const request: Partial<Record<keyof HistoryRequest, unknown>> =
     typeof untrusted === 'object' && untrusted !== null ? untrusted : {};
   const limit = Number(request.limit);
@@ -226,15 +229,17 @@ async function history(deps: SocketDeps, untrusted: unknown): Promise<HistoryAck
       error: { code: 'invalid_request', message: '"before" must be a positive integer seq' },
     };
   }
+  // `after` goes to the store apart: a read bounded by seqs alone can pass verified lines on unparsed.
+  const after = typeof request.after === 'number' && Number.isInteger(request.after) ? request.after : 0;
   const filter = eventMatcher({
     sessionId: text(request.sessionId),
     type: text(request.type),
-    after: typeof request.after === 'number' && Number.isInteger(request.after) ? request.after : undefined,
     sinceTime: text(request.sinceTime),
     untilTime: text(request.untilTime),
   });
   try {
-    return { ok: true, events: await deps.store.readBefore(before, limit, filter) };
+    const page = await deps.store.readBeforeJson(before, limit, filter, after);
+    return { ok: true, events: jsonArray(page.map((event) => event.json)) };
   } catch (error) {
     deps.logger.error('history read failed', { error: String(error) });
     return {

@@ -30,26 +30,33 @@ export function terminalSafeValue<T>(value: T): T {
   return clean(value) as T;
 }
 
+// A flood brings thousands of clean events a second: nothing is copied until something changes.
 function clean(value: unknown): unknown {
   if (typeof value === 'string') return terminalSafe(value);
   if (Array.isArray(value)) {
-    let changed = false;
-    const out = value.map((item: unknown) => {
+    let out: unknown[] | null = null;
+    for (let index = 0; index < value.length; index++) {
+      const item: unknown = value[index];
       const next = clean(item);
-      if (next !== item) changed = true;
-      return next;
-    });
-    return changed ? out : value;
+      if (next !== item && out === null) out = value.slice(0, index);
+      if (out !== null) out.push(next);
+    }
+    return out ?? value;
   }
   if (typeof value === 'object' && value !== null) {
-    let changed = false;
-    const entries = Object.entries(value).map(([key, item]) => {
+    const keys = Object.keys(value);
+    const record = value as Record<string, unknown>;
+    let out: Array<readonly [string, unknown]> | null = null;
+    for (let index = 0; index < keys.length; index++) {
+      const key = keys[index]!;
+      const item = record[key];
       const safeKey = terminalSafe(key);
       const next = clean(item);
-      if (next !== item || safeKey !== key) changed = true;
-      return [safeKey, next] as const;
-    });
-    return changed ? Object.fromEntries(entries) : value;
+      if ((next !== item || safeKey !== key) && out === null)
+        out = keys.slice(0, index).map((kept) => [kept, record[kept]] as const);
+      if (out !== null) out.push([safeKey, next]);
+    }
+    return out === null ? value : Object.fromEntries(out);
   }
   return value;
 }

@@ -2,11 +2,11 @@ import type { Logger } from '../instance/logger-types.js';
 import { JournalError } from '../errors/journal-error.js';
 import type { MonEvent } from '../protocol/event.js';
 import type { ClusterNode } from '../protocol/messages.js';
-import { uniqueBySeq } from './event-line.js';
+import { aboveSeq, eventsAsJson, uniqueBySeq } from './event-line.js';
 import { Journal } from './journal.js';
 import { EventRing } from './ring.js';
 import { Fanout, tailFrom } from './tail.js';
-import type { EventDraft, EventStore, StoreStats } from './types.js';
+import type { EventDraft, EventStore, SeqJson, StoreStats } from './types.js';
 
 /**
  * The highest seq this store hands out: a billion below Number.MAX_SAFE_INTEGER, so seqs stay exact
@@ -129,20 +129,47 @@ class RingJournalStore implements JournalStore {
     return tailFrom(since, (from, limit) => this.readSince(from, limit), this.fanout.subscribe, signal);
   }
 
-  async readBefore(
+  readBefore(before: number, limit: number, filter?: (event: MonEvent) => boolean): Promise<MonEvent[]> {
+    return this.readBeforeAs('readBefore', before, limit, filter, {
+      fromRing: (events) => Promise.resolve(events),
+      fromDisk: (below, rest) => this.journal.readBefore(below, rest, filter),
+    });
+  }
+
+  readBeforeJson(
     before: number,
     limit: number,
     filter?: (event: MonEvent) => boolean,
-  ): Promise<MonEvent[]> {
-    checkSeq('readBefore', 'before', before, 1);
-    checkLimit('readBefore', limit);
+    after = 0,
+  ): Promise<SeqJson[]> {
+    const inRange = aboveSeq(after, filter);
+    return this.readBeforeAs('readBeforeJson', before, limit, inRange, {
+      fromRing: eventsAsJson,
+      fromDisk: (below, rest) => this.journal.readBeforeJson(below, rest, filter, after),
+    });
+  }
+
+  /** The newest matching events below `before`: the ring's, and below its floor the journal's. */
+  private async readBeforeAs<T>(
+    method: string,
+    before: number,
+    limit: number,
+    filter: ((event: MonEvent) => boolean) | undefined,
+    read: {
+      fromRing: (events: MonEvent[]) => Promise<T[]>;
+      fromDisk: (below: number, limit: number) => Promise<T[]>;
+    },
+  ): Promise<T[]> {
+    checkSeq(method, 'before', before, 1);
+    checkLimit(method, limit);
     if (limit === 0) return [];
-    const fromRing = this.ring.before(before, limit, filter);
-    if (fromRing.length >= limit || this.ring.floor === 0) return fromRing;
+    // Taken from the ring now; what they are does not change while the disk is read.
+    const inRing = this.ring.before(before, limit, filter);
+    if (inRing.length >= limit || this.ring.floor === 0) return read.fromRing(inRing);
     // Everything above the floor is in the ring: the journal is asked only about what lies below.
     const below = Math.min(before, this.ring.floor + 1);
-    const fromDisk = await this.journal.readBefore(below, limit - fromRing.length, filter);
-    return [...fromDisk, ...fromRing];
+    const fromDisk = await read.fromDisk(below, limit - inRing.length);
+    return [...fromDisk, ...(await read.fromRing(inRing))];
   }
 
   async close(): Promise<void> {

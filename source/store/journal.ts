@@ -6,11 +6,12 @@ import { errorCodeOf } from '../errors/base.js';
 import { JournalError } from '../errors/journal-error.js';
 import type { MonEvent } from '../protocol/event.js';
 import type { StoreStats } from '../protocol/diagnostics.js';
-import { isBlankLine, parseEventLine, serializeEvent, uniqueBySeq } from './event-line.js';
+import { type EventJson, isBlankLine, parseEventJson, serializeEvent, uniqueBySeq } from './event-line.js';
 import { GroupCommit } from './group-commit.js';
 import { readLines } from './lines.js';
-import { type Recovery, type SegmentInfo, recoverJournal } from './recover.js';
+import { type FileIdentity, type Recovery, type SegmentInfo, recoverJournal } from './recover.js';
 import { segmentIndexFor, segmentName, segmentsToDrop } from './segments.js';
+import type { SeqJson } from './types.js';
 import { leadingSeq, SeqIndex } from './seq-index.js';
 
 export interface JournalOptions {
@@ -40,6 +41,20 @@ interface Pending {
   line: string;
 }
 
+/**
+ * What a read keeps of each stored event it takes: the event, or just its seq and JSON text — which,
+ * from a verified segment (SegmentInfo.verified), can be had from the line without parsing it.
+ */
+interface Keep<T extends { seq: number }> {
+  read: (read: EventJson) => T;
+  line?: (seq: number, text: string) => T;
+}
+const keepEvent: Keep<MonEvent> = { read: (read) => read.event };
+const keepJson: Keep<SeqJson> = {
+  read: (read) => ({ seq: read.event.seq, json: read.json }),
+  line: (seq, json) => ({ seq, json }),
+};
+
 const NEWLINE = 0x0a;
 
 /**
@@ -52,7 +67,7 @@ export class Journal {
   private active: SegmentInfo | null;
   private handle: FileHandle | null = null;
   /** The open segment's inode, to notice the file being deleted or replaced while we hold it. */
-  private activeIdentity: { ino: number; dev: number } | null = null;
+  private activeIdentity: FileIdentity | null = null;
   /** The active file does not end with a newline (torn line): the next write starts with one. */
   private needsNewline = false;
   private readonly commit: GroupCommit<Pending>;
@@ -119,6 +134,7 @@ export class Journal {
         segments[index]!,
         found,
         (event) => event.seq > since,
+        keepEvent,
         limit,
         'lowest',
         since,
@@ -131,21 +147,44 @@ export class Journal {
   }
 
   /** The newest stored events with seq < before that pass `filter`, ascending, at most `limit`. */
-  async readBefore(
+  readBefore(before: number, limit: number, filter?: (event: MonEvent) => boolean): Promise<MonEvent[]> {
+    return this.readBeforeAs(before, limit, keepEvent, filter);
+  }
+
+  /**
+   * `readBefore` as each event's JSON text: the lines as read, so nothing is serialized again and no
+   * parsed event outlives the line it came from.
+   */
+  readBeforeJson(
     before: number,
     limit: number,
     filter?: (event: MonEvent) => boolean,
-  ): Promise<MonEvent[]> {
+    after = 0,
+  ): Promise<SeqJson[]> {
+    return this.readBeforeAs(before, limit, keepJson, filter, after);
+  }
+
+  /** Also only seq > after; with no other filter, verified segments' lines are not parsed again. */
+  private async readBeforeAs<T extends { seq: number }>(
+    before: number,
+    limit: number,
+    keep: Keep<T>,
+    filter?: (event: MonEvent) => boolean,
+    after = 0,
+  ): Promise<T[]> {
     if (limit <= 0) return [];
     const segments = [...this.segments];
-    let found: MonEvent[] = [];
-    const accept = (event: MonEvent): boolean => event.seq < before && (!filter || filter(event));
+    let found: T[] = [];
+    const accept = (event: MonEvent): boolean =>
+      event.seq < before && event.seq > after && (!filter || filter(event));
     for (let index = segments.length - 1; index >= 0; index -= 1) {
       const segment = segments[index]!;
       if (segment.base >= before) continue;
+      if (segment.maxSeq !== null && segment.maxSeq <= after) break;
+      const unparsed = keep.line && !filter && isVerified(segment) ? keep.line : undefined;
       found = segment.index.inOrder
-        ? await this.collectBelow(segment, found, accept, limit, before)
-        : await this.collect(segment, found, accept, limit, 'highest');
+        ? await this.collectBelow(segment, found, accept, keep, limit, before, after, unparsed)
+        : await this.collect(segment, found, accept, keep, limit, 'highest');
       // Earlier segments hold only seqs below this one's base, below everything found so far.
       if (found.length >= limit) break;
     }
@@ -178,16 +217,17 @@ export class Journal {
    * With `since` (the lowest wanted, in an ordered segment), the read starts where the index puts
    * that seq and stops once it has `limit`: a page costs what it returns, not the whole segment.
    */
-  private async collect(
+  private async collect<T extends { seq: number }>(
     segment: SegmentInfo,
-    found: MonEvent[],
+    found: T[],
     accept: (event: MonEvent) => boolean,
+    take: Keep<T>,
     limit: number,
     keep: 'lowest' | 'highest',
     since?: number,
-  ): Promise<MonEvent[]> {
+  ): Promise<T[]> {
     let merged = [...found];
-    const trim = (): MonEvent[] => {
+    const trim = (): T[] => {
       const unique = uniqueBySeq(merged);
       return keep === 'lowest' ? unique.slice(0, limit) : unique.slice(-limit);
     };
@@ -203,9 +243,9 @@ export class Journal {
           const seq = leadingSeq(line.text);
           if (seq !== null && seq <= since) continue;
         }
-        const event = parseEventLine(line.text);
-        if (!event || !accept(event)) continue;
-        merged.push(event);
+        const read = parseEventJson(line.text);
+        if (!read || !accept(read.event)) continue;
+        merged.push(take.read(read));
         if (seek && merged.length >= limit) break;
         if (merged.length >= 2 * limit + 1024) merged = trim();
       }
@@ -222,21 +262,24 @@ export class Journal {
    * downwards, each window's bytes found by the index, so a page costs about what it returns instead
    * of the whole segment. A filter that takes few events doubles the window each time.
    */
-  private async collectBelow(
+  private async collectBelow<T extends { seq: number }>(
     segment: SegmentInfo,
-    found: MonEvent[],
+    found: T[],
     accept: (event: MonEvent) => boolean,
+    take: Keep<T>,
     limit: number,
     before: number,
-  ): Promise<MonEvent[]> {
-    const floor = segment.minSeq ?? segment.base;
+    after: number,
+    unparsed?: (seq: number, text: string) => T,
+  ): Promise<T[]> {
+    const floor = Math.max(segment.minSeq ?? segment.base, after + 1);
     let high = Math.min(before, (segment.maxSeq ?? before - 1) + 1);
     let span = Math.max(1, limit - found.length);
-    let taken: MonEvent[] = [];
+    let taken: T[] = [];
     try {
       for (let round = 0; high > floor && found.length + taken.length < limit && round < 64; round++) {
         const low = Math.max(floor, high - span);
-        const window: MonEvent[] = [];
+        const window: T[] = [];
         for await (const line of readLines(segment.path, {
           start: segment.index.startFor(low - 1),
           end: segment.index.endFor(high, segment.bytes),
@@ -245,8 +288,14 @@ export class Journal {
           if (line.oversized || isBlankLine(line.text)) continue;
           const seq = leadingSeq(line.text);
           if (seq !== null && (seq < low || seq >= high)) continue;
-          const event = parseEventLine(line.text);
-          if (event && event.seq >= low && event.seq < high && accept(event)) window.push(event);
+          // A verified line is one the journal wrote: `{"seq":N,…}`, whole. Anything else is parsed.
+          if (unparsed && seq !== null && line.terminated && line.text.endsWith('}')) {
+            window.push(unparsed(seq, line.text));
+            continue;
+          }
+          const read = parseEventJson(line.text);
+          if (read && read.event.seq >= low && read.event.seq < high && accept(read.event))
+            window.push(take.read(read));
         }
         taken = [...window, ...taken];
         high = low;
@@ -314,11 +363,15 @@ export class Journal {
     }
     const path = this.active?.path ?? join(this.dir, segmentName(firstSeq));
     const handle = await openForAppend(path, this.dir);
+    let identity: FileIdentity;
     try {
       const size = (await handle.stat()).size;
       this.needsNewline = size > 0 && !(await endsWithNewline(handle, size));
+      identity = await identityOf(handle);
       if (this.active) {
         this.active.bytes = size;
+        // A torn tail, or another file than the one checked at recovery: its lines are not known whole.
+        if (this.needsNewline || !sameFile(this.active.verified, identity)) this.active.verified = null;
       } else {
         this.active = {
           base: firstSeq,
@@ -327,6 +380,8 @@ export class Journal {
           minSeq: null,
           maxSeq: null,
           index: new SeqIndex(),
+          // Written from empty by this journal: every line is one it wrote.
+          verified: size === 0 ? identity : null,
         };
         this.segments.push(this.active);
         this.options.logger.debug('journal: new segment', { file: path });
@@ -336,7 +391,7 @@ export class Journal {
       throw error;
     }
     this.handle = handle;
-    this.activeIdentity = await identityOf(handle);
+    this.activeIdentity = identity;
     return this.active;
   }
 
@@ -366,7 +421,11 @@ export class Journal {
       await handle.truncate(goodBytes).catch(() => undefined);
       await handle.close().catch(() => undefined);
     }
-    if (segment) segment.bytes = goodBytes;
+    if (segment) {
+      segment.bytes = goodBytes;
+      // The truncate may have failed, leaving half a line in the file.
+      segment.verified = null;
+    }
     const freeBytes = await statfs(this.dir)
       .then((info) => info.bavail * info.bsize)
       .catch(() => undefined);
@@ -464,7 +523,17 @@ async function writeAll(handle: FileHandle, buffer: Buffer): Promise<void> {
   }
 }
 
-async function identityOf(handle: FileHandle): Promise<{ ino: number; dev: number }> {
+/** The segment's file is still the one whose lines were verified (not replaced since). */
+function isVerified(segment: SegmentInfo): boolean {
+  const now = statSync(segment.path, { throwIfNoEntry: false });
+  return now !== undefined && sameFile(segment.verified, { ino: now.ino, dev: now.dev });
+}
+
+function sameFile(a: FileIdentity | null, b: FileIdentity | null): boolean {
+  return a !== null && b !== null && a.ino === b.ino && a.dev === b.dev;
+}
+
+async function identityOf(handle: FileHandle): Promise<FileIdentity> {
   const stats = await handle.stat();
   return { ino: stats.ino, dev: stats.dev };
 }

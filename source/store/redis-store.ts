@@ -22,7 +22,8 @@ import { GroupCommit } from './group-commit.js';
 import { GuardedConnector } from './redis-connector.js';
 import type { RedisCredentials } from './redis-files.js';
 import { Fanout, tailFrom } from './tail.js';
-import type { Appended, EventDraft, EventStore, StoreStats } from './types.js';
+import { aboveSeq, eventsAsJson } from './event-line.js';
+import type { Appended, EventDraft, EventStore, SeqJson, StoreStats } from './types.js';
 import { RedisUnreachableError, StoreUnavailableError } from './unavailable.js';
 
 /** Lua: KEYS = stream, seq counter, then one dedupe key per event; ARGV = maxLen, ttl ms, then the JSON. */
@@ -246,6 +247,16 @@ export class RedisStore implements EventStore {
       end = `${lowest.seq - 1}-0`;
     }
     return found.slice(0, limit).reverse();
+  }
+
+  async readBeforeJson(
+    before: number,
+    limit: number,
+    filter?: (event: MonEvent) => boolean,
+    after = 0,
+  ): Promise<SeqJson[]> {
+    const inRange = aboveSeq(after, filter);
+    return eventsAsJson(await this.readBefore(before, limit, inRange));
   }
 
   tail(since: number, signal?: AbortSignal): AsyncIterable<MonEvent[]> {

@@ -16,6 +16,12 @@ export type EventDraft = Omit<MonEvent, 'seq'>;
  */
 export type Appended = MonEvent & { duplicate?: true };
 
+/** A stored event as its seq and its JSON text (what a history page sends on). */
+export interface SeqJson {
+  seq: number;
+  json: string;
+}
+
 export interface EventStore {
   /** Highest seq handed out (0 when empty). Seqs are never reused, not even after a failed write. */
   readonly lastSeq: number;
@@ -36,6 +42,18 @@ export interface EventStore {
   readSince(since: number, limit: number): Promise<MonEvent[]>;
   /** The newest stored events with seq < before that pass `filter`, in seq order, at most `limit`. */
   readBefore(before: number, limit: number, filter?: (event: MonEvent) => boolean): Promise<MonEvent[]>;
+  /**
+   * The events `readBefore` gives (only those with seq > `after`, default 0), each as its JSON text,
+   * made without holding up the event loop for long: lines read from disk are passed on as they are
+   * (not parsed again when nothing but seqs filters them and the journal wrote or checked them), events
+   * held in memory are serialized a slice at a time.
+   */
+  readBeforeJson(
+    before: number,
+    limit: number,
+    filter?: (event: MonEvent) => boolean,
+    after?: number,
+  ): Promise<SeqJson[]>;
   /** Flushes what is pending and closes files. */
   close(): Promise<void>;
   /** Figures for /diagnostics, /metrics and health. */

@@ -1,23 +1,17 @@
 /** The Ink app: header, the current view (or an overlay), footer; keys through the pure keymap. */
 import { Box, useApp, useInput, useStdin } from 'ink';
 import { useMemo, useSyncExternalStore } from 'react';
-import { detailLines, helpLines } from './components/overlays.js';
-import { footerLine, headerLines, tabSpans } from './components/chrome.js';
+import { tabSpans } from './components/chrome.js';
 import { MAX_COPY_BYTES, type TuiEffects } from './effects.js';
-import { Lines, scrolled, type Line } from './lines.js';
+import { FOOTER_ROWS, frameSelector, HEADER_ROWS } from './frame.js';
+import { Lines } from './lines.js';
 import { parseMouse, splitChunk } from './state/input.js';
 import { keyToAction, type KeyPress, type KeyResult } from './state/keys.js';
-import { listArea, mouseAction } from './state/mouse.js';
+import { mouseAction } from './state/mouse.js';
 import { selectedIndex, visibleEvents, type TuiState } from './state/tui-state.js';
 import { lowerBoundBySeq } from './state/events-buffer.js';
 import type { TuiStore } from './store.js';
 import type { Theme } from './theme.js';
-import { eventsLines } from './views/events.js';
-import { healthLines } from './views/health.js';
-import { recoveryLines } from './views/recovery.js';
-import { sessionDetailLines } from './views/session-detail.js';
-import { sessionsLines } from './views/sessions.js';
-import { troubleshootLines } from './views/troubleshoot.js';
 
 export interface AppProps {
   store: TuiStore;
@@ -30,45 +24,6 @@ export interface AppProps {
   /** `y` and `e`: the clipboard and the export file (without them the footer says they are off). */
   effects?: TuiEffects;
   onQuit?: () => void;
-}
-
-const HEADER_ROWS = 2;
-const FOOTER_ROWS = 1;
-
-/** The body's lines and whether they scroll (with their scroll offset) or window themselves. */
-export function bodyLines(
-  state: TuiState,
-  theme: Theme,
-  width: number,
-  height: number,
-): { lines: Line[]; scroll: number | null } {
-  const overlay = state.ui.overlay;
-  if (overlay?.kind === 'help') return { lines: helpLines(width), scroll: overlay.scroll };
-  if (overlay?.kind === 'session')
-    return { lines: sessionDetailLines(state, overlay.sessionId, theme, width), scroll: overlay.scroll };
-  if (overlay?.kind === 'detail') {
-    const events = state.buffer.events;
-    const found = events[lowerBoundBySeq(events, overlay.seq)];
-    return {
-      lines: detailLines(found?.seq === overlay.seq ? found : undefined, width),
-      scroll: overlay.scroll,
-    };
-  }
-  switch (state.ui.view) {
-    case 'events':
-      return { lines: eventsLines(state, theme, width, height), scroll: null };
-    case 'sessions':
-      return { lines: sessionsLines(state, theme, width, height), scroll: null };
-    case 'health':
-      return { lines: healthLines(state, theme, width), scroll: state.ui.scroll.health };
-    case 'recovery':
-      return { lines: recoveryLines(state, theme, width), scroll: state.ui.scroll.recovery };
-    case 'troubleshoot':
-      return {
-        lines: troubleshootLines(state, theme, width),
-        scroll: state.ui.scroll.troubleshoot,
-      };
-  }
 }
 
 /** The event `y` copies: the one the detail shows, else the selected one of the Events view. */
@@ -122,13 +77,17 @@ function runEffect(store: TuiStore, type: 'copy' | 'export', effects: TuiEffects
 }
 
 export function App({ store, theme, columns, rows, address, effects, onQuit }: AppProps) {
-  const state = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const width = Math.max(20, columns);
   const height = Math.max(HEADER_ROWS + FOOTER_ROWS + 1, rows - 1);
   const bodyHeight = height - HEADER_ROWS - FOOTER_ROWS;
-  const body = useMemo(() => bodyLines(state, theme, width, bodyHeight), [state, theme, width, bodyHeight]);
+  const select = useMemo(
+    () => frameSelector({ theme, width, bodyHeight, address }),
+    [theme, width, bodyHeight, address],
+  );
+  // A state change that leaves every row as it was gives the same frame back: React renders nothing.
+  const frame = useSyncExternalStore(store.subscribe, () => select(store.getSnapshot()));
 
   const perform = (action: KeyResult): void => {
     if (!action) return;
@@ -138,8 +97,11 @@ export function App({ store, theme, columns, rows, address, effects, onQuit }: A
       return;
     }
     if (action.type === 'copy' || action.type === 'export') return runEffect(store, action.type, effects);
-    if ((action.type === 'move' || action.type === 'top' || action.type === 'bottom') && body.scroll !== null)
-      store.dispatch({ ...action, maxScroll: Math.max(0, body.lines.length - bodyHeight) });
+    if (
+      (action.type === 'move' || action.type === 'top' || action.type === 'bottom') &&
+      frame.scrollLines !== null
+    )
+      store.dispatch({ ...action, maxScroll: Math.max(0, frame.scrollLines - bodyHeight) });
     else store.dispatch(action);
   };
 
@@ -163,17 +125,11 @@ export function App({ store, theme, columns, rows, address, effects, onQuit }: A
     { isActive: isRawModeSupported === true },
   );
 
-  const shown = body.scroll === null ? body.lines : scrolled(body.lines, body.scroll, bodyHeight);
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Lines
-        lines={headerLines(state, theme, width, address, listArea(bodyHeight, 'events').height)}
-        theme={theme}
-        width={width}
-        height={HEADER_ROWS}
-      />
-      <Lines lines={shown} theme={theme} width={width} height={bodyHeight} />
-      <Lines lines={[footerLine(state, theme, width)]} theme={theme} width={width} height={FOOTER_ROWS} />
+      <Lines rows={frame.header} width={width} height={HEADER_ROWS} />
+      <Lines rows={frame.body} width={width} height={bodyHeight} />
+      <Lines rows={frame.footer} width={width} height={FOOTER_ROWS} />
     </Box>
   );
 }

@@ -48,22 +48,12 @@ const Row = memo(function Row({ text }: { text: string }) {
   return <Text wrap="truncate">{text}</Text>;
 });
 
-export function Lines({
-  lines,
-  theme,
-  width,
-  height,
-}: {
-  lines: Line[];
-  theme: Theme;
-  width: number;
-  height: number;
-}) {
-  const shown = lines.slice(0, height);
+/** Rows already styled (frame.ts), one `<Text>` each. */
+export function Lines({ rows, width, height }: { rows: readonly string[]; width: number; height: number }) {
   return (
     <Box flexDirection="column" width={width} height={height}>
-      {shown.map((line, index) => (
-        <Row key={index} text={lineString(line, theme)} />
+      {rows.map((text, index) => (
+        <Row key={index} text={text} />
       ))}
     </Box>
   );

@@ -35,6 +35,14 @@ export interface TuiStore {
 /** A batch this large means events flood in: the next one waits `floodBatchMs`. */
 export const FLOOD_BATCH = 50;
 
+/**
+ * Whether the clock tick changes the state. A batch moves the clock too: a tick right after one, or
+ * with one on its way (events are queued), would only draw one more screen.
+ */
+export function tickDue(now: number, lastFlush: number, eventsQueued: boolean, tickMs: number): boolean {
+  return !eventsQueued && now - lastFlush >= tickMs / 2;
+}
+
 export function createTuiStore(options: TuiStoreOptions): TuiStore {
   const now = options.now ?? Date.now;
   const batchMs = options.batchMs ?? 50;
@@ -70,9 +78,8 @@ export function createTuiStore(options: TuiStoreOptions): TuiStore {
     waitMs = events.length + dropped >= FLOOD_BATCH ? (options.floodBatchMs ?? batchMs) : batchMs;
     apply({ type: 'events', events, now: lastFlush, dropped });
   };
-  // A batch moves the clock too: a tick right after one would render the same screen again.
   const tick = () => {
-    if (now() - lastFlush >= tickMs / 2) apply({ type: 'tick', now: now() });
+    if (tickDue(now(), lastFlush, timer !== null, tickMs)) apply({ type: 'tick', now: now() });
   };
   const ticker = tickMs > 0 ? setInterval(tick, tickMs) : null;
   ticker?.unref();

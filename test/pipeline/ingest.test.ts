@@ -73,6 +73,8 @@ class HeldStore implements EventStore {
   readSince = (since: number, limit: number) => this.real.readSince(since, limit);
   readBefore: EventStore['readBefore'] = (before, limit, filter) =>
     this.real.readBefore(before, limit, filter);
+  readBeforeJson: EventStore['readBeforeJson'] = (before, limit, filter, after) =>
+    this.real.readBeforeJson(before, limit, filter, after);
   close = () => this.real.close();
   stats = () => this.real.stats();
 }

@@ -90,6 +90,28 @@ export function runStoreContract(name: string, subject: ContractSubject): void {
       assert.deepEqual(seqsOf(even), [24, 26, 28, 30]);
     });
 
+    test('readBeforeJson gives the events readBefore gives, each as its JSON text', async () => {
+      const { store } = await fresh();
+      await store.append(drafts(1, 30));
+      const even = (event: MonEvent): boolean => (event.data as { n: number }).n % 2 === 0;
+      for (const [before, limit, filter] of [
+        [31, 30, undefined],
+        [10, 3, undefined],
+        [31, 4, even],
+      ] as const) {
+        const page = await store.readBeforeJson(before, limit, filter);
+        const events = await store.readBefore(before, limit, filter);
+        assert.deepEqual(
+          page.map((item) => JSON.parse(item.json) as unknown),
+          events,
+        );
+        assert.deepEqual(
+          page.map((item) => item.seq),
+          seqsOf(events),
+        );
+      }
+    });
+
     test('tail yields the stored events after since, then each new batch, in order, with no gap', async () => {
       const { store } = await fresh();
       await store.append(drafts(1, 2500));

@@ -1,7 +1,7 @@
 // Journal edges: incomplete or corrupt lines are counted and skipped by every reader (recovery, reads,
 // the real `mpm-mon events`), and a journal whose seq approaches 2^53 is refused with a clear error.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { JournalError } from '../../source/errors/journal-error.js';
@@ -47,6 +47,59 @@ test('incomplete lines are counted at recovery and skipped by every read', async
     assert.deepEqual(seqsOf(await store.readBefore(6, 100)), [1, 3, 5]);
     const [fifth] = await store.readSince(4, 1);
     assert.equal(fifth!.occurredAt, fifth!.receivedAt, 'an old line without occurredAt gets receivedAt');
+    // As JSON (a history page) too: the lines as read, the old one written out with what it was given.
+    const page = await store.readBeforeJson(6, 100);
+    assert.deepEqual(
+      page.map((item) => JSON.parse(item.json) as unknown),
+      await store.readBefore(6, 100),
+    );
+    assert.equal(page[0]!.json, JSON.stringify(event(1)));
+  } finally {
+    await store.close();
+  }
+});
+
+test('a history page passes journal lines on as they were written, not serialized again', async () => {
+  const { path: dir, remove } = tempDir();
+  temps.push(remove);
+  mkdirSync(dir, { recursive: true });
+  // Spacing JSON.stringify would not write: only a line passed on as it is keeps it.
+  const spaced = JSON.stringify(event(1), null, 1).replace(/\n/g, '');
+  writeFileSync(join(dir, segmentName(1)), `${spaced}\n${JSON.stringify(event(2))}\n`);
+  const store = await openTestStore(dir, { ringSize: 1 });
+  try {
+    const page = await store.readBeforeJson(3, 10);
+    assert.deepEqual(
+      page.map((item) => item.json),
+      [spaced, JSON.stringify(event(2))],
+    );
+  } finally {
+    await store.close();
+  }
+});
+
+test('a segment replaced on disk after recovery is read line by line again: a broken line is skipped', async () => {
+  const { path: dir, remove } = tempDir();
+  temps.push(remove);
+  mkdirSync(dir, { recursive: true });
+  const lines = [1, 2, 3].map((seq) => JSON.stringify(event(seq)));
+  const file = join(dir, segmentName(1));
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  const store = await openTestStore(dir, { ringSize: 1 });
+  try {
+    // Same length, so the index still points at line starts; seq first and `}` last, but not JSON.
+    const broken = lines[1]!.replace('"type":', '#type":');
+    writeFileSync(`${file}.new`, `${[lines[0], broken, lines[2]].join('\n')}\n`);
+    renameSync(`${file}.new`, file);
+    const page = await store.readBeforeJson(4, 10);
+    assert.deepEqual(
+      page.map((item) => item.seq),
+      [1, 3],
+    );
+    assert.deepEqual(
+      page.map((item) => item.json),
+      [lines[0], lines[2]],
+    );
   } finally {
     await store.close();
   }

@@ -169,6 +169,46 @@ describe('journal store: reads beyond the ring', () => {
     }
   });
 
+  test('readBeforeJson reads across ring and journal like readBefore', async () => {
+    const store = await openTestStore(temp.path, { ringSize: 5 });
+    try {
+      await store.append(drafts(1, 30));
+      const page = await store.readBeforeJson(31, 8);
+      assert.deepEqual(
+        page.map((item) => item.seq),
+        range(23, 30),
+      );
+      assert.deepEqual(
+        page.map((item) => JSON.parse(item.json) as unknown),
+        await store.readBefore(31, 8),
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('readBeforeJson serializes a long page from the ring a slice at a time, other work between', async () => {
+    const store = await openTestStore(temp.path, { ringSize: 2000 });
+    try {
+      await store.append(drafts(1, 2000));
+      let turns = 0;
+      let reading = true;
+      const turn = (): void => {
+        turns++;
+        if (reading) setImmediate(turn);
+      };
+      setImmediate(turn);
+      const page = store.readBeforeJson(2001, 2000);
+      // Nothing of it ran synchronously in one go: the other callback has had turns between slices.
+      const seqs = (await page).map((item) => item.seq);
+      reading = false;
+      assert.deepEqual(seqs, range(1, 2000));
+      assert.ok(turns >= 9, `the other work ran ${turns} times while 2,000 events were serialized`);
+    } finally {
+      await store.close();
+    }
+  });
+
   test('reads with a zero limit return nothing', async () => {
     const store = await openTestStore(temp.path, { ringSize: 1 });
     try {
