@@ -4,12 +4,13 @@
  * paged backwards) and only then keeps `--last N`; with the daemon down it reads the journal on disk.
  * `--follow` prints the query first when one was asked for, then hands over to the plain stream.
  */
-import { discoverDaemon, type DaemonAddress } from '../client/discover.js';
+import { daemonUrl, type DaemonAddress } from '../client/discover.js';
+import { findDaemon } from './daemon-target.js';
 import { DashboardClient } from '../client/dashboard-client.js';
 import { homePaths, resolveHome } from '../config/home.js';
 import { localizeCommand } from '../errors/localize.js';
 import { invocation } from '../instance/invocation.js';
-import { DaemonUnreachableError } from '../errors/connection-errors.js';
+import { DaemonCertificateError, DaemonUnreachableError } from '../errors/connection-errors.js';
 import type { MonEvent } from '../protocol/event.js';
 import { eventMatcher, type EventFilter } from '../protocol/event-filter.js';
 import { formatEventLine, runPlainStream } from '../tui/plain.js';
@@ -55,7 +56,13 @@ interface Query {
 function queryDaemon(daemon: DaemonAddress, filter: EventFilter, want: number): Promise<Query> {
   return new Promise((resolve, reject) => {
     const client = new DashboardClient(
-      { host: daemon.host, port: daemon.port, token: daemon.token },
+      {
+        scheme: daemon.scheme,
+        host: daemon.host,
+        port: daemon.port,
+        token: daemon.token,
+        ...(daemon.tls ? { tls: daemon.tls } : {}),
+      },
       {
         onHello: (hello) => {
           void (async () => {
@@ -74,7 +81,10 @@ function queryDaemon(daemon: DaemonAddress, filter: EventFilter, want: number): 
             .finally(() => client.stop());
         },
         onState: (state) => {
-          if (state.kind === 'reconnecting' && state.attempt >= 3) {
+          if (state.kind === 'reconnecting' && state.tls !== undefined) {
+            client.stop();
+            reject(new DaemonCertificateError({ url: daemonUrl(daemon), code: state.tls }));
+          } else if (state.kind === 'reconnecting' && state.attempt >= 3) {
             client.stop();
             reject(new DaemonUnreachableError({ reason: 'hung', host: daemon.host, port: daemon.port }));
           }
@@ -84,14 +94,17 @@ function queryDaemon(daemon: DaemonAddress, filter: EventFilter, want: number): 
   });
 }
 
-/** The address to use: the running daemon's, on the port and host asked for when they were given. */
+/**
+ * The address to use: the daemon `url` names, else the running daemon's, on the port and host asked
+ * for when they were given.
+ */
 function daemonFor(configFlags: Record<string, unknown>): DaemonAddress | null {
-  const found = discoverDaemon();
-  if (!found.ok) return null;
+  const daemon = findDaemon();
+  if (!daemon || daemon.remote) return daemon;
   const port = Number(configFlags.port);
   const host = typeof configFlags.host === 'string' ? configFlags.host : undefined;
   return {
-    ...found.daemon,
+    ...daemon,
     ...(configFlags.port !== undefined && Number.isInteger(port) ? { port } : {}),
     ...(host ? { host } : {}),
   };
@@ -130,7 +143,8 @@ export async function runEvents(options: EventsOptions): Promise<number> {
     try {
       events = (await queryDaemon(daemon, filter, want)).events;
     } catch (error) {
-      if (!(error instanceof DaemonUnreachableError)) throw error;
+      // A daemon on another machine has no journal here to fall back on.
+      if (!(error instanceof DaemonUnreachableError) || daemon.remote) throw error;
       events = await fromDisk(
         err,
         filter,
