@@ -16,8 +16,6 @@ import type { DaemonNamespace as Namespace, DaemonSocket as Socket } from './soc
 import type { MonEvent } from '../protocol/event.js';
 import type { Logger } from '../instance/logger-types.js';
 import type { ViewerInfo } from '../protocol/diagnostics.js';
-import { serializeEvent } from '../store/event-line.js';
-import { jsonArray } from './wire-encoder.js';
 
 const LIVE_ROOM = 'live';
 /** Wait before the live tail is read again after it failed (a store that went away). */
@@ -221,7 +219,7 @@ export class Broadcaster {
       if (!viewer.replaying && viewer.queue.length > 0) this.drainQueue(viewer);
     }
     if (liveCount > 0 && this.nsp) {
-      this.nsp.to(LIVE_ROOM).except(ahead).emit('events', frame(batch));
+      this.nsp.to(LIVE_ROOM).except(ahead).emit('events', batch);
       this.deliveredTotal += liveCount * batch.length;
     }
     // A lagging viewer whose transport became free gets its queue at the next frame; make sure one comes.
@@ -278,7 +276,7 @@ export class Broadcaster {
 
   private send(viewer: Viewer, events: MonEvent[]): void {
     if (events.length === 0) return;
-    viewer.socket.emit('events', frame(events));
+    viewer.socket.emit('events', events);
     viewer.sentSeq = events.at(-1)!.seq;
     viewer.delivered += events.length;
     this.deliveredTotal += events.length;
@@ -300,14 +298,4 @@ export class Broadcaster {
     viewer.socket.emit('shutdown', { reason, restarting: true });
     viewer.socket.disconnect(true);
   }
-}
-
-/**
- * An `events` frame as the events' JSON text, which the journal already made for their lines: the wire
- * encoder splices it into the packet (the same bytes socket.io would write for the events), so a live
- * frame is neither serialized again nor walked for binary.
- */
-function frame(events: readonly MonEvent[]): MonEvent[] {
-  // EncodedJson stands in for the array: its toJSON is the events themselves.
-  return jsonArray(events.map(serializeEvent)) as unknown as MonEvent[];
 }

@@ -1,20 +1,9 @@
 import type { MonEvent } from '../protocol/event.js';
 import type { SeqJson } from './types.js';
 
-/**
- * Each event's JSON, made once while the event lives: the journal writes it as the line and the live
- * frame sends it again. A stored event is not changed after it was numbered.
- */
-const serialized = new WeakMap<MonEvent, string>();
-
 /** One event as one journal line (no newline). */
 export function serializeEvent(event: MonEvent): string {
-  let json = serialized.get(event);
-  if (json === undefined) {
-    json = JSON.stringify(event);
-    serialized.set(event, json);
-  }
-  return json;
+  return JSON.stringify(event);
 }
 
 /**
