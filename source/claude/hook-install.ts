@@ -53,6 +53,8 @@ export interface HookEditOptions extends SettingsLocation {
   /** For `http`: where the daemon listens (default 127.0.0.1:8765). */
   host?: string;
   port?: number;
+  /** For `http`: https when the daemon serves TLS. */
+  scheme?: 'http' | 'https';
   /** The hook command to register (default: see the top of this file). */
   command?: string;
 }
@@ -116,7 +118,7 @@ function chooseHandlers(options: HookEditOptions, scope: SettingsScope, env: Nod
       : options.host === '::'
         ? '::1'
         : options.host;
-  const http = httpHandler(host, port);
+  const http = httpHandler(host, port, options.scheme);
   return { choice: httpFormChoice(http, commandHandler(command)), command, http };
 }
 

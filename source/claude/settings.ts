@@ -53,11 +53,12 @@ export function commandHandler(command: string): CommandHandler {
   return { type: 'command', command, timeout: COMMAND_TIMEOUT_SECONDS };
 }
 
-export function httpHandler(host: string, port: number): HttpHandler {
+/** `scheme` https for a daemon serving TLS: Claude Code then verifies it (NODE_EXTRA_CA_CERTS for a private CA). */
+export function httpHandler(host: string, port: number, scheme: 'http' | 'https' = 'http'): HttpHandler {
   const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   return {
     type: 'http',
-    url: `http://${urlHost}:${port}/events?${CLAUDE_CODE_QUERY}`,
+    url: `${scheme}://${urlHost}:${port}/events?${CLAUDE_CODE_QUERY}`,
     headers: { Authorization: `Bearer $${TOKEN_ENV}` },
     allowedEnvVars: [TOKEN_ENV],
     timeout: HTTP_TIMEOUT_SECONDS,

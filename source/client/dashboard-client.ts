@@ -23,13 +23,22 @@ import {
   type ShutdownMessage,
 } from '../protocol/messages.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
-import { daemonUrl } from './discover.js';
+import { daemonUrl, type DaemonAddress } from './discover.js';
+import { isTlsFailure, tlsConnectOptions, type TlsTrust } from './tls-trust.js';
 import { DaemonUnreachableError } from '../errors/connection-errors.js';
 
 export type ConnectionState =
   | { kind: 'connecting' }
   | { kind: 'connected'; since: number }
-  | { kind: 'reconnecting'; attempt: number; inMs: number; retryAt: number; error: string | null }
+  | {
+      kind: 'reconnecting';
+      attempt: number;
+      inMs: number;
+      retryAt: number;
+      error: string | null;
+      /** Set when the daemon's certificate did not verify (its error code): retrying will not help by itself. */
+      tls?: string;
+    }
   | { kind: 'stopped'; reason: string; restarting: boolean }
   | { kind: 'closed' };
 
@@ -49,6 +58,9 @@ export interface DashboardClientOptions {
   host: string;
   port: number;
   token: string;
+  /** https: WSS, verified as `tls` says (never skipped). */
+  scheme?: 'http' | 'https';
+  tls?: TlsTrust;
   /** Resume after this seq on the first connect. */
   since?: number;
   /** On a first connect without `since`: ask for the last N stored events (otherwise live only). */
@@ -62,8 +74,12 @@ export interface DashboardClientOptions {
    * Asked before each reconnect attempt: where the daemon is now (e.g. the PID file read again), so a
    * daemon that came back on another port (or with a new token) is found. Null keeps the last address.
    */
-  rediscover?: () => { host: string; port: number; token: string } | null;
+  rediscover?: () => DaemonEndpoint | null;
 }
+
+/** Where a daemon is, as discover.ts says. */
+type DaemonEndpoint = Pick<DaemonAddress, 'host' | 'port' | 'token'> &
+  Partial<Pick<DaemonAddress, 'scheme' | 'tls'>>;
 
 type DashboardSocket = Socket<DashboardServerToClient, DashboardClientToServer>;
 
@@ -93,6 +109,7 @@ export class DashboardClient {
       reconnection: false,
       forceNew: true,
       timeout: options.connectTimeoutMs ?? 5000,
+      ...(options.scheme === 'https' ? tlsConnectOptions(options.tls ?? {}) : {}),
       auth: (send: (auth: DashboardAuth) => void) => send(this.handshakeAuth()),
     });
     this.listen();
@@ -106,6 +123,11 @@ export class DashboardClient {
   /** Where it connects now (it follows `rediscover`). */
   get address(): { host: string; port: number } {
     return { host: this.options.host, port: this.options.port };
+  }
+
+  /** The address with how to reach it (scheme, TLS trust), for other requests to the same daemon. */
+  get endpoint(): DaemonEndpoint {
+    return this.options;
   }
 
   get state(): ConnectionState {
@@ -187,7 +209,13 @@ export class DashboardClient {
       this.attempt = 0;
       this.setState({ kind: 'connected', since: this.seq });
     });
-    socket.on('connect_error', (error) => this.scheduleReconnect(error.message));
+    socket.on('connect_error', (error) => {
+      const code = tlsCodeOf(error);
+      this.scheduleReconnect(
+        code ? `the daemon's certificate did not verify (${code})` : error.message,
+        code,
+      );
+    });
     socket.on('disconnect', (reason) => {
       if (this.stopped || reason === 'io client disconnect') return;
       this.scheduleReconnect(reason);
@@ -230,16 +258,31 @@ export class DashboardClient {
     if (fresh.length > 0) this.handlers.onEvents?.(fresh);
   }
 
-  private scheduleReconnect(error: string | null): void {
+  private scheduleReconnect(error: string | null, tls?: string): void {
     if (this.stopped || this.retryTimer) return;
     this.attempt += 1;
     const inMs = backoffDelay(this.attempt, this.options.backoff ?? DEFAULT_BACKOFF, this.options.random);
     const now = (this.options.now ?? Date.now)();
-    this.setState({ kind: 'reconnecting', attempt: this.attempt, inMs, retryAt: now + inMs, error });
+    const failure = tls ? { tls } : {};
+    this.setState({
+      kind: 'reconnecting',
+      attempt: this.attempt,
+      inMs,
+      retryAt: now + inMs,
+      error,
+      ...failure,
+    });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       if (this.stopped) return;
-      this.setState({ kind: 'reconnecting', attempt: this.attempt, inMs: 0, retryAt: now + inMs, error });
+      this.setState({
+        kind: 'reconnecting',
+        attempt: this.attempt,
+        inMs: 0,
+        retryAt: now + inMs,
+        error,
+        ...failure,
+      });
       this.followDaemon();
       this.socket.connect();
     }, inMs);
@@ -249,11 +292,14 @@ export class DashboardClient {
   private followDaemon(): void {
     const found = this.options.rediscover?.();
     if (!found || found.port <= 0) return;
-    const { host, port, token } = found;
-    if (host === this.options.host && port === this.options.port && token === this.options.token) return;
-    this.options = { ...this.options, host, port, token };
-    // socket.io-client's Manager opens its engine on `uri` at each connect.
-    (this.socket.io as unknown as { uri: string }).uri = daemonUrl({ host, port });
+    const { scheme, host, port, token, tls } = found;
+    const same = this.options;
+    if (host === same.host && port === same.port && token === same.token && scheme === same.scheme) return;
+    this.options = { ...this.options, scheme, host, port, token, tls };
+    // socket.io-client's Manager opens its engine on `uri` (and with its opts) at each connect.
+    const manager = this.socket.io as unknown as { uri: string; opts: Record<string, unknown> };
+    manager.uri = daemonUrl({ scheme, host, port });
+    if (scheme === 'https') Object.assign(manager.opts, tlsConnectOptions(tls ?? {}));
   }
 
   private clearRetry(): void {
@@ -265,4 +311,15 @@ export class DashboardClient {
     this.current = state;
     this.handlers.onState?.(state);
   }
+}
+
+/** The TLS error code under a socket.io connect_error (engine.io keeps the transport's error in `description`). */
+function tlsCodeOf(error: Error): string | undefined {
+  const described = (error as Error & { description?: unknown }).description;
+  const inner =
+    typeof described === 'object' && described !== null
+      ? ((described as { error?: unknown }).error ?? described)
+      : undefined;
+  const code = typeof inner === 'object' && inner !== null ? (inner as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && isTlsFailure(code) ? code : undefined;
 }

@@ -1,32 +1,55 @@
 /**
- * Finds a running daemon through MPM_MON_HOME: its PID file (host, port, pid) and its token file.
- * Cheap to import (node:fs and two small modules): the hook uses it too. A PID file whose process is
- * gone is not a daemon: its port may belong to another program now, which must never get our token.
+ * The one answer to "where is the daemon and what is the token", for every client (the hook included):
+ * with the `url` setting, the daemon on another machine (`remote.ts`); otherwise the daemon of
+ * MPM_MON_HOME through its PID file (host, port, pid, scheme, certificate pin) and its token file.
+ * Cheap to import (node:fs and small modules): the hook uses it. A PID file whose process is gone is
+ * not a daemon: its port may belong to another program now, which must never get our token.
  */
 import { homePaths, resolveHome } from '../config/home.js';
-import { parsePidFile } from '../protocol/pidfile.js';
+import { parsePidFile, type PidFileData } from '../protocol/pidfile.js';
 import { verifyDaemon } from '../instance/daemon-identity.js';
 import { isAlive } from '../instance/alive.js';
 import { PID_FILE_MAX_BYTES, readSmallFile, TOKEN_FILE_MAX_BYTES } from '../instance/safe-file.js';
+import { readCa, readClientSettings, type ClientSettings, type SettingFailure } from './client-settings.js';
+import { remoteDaemon } from './remote.js';
+import type { TlsTrust } from './tls-trust.js';
 
 export interface DaemonAddress {
+  scheme: 'http' | 'https';
   host: string;
   port: number;
   token: string;
+  /** 0 for a daemon on another machine (`url`). */
   pid: number;
   version: string;
   startedAt: string;
+  /** With https: what its certificate is verified with. */
+  tls?: TlsTrust;
+  /** Reached by the `url` setting (on another machine): never started, never looked for on disk. */
+  remote?: boolean;
 }
 
 export type DiscoverFailure =
-  'no-pid-file' | 'unreadable-pid-file' | 'invalid-pid-file' | 'not-running' | 'not-our-daemon' | 'no-token';
+  | 'no-pid-file'
+  | 'unreadable-pid-file'
+  | 'invalid-pid-file'
+  | 'not-running'
+  | 'not-our-daemon'
+  | 'no-token'
+  | 'bad-setting';
 
 export type DiscoverResult =
-  { ok: true; daemon: DaemonAddress } | { ok: false; code: DiscoverFailure; reason: string; pidFile: string };
+  | { ok: true; daemon: DaemonAddress }
+  | { ok: false; code: DiscoverFailure; reason: string; pidFile: string; setting?: SettingFailure };
+
+export type { SettingFailure };
 
 export interface DiscoverOptions {
   /** MPM_MON_HOME; resolved from the environment when omitted. */
   home?: string;
+  env?: NodeJS.ProcessEnv;
+  /** `url`, `tokenFile`, `tls.*`; read from the environment and the config file when omitted. */
+  settings?: ClientSettings;
   /** Whether a process id is alive; defaults to signal 0. Injected only where no real process fits. */
   isAlive?: (pid: number) => boolean;
 }
@@ -37,13 +60,22 @@ function ownUid(): number | null {
 }
 
 export function discoverDaemon(options: DiscoverOptions = {}): DiscoverResult {
-  const paths = homePaths(options.home ?? resolveHome());
-  const fail = (code: DiscoverFailure, reason: string): DiscoverResult => ({
+  const env = options.env ?? process.env;
+  const paths = homePaths(options.home ?? resolveHome(env));
+  const settings = options.settings ?? readClientSettings(env);
+  const fail = (code: DiscoverFailure, reason: string, setting?: SettingFailure): DiscoverResult => ({
     ok: false,
     code,
     reason,
     pidFile: paths.pidFile,
+    ...(setting ? { setting } : {}),
   });
+  if (settings.url !== '') {
+    const remote = remoteDaemon(settings, env, paths.home);
+    if (remote.ok) return remote;
+    const { key, expected } = remote.setting;
+    return fail('bad-setting', `${key} cannot be used: expected ${expected}`, remote.setting);
+  }
 
   const pidText = readSmallFile(paths.pidFile, PID_FILE_MAX_BYTES);
   if (pidText.kind === 'missing') return fail('no-pid-file', `no daemon PID file at ${paths.pidFile}`);
@@ -85,15 +117,43 @@ export function discoverDaemon(options: DiscoverOptions = {}): DiscoverResult {
       `the daemon runs (pid ${data.pid}) but its token file ${paths.tokenFile} is missing or empty`,
     );
 
+  const trust = localTlsTrust(data, settings);
+  if (!trust.ok)
+    return fail('bad-setting', `tls.ca cannot be used: expected ${trust.setting.expected}`, trust.setting);
+  const { tls } = trust;
+
   return {
     ok: true,
     daemon: {
+      scheme: data.scheme ?? 'http',
+      ...(tls ? { tls } : {}),
       host: connectHost(data.host),
       port: data.port,
       token: tokenText.text.trim(),
       pid: data.pid,
       version: data.version,
       startedAt: data.startedAt,
+    },
+  };
+}
+
+/**
+ * How a client on this machine verifies the daemon its PID file names: with https, reached on loopback
+ * whatever name its certificate has, the PID file's pin replaces the name check; the chain verifies
+ * against `tls.ca` (else the system's CAs).
+ */
+export function localTlsTrust(
+  data: Pick<PidFileData, 'scheme' | 'tlsFingerprint'>,
+  settings: ClientSettings,
+): { ok: true; tls?: TlsTrust } | { ok: false; setting: SettingFailure } {
+  if (data.scheme !== 'https') return { ok: true };
+  const ca = readCa(settings);
+  if (!ca.ok) return ca;
+  return {
+    ok: true,
+    tls: {
+      ...(data.tlsFingerprint !== undefined ? { pin: data.tlsFingerprint } : {}),
+      ...(ca.ca !== undefined ? { ca: ca.ca } : {}),
     },
   };
 }
@@ -114,7 +174,7 @@ export function hostPort(host: string, port: number): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-/** `http://host:port` for a daemon address. */
-export function daemonUrl(daemon: { host: string; port: number }): string {
-  return `http://${hostPort(daemon.host, daemon.port)}`;
+/** `http(s)://host:port` for a daemon address. */
+export function daemonUrl(daemon: { scheme?: 'http' | 'https'; host: string; port: number }): string {
+  return `${daemon.scheme ?? 'http'}://${hostPort(daemon.host, daemon.port)}`;
 }

@@ -1,11 +1,18 @@
-/** A tiny JSON-over-HTTP helper on `node:http` (cheaper to load than fetch), for /health, /status, /diagnostics. */
-import { request } from 'node:http';
+/**
+ * A tiny JSON-over-HTTP(S) helper on `node:http`/`node:https` (cheaper to load than fetch), for /health,
+ * /status, /diagnostics, /sessions. An https URL is verified as `tls` says, never skipped.
+ */
+import { request, type ClientRequest, type IncomingMessage } from 'node:http';
+import { request as secureRequest } from 'node:https';
+import { tlsConnectOptions, type TlsTrust } from './tls-trust.js';
 
 export interface HttpJsonOptions {
   token?: string;
   timeoutMs: number;
   method?: 'GET' | 'POST';
   body?: unknown;
+  /** For an https URL: the CA and pin to verify with (default: the system's CAs and the name). */
+  tls?: TlsTrust;
 }
 
 export interface HttpJsonResponse {
@@ -25,7 +32,15 @@ export function httpJson(url: string, options: HttpJsonOptions): Promise<HttpJso
       headers['content-type'] = 'application/json';
       headers['content-length'] = String(Buffer.byteLength(payload));
     }
-    const req = request(url, { method: options.method ?? 'GET', headers }, (res) => {
+    const send = (onAnswer: (res: IncomingMessage) => void): ClientRequest =>
+      url.startsWith('https:')
+        ? secureRequest(
+            url,
+            { method: options.method ?? 'GET', headers, ...tlsConnectOptions(options.tls ?? {}) },
+            onAnswer,
+          )
+        : request(url, { method: options.method ?? 'GET', headers }, onAnswer);
+    const req = send((res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);

@@ -5,12 +5,17 @@
  * reads the journal on disk, streamed the same way.
  * `--follow` prints the query first when one was asked for, then hands over to the plain stream.
  */
-import { discoverDaemon, type DaemonAddress } from '../client/discover.js';
+import { daemonUrl, type DaemonAddress } from '../client/discover.js';
+import { findDaemon } from './daemon-target.js';
 import { DashboardClient } from '../client/dashboard-client.js';
 import { homePaths, resolveHome } from '../config/home.js';
 import { localizeCommand } from '../errors/localize.js';
 import { invocation } from '../instance/invocation.js';
-import { DaemonUnreachableError, ExportInterruptedError } from '../errors/connection-errors.js';
+import {
+  DaemonCertificateError,
+  DaemonUnreachableError,
+  ExportInterruptedError,
+} from '../errors/connection-errors.js';
 import type { MonEvent } from '../protocol/event.js';
 import type { HistoryRequest } from '../protocol/messages.js';
 import { eventMatcher, type EventFilter } from '../protocol/event-filter.js';
@@ -91,7 +96,13 @@ function queryDaemon(
       );
     };
     const client = new DashboardClient(
-      { host: daemon.host, port: daemon.port, token: daemon.token },
+      {
+        scheme: daemon.scheme,
+        host: daemon.host,
+        port: daemon.port,
+        token: daemon.token,
+        ...(daemon.tls ? { tls: daemon.tls } : {}),
+      },
       {
         onHello: (hello) => {
           // A reconnect says hello again: the query runs once.
@@ -110,7 +121,10 @@ function queryDaemon(
             .finally(() => client.stop());
         },
         onState: (state) => {
-          if (state.kind === 'reconnecting' && state.attempt >= 3) {
+          if (state.kind === 'reconnecting' && state.tls !== undefined) {
+            client.stop();
+            reject(new DaemonCertificateError({ url: daemonUrl(daemon), code: state.tls }));
+          } else if (state.kind === 'reconnecting' && state.attempt >= 3) {
             client.stop();
             fail(new DaemonUnreachableError({ reason: 'hung', host: daemon.host, port: daemon.port }));
           }
@@ -120,14 +134,17 @@ function queryDaemon(
   });
 }
 
-/** The address to use: the running daemon's, on the port and host asked for when they were given. */
+/**
+ * The address to use: the daemon `url` names, else the running daemon's, on the port and host asked
+ * for when they were given.
+ */
 function daemonFor(configFlags: Record<string, unknown>): DaemonAddress | null {
-  const found = discoverDaemon();
-  if (!found.ok) return null;
+  const daemon = findDaemon();
+  if (!daemon || daemon.remote) return daemon;
   const port = Number(configFlags.port);
   const host = typeof configFlags.host === 'string' ? configFlags.host : undefined;
   return {
-    ...found.daemon,
+    ...daemon,
     ...(configFlags.port !== undefined && Number.isInteger(port) ? { port } : {}),
     ...(host ? { host } : {}),
   };
@@ -163,7 +180,8 @@ export async function runEvents(options: EventsOptions): Promise<number> {
       await queryDaemon(daemon, filter, want, print);
       return 0;
     } catch (error) {
-      if (!(error instanceof DaemonUnreachableError)) throw error;
+      // A daemon on another machine has no journal here to fall back on.
+      if (!(error instanceof DaemonUnreachableError) || daemon.remote) throw error;
       notice(err, `the daemon on ${daemon.host}:${daemon.port} does not answer`);
     }
   } else {

@@ -11,6 +11,7 @@ import { homePaths, resolveHome } from '../config/home.js';
 import { cutForPost, hookMaxBytes } from '../hook/cut-for-post.js';
 import { checkInput, decideAfterPost, hookTimeoutMs } from '../hook/decide.js';
 import { postEvent } from '../hook/post-event.js';
+import { drainToRemote } from '../hook/drain-remote.js';
 import { isBackingOff, readStallMark, stallMarkFor, writeStallMark } from '../hook/stall-backoff.js';
 import { scrubForSpool } from '../hook/scrub-for-spool.js';
 import { readBoundedFd, readBoundedInput, type ReadStdinOptions } from '../hook/read-input.js';
@@ -38,6 +39,9 @@ export interface HookOptions {
  * dropped_spool_full / failed: lost, and noted; no_input: stdin was a terminal, nothing to do.
  */
 export type HookOutcome = 'delivered' | 'spooled' | 'recorded' | 'dropped_spool_full' | 'failed' | 'no_input';
+
+/** How long a hook spends handing the local spool to a daemon on another machine after its own post. */
+const REMOTE_DRAIN_MS = 1000;
 
 /** Never rejects. Resolves with what happened (for tests and benchmarks; the CLI ignores it). */
 export async function runHook(options: HookOptions = {}): Promise<HookOutcome> {
@@ -79,12 +83,18 @@ export async function runHook(options: HookOptions = {}): Promise<HookOutcome> {
     const size = Buffer.byteLength(body, 'utf8');
     const meta = { occurredAt, truncated };
 
-    const daemon = discoverDaemon({ home: paths.home });
+    const daemon = discoverDaemon({ home: paths.home, env });
+    // A setting the hook cannot use (url, tokenFile, tls.ca): said once per event in errors.log, by key.
+    if (!daemon.ok && daemon.setting) await record({ reason: 'setting', size, key: daemon.setting.key });
     if (daemon.ok && !isBackingOff(readStallMark(paths.stallMark), daemon.daemon, now())) {
-      const answer = await postEvent(daemon.daemon, body, hookTimeoutMs(options.timeoutMs, env), meta);
+      const timeoutMs = hookTimeoutMs(options.timeoutMs, env);
+      const answer = await postEvent(daemon.daemon, body, timeoutMs, meta);
       if (answer.kind === 'timeout') writeStallMark(paths.stallMark, stallMarkFor(daemon.daemon, now()));
       const decision = decideAfterPost(answer, size);
-      if (decision.action === 'done') return 'delivered';
+      if (decision.action === 'done') {
+        if (daemon.daemon.remote) await drainToRemote(dir, daemon.daemon, timeoutMs, REMOTE_DRAIN_MS, now);
+        return 'delivered';
+      }
       if (decision.action === 'drop') {
         await record(decision.record);
         return 'recorded';

@@ -3,7 +3,11 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { homePaths, resolveHome } from '../config/home.js';
 import { loadConfig } from '../config/load.js';
-import { daemonUrl } from '../client/discover.js';
+import { daemonUrl, localTlsTrust, type DaemonAddress } from '../client/discover.js';
+import { readClientSettings } from '../client/client-settings.js';
+import type { TlsTrust } from '../client/tls-trust.js';
+import { ConfigError } from '../errors/config-error.js';
+import { explainTlsFailure, findDaemon } from './daemon-target.js';
 import { httpJson } from '../client/http-json.js';
 import { MpmError } from '../errors/base.js';
 import { killProcessCommands, perPlatform } from '../errors/platform-commands.js';
@@ -29,34 +33,52 @@ function out(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-interface Running {
-  inspection: PidFileInspection;
-  pid: number;
+/** Where a daemon answers: scheme, address and, with https, how it is verified. */
+interface Endpoint {
+  scheme?: 'http' | 'https';
   host: string;
   port: number;
+  tls?: TlsTrust;
+}
+
+interface Running extends Endpoint {
+  inspection: PidFileInspection;
+  pid: number;
 }
 
 async function running(): Promise<Running | null> {
   const inspection = await inspectPidFile(homePaths(resolveHome()).pidFile);
   if (inspection.state !== 'live' || !inspection.pid) return null;
+  const data = inspection.data;
+  const trust = data ? localTlsTrust(data, readClientSettings()) : { ok: true as const };
+  if (!trust.ok) throw new ConfigError(trust.setting);
   return {
     inspection,
     pid: inspection.pid,
-    host: inspection.data?.host ?? '127.0.0.1',
-    port: inspection.data?.port ?? 0,
+    scheme: data?.scheme ?? 'http',
+    host: data?.host ?? '127.0.0.1',
+    port: data?.port ?? 0,
+    ...(trust.tls ? { tls: trust.tls } : {}),
   };
 }
 
-async function healthOf(host: string, port: number): Promise<HealthReport | null> {
-  if (!port) return null;
+/** GET `path` of the daemon as JSON; null when it does not answer. */
+async function ask<T>(target: Endpoint, path: string, token?: string): Promise<T | null> {
+  if (!target.port) return null;
   try {
-    const answer = await httpJson(`${daemonUrl({ host, port })}/health`, {
+    const answer = await httpJson(`${daemonUrl(target)}${path}`, {
       timeoutMs: PROBE_TIMEOUT_MS,
+      ...(token ? { token } : {}),
+      ...(target.tls ? { tls: target.tls } : {}),
     });
-    return answer.body as HealthReport;
+    return answer.body as T;
   } catch {
     return null;
   }
+}
+
+function healthOf(target: Endpoint): Promise<HealthReport | null> {
+  return ask<HealthReport>(target, '/health');
 }
 
 export async function start(options: LifecycleOptions): Promise<number> {
@@ -119,7 +141,7 @@ export async function startDetached(
       if (exited.code !== null) return true;
       found = await running();
       if (!found || found.pid !== childPid || !found.port) return false;
-      return (await healthOf(found.host, found.port)) !== null;
+      return (await healthOf(found)) !== null;
     },
     { timeoutMs: START_TIMEOUT_MS, intervalMs: 25 },
   );
@@ -212,6 +234,8 @@ export async function restart(options: LifecycleOptions): Promise<number> {
 }
 
 export async function status(options: LifecycleOptions): Promise<number> {
+  const remote = findDaemon();
+  if (remote?.remote) return remoteStatus(remote, options);
   const paths = homePaths(resolveHome());
   const inspection = await inspectPidFile(paths.pidFile);
   const live = inspection.state === 'live' && inspection.pid !== null;
@@ -219,15 +243,9 @@ export async function status(options: LifecycleOptions): Promise<number> {
   const port = inspection.data?.port ?? 0;
   let status: StatusResponse | null = null;
   let health: HealthReport | null = null;
-  if (live && port) {
-    const base = daemonUrl({ host, port });
-    [status, health] = await Promise.all([
-      httpJson(`${base}/status`, { timeoutMs: PROBE_TIMEOUT_MS })
-        .then((answer) => answer.body as StatusResponse)
-        .catch(() => null),
-      healthOf(host, port),
-    ]);
-  }
+  const target = live ? await running() : null;
+  if (target && port)
+    [status, health] = await Promise.all([ask<StatusResponse>(target, '/status'), healthOf(target)]);
   if (options.json) {
     out(
       JSON.stringify({
@@ -264,5 +282,38 @@ export async function status(options: LifecycleOptions): Promise<number> {
   }
   out(`home:     ${paths.home}`);
   out(`log:      ${paths.logFile}`);
+  return 0;
+}
+
+/** `status` for the daemon `url` names (on another machine): what it answers, or why it does not. */
+async function remoteStatus(daemon: DaemonAddress, options: LifecycleOptions): Promise<number> {
+  const url = daemonUrl(daemon);
+  const get = (path: string): Promise<unknown> =>
+    httpJson(`${url}${path}`, { timeoutMs: PROBE_TIMEOUT_MS, ...(daemon.tls ? { tls: daemon.tls } : {}) })
+      .then((answer) => answer.body)
+      .catch((error: unknown) => {
+        const explained = explainTlsFailure(error, daemon);
+        if (explained !== error) throw explained;
+        return null;
+      });
+  const [status, health] = (await Promise.all([get('/status'), get('/health')])) as [
+    StatusResponse | null,
+    HealthReport | null,
+  ];
+  const live = status !== null;
+  if (options.json) {
+    out(JSON.stringify({ running: live, url, status, health }));
+    return live ? 0 : 3;
+  }
+  if (!status) {
+    out(`mpm-mon daemon at ${url}: no answer`);
+    out('`mpm-mon doctor` explains problems');
+    return 3;
+  }
+  out(`mpm-mon daemon at ${url}: running (pid ${status.pid} there, version ${status.version ?? '?'})`);
+  out(`uptime:   ${formatUptime(status.uptimeSeconds)}`);
+  out(`viewers:  ${status.clients.viewers}   producers: ${status.clients.producers}`);
+  out(`events:   ${status.events.total} since start, last seq ${status.events.lastSeq}`);
+  if (health) out(`health:   ${health.status}`);
   return 0;
 }

@@ -138,12 +138,13 @@ export async function main(argv: string[]): Promise<number> {
       case 'install-hooks':
       case 'uninstall-hooks': {
         const hooks = await import('./install-hooks.js');
-        const { host, port } = await daemonAddressFor(configFlags);
+        const { scheme, host, port } = await daemonAddressFor(configFlags);
         const options = {
           scope: flags.scope ?? 'user',
           dryRun: flags.dryRun === true,
           http: flags.http === true,
           json,
+          scheme,
           host,
           port,
         };
@@ -189,14 +190,19 @@ function help(name: string | undefined): number {
   return 0;
 }
 
-/** Where http hooks should post: the running daemon's address, else the configured one. */
+/**
+ * Where http hooks should post: the daemon `url` names or the running daemon's address, else the
+ * configured one; https when it serves TLS.
+ */
 async function daemonAddressFor(
   configFlags: Record<string, unknown>,
-): Promise<{ host: string; port: number }> {
+): Promise<{ scheme: 'http' | 'https'; host: string; port: number }> {
   const { discoverDaemon } = await import('../client/discover.js');
   const found = discoverDaemon();
-  if (found.ok && found.daemon.port > 0) return { host: found.daemon.host, port: found.daemon.port };
+  if (found.ok && found.daemon.port > 0)
+    return { scheme: found.daemon.scheme, host: found.daemon.host, port: found.daemon.port };
   const { loadConfig } = await import('../config/load.js');
+  const { servesTls } = await import('../config/tls-settings.js');
   const { config } = loadConfig({ flags: configFlags });
-  return { host: config.host, port: config.port };
+  return { scheme: servesTls(config.tls) ? 'https' : 'http', host: config.host, port: config.port };
 }

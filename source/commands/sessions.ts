@@ -1,8 +1,8 @@
 /** `mpm-mon sessions`: one row per Claude Code session (`--json`: one object per line; `--session ID`: detail). */
-import { daemonUrl, discoverDaemon } from '../client/discover.js';
+import { daemonUrl } from '../client/discover.js';
+import { explainTlsFailure, requireDaemon } from './daemon-target.js';
 import { httpJson } from '../client/http-json.js';
 import { MpmError } from '../errors/base.js';
-import { DaemonUnreachableError } from '../errors/connection-errors.js';
 import type { SessionsAnswer } from '../protocol/messages.js';
 import type { Session, ToolStat } from '../protocol/session.js';
 import {
@@ -23,10 +23,14 @@ export interface SessionsOptions {
 }
 
 export async function runSessions(options: SessionsOptions): Promise<number> {
-  const found = discoverDaemon();
-  if (!found.ok) throw new DaemonUnreachableError({ reason: 'not-running', host: '127.0.0.1', port: 0 });
-  const { daemon } = found;
-  const answer = await httpJson(`${daemonUrl(daemon)}/sessions`, { token: daemon.token, timeoutMs: 5000 });
+  const daemon = requireDaemon();
+  const answer = await httpJson(`${daemonUrl(daemon)}/sessions`, {
+    token: daemon.token,
+    timeoutMs: 5000,
+    ...(daemon.tls ? { tls: daemon.tls } : {}),
+  }).catch((error: unknown) => {
+    throw explainTlsFailure(error, daemon);
+  });
   if (answer.status !== 200 || !isAnswer(answer.body))
     throw new MpmError(
       'SESSIONS_UNAVAILABLE',

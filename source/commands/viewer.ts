@@ -3,6 +3,7 @@
  * the TUI — or, when stdout is not a terminal, the live stream as lines (NDJSON with --json).
  */
 import { discoverDaemon, type DaemonAddress } from '../client/discover.js';
+import { findDaemon } from './daemon-target.js';
 import { currentPlatform, isMpmError } from '../errors/base.js';
 import { DaemonUnreachableError } from '../errors/connection-errors.js';
 import { loadConfig } from '../config/load.js';
@@ -24,8 +25,9 @@ export interface ViewerOptions {
 }
 
 async function findOrStart(options: ViewerOptions): Promise<DaemonAddress> {
-  const found = discoverDaemon();
-  if (found.ok && found.daemon.port > 0) return found.daemon;
+  const found = findDaemon();
+  // A daemon on another machine (`url`) is never started here.
+  if (found && (found.port > 0 || found.remote)) return found;
   // An invalid setting is reported as itself, not as a daemon that failed to start.
   const { config } = loadConfig({ flags: options.configFlags });
   const notRunning = new DaemonUnreachableError({

@@ -3,6 +3,9 @@
  * settings cannot go together (a server elsewhere in clear text, TLS files without TLS, two passwords).
  * Pure: resolve.ts refuses a bad combination at start-up, the Redis store connects from the result.
  */
+import { isLoopbackHost } from './loopback.js';
+
+export { isLoopbackHost };
 
 export type RedisTarget =
   | { kind: 'unix'; path: string }
@@ -59,18 +62,6 @@ export function parseRedisUrl(url: string): RedisTarget | string {
     ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
     ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
   };
-}
-
-/** localhost, 127.0.0.0/8 or ::1: traffic that never leaves this machine. */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-  return (
-    bare === 'localhost' ||
-    bare.endsWith('.localhost') ||
-    bare === '::1' ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare) ||
-    /^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare)
-  );
 }
 
 /** The URL with its password replaced, for logs, errors and /diagnostics. */

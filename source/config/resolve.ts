@@ -1,6 +1,8 @@
 /** Pure resolution: flags > environment > config file > defaults, every value validated. */
 import { ConfigError, type ConfigSource } from '../errors/config-error.js';
+import { daemonUrlProblem } from './daemon-url.js';
 import { redisTransportProblem } from './redis-url.js';
+import { tlsListenProblem } from './tls-settings.js';
 import {
   KEYS,
   KEY_INDEX,
@@ -84,6 +86,7 @@ export function resolveConfig(inputs: ConfigInputs): ResolvedConfig {
   const config = unflatten(flat) as unknown as Config;
   checkThresholdOrder(config, sources, inputs.fileWhere);
   checkRedisTransport(config, sources, inputs.fileWhere);
+  checkDaemonTransport(config, sources, inputs.fileWhere);
   return { config, sources };
 }
 
@@ -108,6 +111,24 @@ function checkRedisTransport(
   const problem = redisTransportProblem(config.store.redis);
   if (!problem) return;
   throw new ConfigError({ ...problem, ...originOf(problem.key, sources, fileWhere) });
+}
+
+/** The daemon's listener and a client's `url`: never clear text beyond loopback unless `tls.insecure`. */
+function checkDaemonTransport(
+  config: Config,
+  sources: Record<string, ConfigSource>,
+  fileWhere?: string,
+): void {
+  const listen = tlsListenProblem(config.host, config.tls);
+  if (listen) throw new ConfigError({ ...listen, ...originOf(listen.key, sources, fileWhere) });
+  const url = config.url === '' ? null : daemonUrlProblem(config.url, config.tls.insecure);
+  if (url)
+    throw new ConfigError({
+      key: 'url',
+      value: config.url,
+      expected: url,
+      ...originOf('url', sources, fileWhere),
+    });
 }
 
 /** Where a key's value came from, as a ConfigError names it (the env variable, the file). */

@@ -73,6 +73,15 @@ export interface Config {
   nodeId: string;
   /** Extra `host[:port]` names accepted in the Host header (a load balancer's address). */
   allowedHosts: string[];
+  /**
+   * PEM files: with cert and key the daemon serves HTTPS/WSS only; clients verify with `ca` (default:
+   * the system's CAs). `insecure` allows clear text beyond loopback (a listening host, a client `url`).
+   */
+  tls: { cert: string; key: string; ca: string; insecure: boolean };
+  /** Client side: the daemon's URL when it runs elsewhere; empty: find it through the PID file. */
+  url: string;
+  /** Client side, with `url`: where the token is read; empty: `$MPM_MON_HOME/token`. */
+  tokenFile: string;
   /** Model prices (USD per million tokens) over the built-in dated table. */
   prices: PriceTable;
   notify: NotifyMode;
@@ -327,6 +336,45 @@ export const KEYS: readonly KeySpec[] = [
     kind: 'list',
     default: [],
     description: 'extra host[:port] names accepted in the Host header, e.g. a load balancer',
+  },
+  {
+    key: 'tls.cert',
+    kind: 'string',
+    default: '',
+    description: "PEM file of the daemon's certificate: with tls.key the daemon serves HTTPS/WSS only",
+  },
+  {
+    key: 'tls.key',
+    kind: 'string',
+    default: '',
+    description: "PEM file of the certificate's private key (a regular file of yours, mode 0600)",
+  },
+  {
+    key: 'tls.ca',
+    kind: 'string',
+    default: '',
+    description: "PEM file of the CA clients verify the daemon's certificate with (default: the system's)",
+  },
+  {
+    key: 'tls.insecure',
+    kind: 'boolean',
+    default: false,
+    description:
+      'allow clear text beyond loopback: a daemon listening on another address without TLS, a client url http://',
+  },
+  {
+    key: 'url',
+    kind: 'string',
+    default: '',
+    description:
+      "client side: the daemon's URL when it runs on another machine (https://host:port); then no PID file is read",
+  },
+  {
+    key: 'tokenFile',
+    kind: 'string',
+    default: '',
+    description:
+      'client side, with url: the file holding the token (mode 0600; default $MPM_MON_HOME/token; MPM_MON_TOKEN wins)',
   },
   {
     key: 'shutdown.timeoutMs',

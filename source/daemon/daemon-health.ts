@@ -2,6 +2,7 @@
  * Wires the observers to the daemon: the facts the health checks and /metrics read, the health
  * monitor, the recovery manager and its actions, and /diagnostics. None of it is on the event path.
  */
+import { tlsConnectOptions, type TlsTrust } from '../client/tls-trust.js';
 import { createStandardChecks } from '../health/checks/index.js';
 import { createHealthMonitor, type HealthMonitor } from '../health/monitor.js';
 import type { ClientLoad, DaemonFacts, ProbeResult, ServiceCounters } from '../health/types.js';
@@ -41,6 +42,7 @@ export interface HealthHost {
   readonly sessions: SessionTracker;
   cluster(): ClusterInfo;
   readonly port: number;
+  readonly tlsTrust: TlsTrust | undefined;
   readonly producerCount: number;
   status(): StatusResponse;
   pidFileData(): PidFileData | null;
@@ -101,8 +103,11 @@ export class DaemonHealth implements DaemonFacts {
   }
 
   // DaemonFacts: what the checks and /metrics read.
-  address(): { host: string; port: number } | null {
-    return this.daemon.port ? { host: this.daemon.config.host, port: this.daemon.port } : null;
+  address(): { host: string; port: number; tls?: TlsTrust } | null {
+    const trust = this.daemon.tlsTrust;
+    return this.daemon.port
+      ? { host: this.daemon.config.host, port: this.daemon.port, ...(trust ? { tls: trust } : {}) }
+      : null;
   }
 
   viewers(): number {
@@ -160,8 +165,10 @@ export class DaemonHealth implements DaemonFacts {
     if (!address) return { ok: false, latencyMs: 0, detail: 'not listening' };
     const started = performance.now();
     const { io } = await import('socket.io-client');
-    const socket = io(`http://127.0.0.1:${address.port}${DASHBOARD_NAMESPACE}`, {
+    const scheme = address.tls ? 'https' : 'http';
+    const socket = io(`${scheme}://127.0.0.1:${address.port}${DASHBOARD_NAMESPACE}`, {
       transports: ['websocket'],
+      ...(address.tls ? tlsConnectOptions(address.tls) : {}),
       auth: { token: this.daemon.token, probe: true },
       reconnection: false,
       forceNew: true,

@@ -18,6 +18,9 @@ import { hostname } from 'node:os';
 import { scrub, scrubString } from '../pipeline/scrub.js';
 import { openJournalStore } from '../store/journal-store.js';
 import { readRedisCredentials } from '../store/redis-files.js';
+import { insecureListenWarning, servesTls } from '../config/tls-settings.js';
+import { readTlsIdentity, type TlsIdentity } from './tls-identity.js';
+import type { TlsTrust } from '../client/tls-trust.js';
 import { originOf } from '../config/resolve.js';
 import type { ConfigSource } from '../errors/config-error.js';
 import type { EventStore } from '../store/types.js';
@@ -31,6 +34,7 @@ import { acquirePidFile, type PidFileLock } from '../instance/pidfile.js';
 import { listen } from '../instance/port.js';
 import { readProcessStartTime } from '../instance/process-info.js';
 import { allowedHosts } from './request-guard.js';
+import { hostPort } from '../client/discover.js';
 import { ensureToken } from '../instance/token.js';
 import { DaemonHealth } from './daemon-health.js';
 import { SessionTracker } from './session-tracker.js';
@@ -86,6 +90,8 @@ export class Daemon {
   health!: DaemonHealth;
   sessions!: SessionTracker;
   private pidLock: PidFileLock | null = null;
+  /** With tls.cert and tls.key: what the listener serves; null: clear text. */
+  private tls: TlsIdentity | null = null;
   private stopping: Promise<void> | null = null;
   private producers = 0;
   private spoolTimer: NodeJS.Timeout | null = null;
@@ -100,6 +106,11 @@ export class Daemon {
 
   get config(): Config {
     return this.options.config;
+  }
+
+  /** With TLS: how a client on this machine verifies this daemon (its own probes do the same). */
+  get tlsTrust(): TlsTrust | undefined {
+    return this.tls?.trust;
   }
 
   get port(): number {
@@ -124,6 +135,11 @@ export class Daemon {
       scrub: scrubbed,
     });
     for (const [message, fields] of startupLines) this.logger.warn(message, fields);
+    const { sources = {}, configFile } = this.options;
+    if (servesTls(config.tls))
+      this.tls = readTlsIdentity(config.tls, (key) => originOf(key, sources, configFile));
+    const insecure = insecureListenWarning(config.host, config.tls);
+    if (insecure) this.logger.warn(insecure, { host: config.host });
     const startTime = await readProcessStartTime(process.pid);
     const pidData: PidFileData = {
       pid: process.pid,
@@ -134,6 +150,8 @@ export class Daemon {
       version: VERSION,
       nodeVersion: process.version,
       argv: process.argv.slice(1),
+      scheme: this.tls ? 'https' : 'http',
+      ...(this.tls ? { tlsFingerprint: this.tls.fingerprint256 } : {}),
     };
     this.pidLock = await acquirePidFile(this.paths.pidFile, pidData, this.logger);
     try {
@@ -164,6 +182,7 @@ export class Daemon {
         port,
         home: this.paths.home,
         lastSeq: this.store.lastSeq,
+        tls: this.tls ? { fingerprint256: this.tls.fingerprint256, validTo: this.tls.validTo } : false,
       });
       await this.health.start();
       await this.drainSpool();
@@ -199,6 +218,7 @@ export class Daemon {
           : { fromSeq: replayFrom, count: Math.max(0, this.store.lastSeq - replayFrom) },
       health: this.health.latest(),
       cluster: this.cluster(),
+      tls: this.tls !== null,
     };
   }
 
@@ -217,6 +237,7 @@ export class Daemon {
         lastSeq: this.store.lastSeq,
       },
       cluster: this.cluster(),
+      tls: this.tls !== null,
     };
   }
 
@@ -319,13 +340,20 @@ export class Daemon {
 
   private createListener(): Listener {
     const { config } = this;
-    const hosts = (): Set<string> => allowedHosts(config.host, this.port, config.allowedHosts);
+    // The certificate's names are this daemon's own: a client on another machine sends one as its Host.
+    const names = this.tls?.names ?? [];
+    const hosts = (): Set<string> =>
+      allowedHosts(config.host, this.port, [
+        ...config.allowedHosts,
+        ...names.map((name) => hostPort(name, this.port)),
+      ]);
     const onRefused = (code: Parameters<Counters['refused']>[0], message: string, source: string): void => {
       this.counters.refused(code, message, source);
       this.logger.debug('refused', { code, message, source });
     };
     return new Listener({
       bind: (server: NetServer) => this.bind(server),
+      ...(this.tls ? { tls: this.tls.context } : {}),
       limits: config.limits,
       onLoadRefused: (code, message) => onRefused(code, message, 'tcp'),
       broadcaster: {

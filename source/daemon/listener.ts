@@ -4,6 +4,9 @@
  * Socket.IO on it. Recovery's restart-service replaces the generation in-process — every connection
  * is closed, HTTP and Socket.IO start fresh — while the port stays bound: there is no moment in which
  * another local user could take it and receive a hook's token.
+ *
+ * With a TLS identity every accepted socket is wrapped in TLS before HTTP sees it, so the one port
+ * serves HTTPS and WSS only: a clear-text request fails its handshake and is closed.
  */
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import {
@@ -11,6 +14,7 @@ import {
   type Server as NetServer,
   type Socket as NetSocket,
 } from 'node:net';
+import { TLSSocket, type SecureContext } from 'node:tls';
 import type { DaemonServer as Server } from './socket-types.js';
 import type { HealthReport, RecoveryEntry } from '../protocol/health.js';
 
@@ -31,6 +35,8 @@ export interface ListenerDeps {
   onLoadRefused: LoadRefusal;
   /** Binds the TCP server once and returns the port (the configured choice, fallback range, conflict errors). */
   bind: (server: NetServer) => Promise<number>;
+  /** With it, HTTPS and WSS only. */
+  tls?: SecureContext;
 }
 
 interface Generation {
@@ -42,6 +48,8 @@ export class Listener {
   private front: NetServer | null = null;
   private current: Generation | null = null;
   private readonly guard: ConnectionGuard;
+  /** The accepted TCP socket under each TLS socket (the guard counts and times the TCP one). */
+  private readonly tcpOf = new WeakMap<object, NetSocket>();
   readonly broadcaster: Broadcaster;
   port = 0;
 
@@ -103,7 +111,21 @@ export class Listener {
       socket.destroy();
       return;
     }
-    if (this.guard.accept(socket)) generation.http.emit('connection', socket);
+    if (!this.guard.accept(socket)) return;
+    const secure = this.deps.tls;
+    if (!secure) {
+      generation.http.emit('connection', socket);
+      return;
+    }
+    const wrapped = new TLSSocket(socket, { isServer: true, secureContext: secure });
+    this.tcpOf.set(wrapped, socket);
+    // A failed handshake (clear text, a client that refused our certificate) ends the TCP socket too.
+    wrapped.once('error', () => socket.destroy());
+    generation.http.emit('connection', wrapped);
+  }
+
+  private settle(socket: NetSocket): void {
+    this.guard.settle(this.tcpOf.get(socket) ?? socket);
   }
 
   private createGeneration(): Generation {
@@ -113,8 +135,8 @@ export class Listener {
     );
     // A complete request or upgrade ends the handshake deadline; Socket.IO's connectTimeout and the
     // HTTP timeouts govern the socket from there.
-    http.prependListener('request', (request) => this.guard.settle(request.socket));
-    http.prependListener('upgrade', (request) => this.guard.settle(request.socket));
+    http.prependListener('request', (request) => this.settle(request.socket));
+    http.prependListener('upgrade', (request) => this.settle(request.socket));
     // The HTTP server never listens itself (the front server does): 'listening' starts its
     // connection tracking, which enforces headersTimeout/requestTimeout and closeIdleConnections.
     http.emit('listening');

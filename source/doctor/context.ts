@@ -12,6 +12,14 @@ import { ConfigError, ConfigFileError } from '../errors/config-error.js';
 import { isMpmError, type MpmError, type Platform } from '../errors/base.js';
 import { isDiagnostics, type DiagnosticsResponse } from '../protocol/diagnostics.js';
 import { isHealthBody, probe, type ProbeOutcome } from './http-probe.js';
+import {
+  discoverDaemon,
+  localTlsTrust,
+  type DaemonAddress,
+  type SettingFailure,
+} from '../client/discover.js';
+import { readClientSettings } from '../client/client-settings.js';
+import type { TlsTrust } from '../client/tls-trust.js';
 
 export interface DoctorContextOptions {
   env: NodeJS.ProcessEnv;
@@ -32,10 +40,12 @@ export type ConfigProbe =
 export type PidProbe = { ok: true; inspection: PidFileInspection } | { ok: false; error: MpmError };
 
 export interface DaemonProbe {
+  scheme: 'http' | 'https';
   host: string;
   port: number;
-  /** Where host and port came from. */
-  from: 'pid-file' | 'config' | 'flags';
+  tls?: TlsTrust;
+  /** Where host and port came from (`url`: a daemon on another machine). */
+  from: 'pid-file' | 'config' | 'flags' | 'url';
   /** The PID a live PID file names, else null. */
   pid: number | null;
   health: ProbeOutcome;
@@ -123,6 +133,41 @@ export function readConfig(
   }
 }
 
+/** The daemon `url` names, probed; a setting that cannot be used is an error outcome naming it. */
+async function probeRemote(
+  found: { ok: true; daemon: DaemonAddress } | { ok: false; reason: string; setting?: SettingFailure },
+  timeoutMs: number,
+): Promise<DaemonProbe> {
+  if (!found.ok) {
+    const message = found.setting ? new ConfigError(found.setting).message : found.reason;
+    const refused: ProbeOutcome = { kind: 'error', code: 'SETTING', message, ms: 0 };
+    return {
+      scheme: 'https',
+      host: '',
+      port: 0,
+      from: 'url',
+      pid: null,
+      health: refused,
+      status: refused,
+      reachable: false,
+    };
+  }
+  const { scheme, host, port, tls } = found.daemon;
+  const target = { scheme, host, port, ...(tls ? { tls } : {}) };
+  const [health, status] = await Promise.all([
+    probe(target, '/health', { timeoutMs }),
+    probe(target, '/status', { timeoutMs }),
+  ]);
+  return {
+    ...target,
+    from: 'url',
+    pid: null,
+    health,
+    status,
+    reachable: health.kind === 'answer' && isHealthBody(health.body),
+  };
+}
+
 export function createContext(options: DoctorContextOptions): DoctorContext {
   const nodePlatform = options.platform ?? process.platform;
   const env = options.env;
@@ -140,7 +185,12 @@ export function createContext(options: DoctorContextOptions): DoctorContext {
     }
   });
 
+  const settings = readClientSettings(env, nodePlatform, options.homeDir);
+  /** With `url`: the daemon there (or why its settings cannot be used); null without. */
+  const remote = settings.url === '' ? null : discoverDaemon({ home: paths.home, env, settings });
+
   const daemon = once(async (): Promise<DaemonProbe> => {
+    if (remote) return probeRemote(remote, timeoutMs);
     const pid = await pidFile();
     const live = pid.ok && pid.inspection.state === 'live' && pid.inspection.data ? pid.inspection : null;
     const cfg = await config();
@@ -155,12 +205,19 @@ export function createContext(options: DoctorContextOptions): DoctorContext {
             from: asked ? ('flags' as const) : ('config' as const),
           };
     const ours = live?.data?.port === target.port;
+    // The daemon of this home serves what its PID file says (https: verified with tls.ca and the pin).
+    const trust = live?.data && ours ? localTlsTrust(live.data, settings) : null;
+    const secure = {
+      scheme: live?.data && ours ? (live.data.scheme ?? 'http') : ('http' as const),
+      ...(trust?.ok && trust.tls ? { tls: trust.tls } : {}),
+    };
     const [health, status] = await Promise.all([
-      probe(target, '/health', { timeoutMs }),
-      probe(target, '/status', { timeoutMs }),
+      probe({ ...target, ...secure }, '/health', { timeoutMs }),
+      probe({ ...target, ...secure }, '/status', { timeoutMs }),
     ]);
     return {
       ...target,
+      ...secure,
       pid: ours ? (live?.pid ?? null) : null,
       health,
       status,
@@ -168,7 +225,7 @@ export function createContext(options: DoctorContextOptions): DoctorContext {
     };
   });
 
-  const token = () => readToken(paths.tokenFile);
+  const token = () => (remote ? (remote.ok ? remote.daemon.token : null) : readToken(paths.tokenFile));
   const diagnostics = once(async () => {
     const target = await daemon();
     const value = token();

@@ -1,6 +1,7 @@
 /** One bounded HTTP GET to the daemon, classified: answered, refused, hung (timeout) or failed. */
 import { daemonUrl } from '../client/discover.js';
 import { httpJson } from '../client/http-json.js';
+import type { TlsTrust } from '../client/tls-trust.js';
 import type { HealthReport } from '../protocol/health.js';
 
 export type ProbeOutcome =
@@ -10,7 +11,7 @@ export type ProbeOutcome =
   | { kind: 'error'; code: string; message: string; ms: number };
 
 export async function probe(
-  target: { host: string; port: number },
+  target: { scheme?: 'http' | 'https'; host: string; port: number; tls?: TlsTrust },
   path: string,
   options: { timeoutMs: number; token?: string },
 ): Promise<ProbeOutcome> {
@@ -19,6 +20,7 @@ export async function probe(
     const answer = await httpJson(`${daemonUrl(target)}${path}`, {
       timeoutMs: options.timeoutMs,
       token: options.token,
+      ...(target.tls ? { tls: target.tls } : {}),
     });
     return { kind: 'answer', status: answer.status, body: answer.body, ms: Date.now() - started };
   } catch (error) {

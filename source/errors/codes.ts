@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   DAEMON_NOT_RUNNING: 'no daemon runs for this home',
   DAEMON_REFUSED: 'the daemon process is alive but refuses connections',
   DAEMON_HUNG: 'the daemon accepts connections but does not answer',
+  DAEMON_TLS_UNTRUSTED:
+    "the daemon's certificate does not verify (CA, name or pin), or it does not speak TLS",
   DAEMON_START_FAILED: 'the daemon did not start',
   DAEMON_STOP_FAILED: 'the daemon could not be signalled',
   DAEMON_STOP_TIMEOUT: 'the daemon did not stop in time',

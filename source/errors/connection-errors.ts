@@ -166,3 +166,31 @@ export class ExportInterruptedError extends MpmError implements Guidance {
     );
   }
 }
+
+/**
+ * A TLS connection to the daemon failed before anything was sent: its certificate did not verify
+ * (unknown CA, another name, not the certificate its PID file records, expired), or it speaks clear text.
+ */
+export class DaemonCertificateError extends MpmError {
+  constructor(input: { url: string; code: string; detail?: string }) {
+    const clear = input.code === 'ERR_SSL_WRONG_VERSION_NUMBER';
+    super(
+      'DAEMON_TLS_UNTRUSTED',
+      clear
+        ? `${input.url} does not speak TLS (${input.code}); nothing was sent`
+        : `the daemon at ${input.url} presented a certificate that does not verify (${input.code}${input.detail ? `: ${input.detail}` : ''}); nothing was sent, the token did not leave this machine`,
+      {
+        context: { url: input.url, code: input.code },
+        steps: clear
+          ? [
+              'The daemon there serves clear text: give it tls.cert and tls.key, or, on a network you trust, use http:// in url with tls.insecure set to true.',
+            ]
+          : [
+              "For a private CA, set tls.ca to the PEM file of the CA that signed the daemon's certificate (for a self-signed certificate: the certificate itself).",
+              "The host in url must be one of the certificate's names: `openssl x509 -in CERT.pem -noout -ext subjectAltName` lists them.",
+              'Run `mpm-mon doctor` to check the connection step by step.',
+            ],
+      },
+    );
+  }
+}

@@ -2,6 +2,7 @@
  * The seams between health monitoring and the daemon: what a check is, what one run produced, and the
  * one interface through which the daemon hands its figures to the checks (DaemonFacts).
  */
+import type { TlsTrust } from '../client/tls-trust.js';
 import type { CheckResult, CheckStatus } from '../protocol/health.js';
 import type { StoreStats } from '../store/types.js';
 import type { ClientLoad } from '../protocol/diagnostics.js';
@@ -62,7 +63,7 @@ export interface DaemonFacts {
   /** MPM_MON_HOME: the write test and free space are measured there. */
   readonly homeDir: string;
   /** Where the daemon listens now; null while it is not listening (start-up, restart in progress). */
-  address(): { host: string; port: number } | null;
+  address(): { host: string; port: number; tls?: TlsTrust } | null;
   viewers(): number;
   producers(): number;
   counters(): ServiceCounters;

@@ -6,6 +6,7 @@
 import type { SpoolErrorRecord } from '../store/spool.js';
 import type { PostResult } from './post-event.js';
 import type { StdinResult } from './read-input.js';
+import { isTlsFailure } from '../client/tls-trust.js';
 
 export type InputCheck =
   { ok: true; raw: string; value: Record<string, unknown> } | { ok: false; record: SpoolErrorRecord };
@@ -53,6 +54,9 @@ export function refusalCode(body: string): string | undefined {
 }
 
 export function decideAfterPost(result: PostResult, size: number): PostDecision {
+  // The daemon's certificate did not verify: kept, and the cause said (never posted without it).
+  if (result.kind === 'failed' && isTlsFailure(result.code))
+    return { action: 'spool', record: { reason: 'tls_refused', size, code: result.code } };
   if (result.kind !== 'answered') return { action: 'spool' };
   const { status } = result;
   if (status >= 200 && status < 300) return { action: 'done' };

@@ -3,9 +3,13 @@
  * its whole conversation with the daemon: one request with `Connection: close`, one answer read to the
  * end. node:http would do the same at the price of its parser and agent modules (≈10 ms of CPU per
  * hook here, a tenth of the hook's whole budget); fetch would load undici (more than the whole hook).
- * node:net is imported only when there is a daemon to post to: a spooling hook never pays for it.
+ * node:net is imported only when there is a daemon to post to: a spooling hook never pays for it; node:tls
+ * only for a daemon that serves TLS, whose certificate is verified (CA, then the name or the PID file's
+ * pin) before a byte of the request is written.
  */
 import { hostPort } from '../client/discover.js';
+import { tlsConnectOptions, type TlsTrust } from '../client/tls-trust.js';
+import type { Socket } from 'node:net';
 import { OCCURRED_AT_HEADER, TRUNCATED_HEADER, type TruncatedField } from '../protocol/event.js';
 
 /** Where to post: what discoverDaemon found. */
@@ -13,6 +17,8 @@ export interface PostTarget {
   host: string;
   port: number;
   token: string;
+  scheme?: 'http' | 'https';
+  tls?: TlsTrust;
 }
 
 export type PostResult =
@@ -78,7 +84,14 @@ export async function postEvent(
   timeoutMs: number,
   meta?: PostMeta,
 ): Promise<PostResult> {
-  const { connect } = await import('node:net');
+  const secure = address.scheme === 'https';
+  const where = { host: address.host, port: address.port };
+  const socket: Socket = secure
+    ? (await import('node:tls')).connect({ ...where, ...tlsConnectOptions(address.tls ?? {}) })
+    : (await import('node:net')).connect(where);
+  // Over TLS, only once the certificate verified. write, not end: a half-closed request makes node's
+  // HTTP server hang up before it answers.
+  socket.once(secure ? 'secureConnect' : 'connect', () => socket.write(encodeRequest(address, body, meta)));
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -90,7 +103,6 @@ export async function postEvent(
       socket.destroy();
       resolve(result);
     };
-    const socket = connect({ host: address.host, port: address.port });
     const timer = setTimeout(() => finish({ kind: 'timeout' }), timeoutMs);
     socket.on('data', (chunk: Buffer) => {
       if (size < MAX_ANSWER_BYTES) chunks.push(chunk);
@@ -103,7 +115,5 @@ export async function postEvent(
     socket.on('error', (error: NodeJS.ErrnoException) =>
       finish({ kind: 'failed', code: error.code ?? error.name }),
     );
-    // write, not end: a half-closed request makes node's HTTP server hang up before it answers.
-    socket.write(encodeRequest(address, body, meta));
   });
 }

@@ -20,6 +20,8 @@ export interface HelloMessage {
   lastSeq: number;
   /** What the replay that follows covers: events with seq in (fromSeq, lastSeq]. */
   replay: { fromSeq: number; count: number } | null;
+  /** Whether the daemon serves HTTPS/WSS (tls.cert, tls.key). */
+  tls?: boolean;
   health: HealthReport | null;
   /** Which daemon this is, and the others sharing its store. */
   cluster?: ClusterInfo;
@@ -117,4 +119,6 @@ export interface StatusResponse {
   clients: { viewers: number; producers: number };
   events: { total: number; perSecond: number; lastSeq: number };
   cluster?: ClusterInfo;
+  /** Whether the daemon serves HTTPS/WSS (tls.cert, tls.key). */
+  tls?: boolean;
 }

@@ -14,6 +14,10 @@ export interface PidFileData {
   version: string;
   nodeVersion: string;
   argv: string[];
+  /** `https` when the daemon serves TLS (tls.cert, tls.key): clients on this machine use it too. Absent: http. */
+  scheme?: 'http' | 'https';
+  /** With https: the SHA-256 fingerprint of its certificate, which local clients pin. */
+  tlsFingerprint?: string;
 }
 
 /** What a PID file says: full metadata, a legacy bare number, or nothing usable. */
@@ -54,6 +58,8 @@ export function parsePidFile(text: string): ParsedPidFile {
       version: typeof data.version === 'string' ? data.version : 'unknown',
       nodeVersion: typeof data.nodeVersion === 'string' ? data.nodeVersion : 'unknown',
       argv: Array.isArray(data.argv) ? data.argv.filter((arg): arg is string => typeof arg === 'string') : [],
+      ...(data.scheme === 'https' ? { scheme: 'https' as const } : {}),
+      ...(typeof data.tlsFingerprint === 'string' ? { tlsFingerprint: data.tlsFingerprint } : {}),
     },
   };
 }

@@ -1,6 +1,7 @@
 /** When stdout is not a terminal: the live stream as readable lines (or NDJSON), no Ink, no React. */
 import { terminalSafe } from '../protocol/terminal-text.js';
 import { DashboardClient, type ConnectionState } from '../client/dashboard-client.js';
+import type { TlsTrust } from '../client/tls-trust.js';
 import type { MonEvent } from '../protocol/event.js';
 import { exitCodeForSignal } from '../instance/signals.js';
 import { summarize } from './state/summary.js';
@@ -9,6 +10,8 @@ export interface PlainStreamOptions {
   host: string;
   port: number;
   token: string;
+  scheme?: 'http' | 'https';
+  tls?: TlsTrust;
   json: boolean;
   since?: number;
   /** Without `since`: start with the last N stored events. */
@@ -58,6 +61,8 @@ export function runPlainStream(options: PlainStreamOptions): Promise<number> {
         host: options.host,
         port: options.port,
         token: options.token,
+        scheme: options.scheme,
+        tls: options.tls,
         since: options.since,
         last: options.last,
       },

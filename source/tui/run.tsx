@@ -1,7 +1,12 @@
 /** Renders the TUI against a daemon: wires the client into the store, follows resizes, returns the exit code. */
 import { render } from 'ink';
 import { httpJson } from '../client/http-json.js';
-import { DashboardClient, type DashboardClientHandlers } from '../client/dashboard-client.js';
+import {
+  DashboardClient,
+  type DashboardClientHandlers,
+  type DashboardClientOptions,
+} from '../client/dashboard-client.js';
+import type { TlsTrust } from '../client/tls-trust.js';
 import { daemonUrl } from '../client/discover.js';
 import type { NotifyMode } from '../config/schema.js';
 import type { StatusResponse } from '../protocol/messages.js';
@@ -20,6 +25,8 @@ export interface RunTuiOptions {
   host: string;
   port: number;
   token: string;
+  scheme?: 'http' | 'https';
+  tls?: TlsTrust;
   /** ASCII-only drawing (borders, symbols, sparklines). */
   ascii: boolean;
   color: boolean;
@@ -40,7 +47,7 @@ export interface RunTuiOptions {
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
   /** Where the daemon is now (the PID file read again), asked before each reconnect. */
-  rediscover?: () => { host: string; port: number; token: string } | null;
+  rediscover?: DashboardClientOptions['rediscover'];
   /** Where doctor's checks look (the Troubleshoot view shows their findings); none when omitted. */
   doctor?: FindingsOptions;
 }
@@ -56,13 +63,15 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
   // under a tenth of a core. Keys still apply at once.
   const store = createTuiStore({ bufferSize: options.bufferSize, batchMs: 200, floodBatchMs: 1000 });
   let client: DashboardClient | null = null;
-  const status = pollStatus(store, options, () => client?.address ?? options);
+  const status = pollStatus(store, options, () => client?.endpoint ?? options);
   const handlers = feedStore(store);
   client = new DashboardClient(
     {
       host: options.host,
       port: options.port,
       token: options.token,
+      scheme: options.scheme,
+      tls: options.tls,
       last: options.bufferSize,
       rediscover: options.rediscover,
     },
@@ -152,13 +161,17 @@ export function feedStore(store: TuiStore): DashboardClientHandlers {
 function pollStatus(
   store: TuiStore,
   options: RunTuiOptions,
-  address: () => { host: string; port: number },
+  address: () => { scheme?: 'http' | 'https'; host: string; port: number; tls?: TlsTrust },
 ): { now: () => void; stop: () => void } {
   const interval = options.statusIntervalMs ?? 5000;
   if (interval <= 0) return { now: () => {}, stop: () => {} };
   const poll = async () => {
     try {
-      const answer = await httpJson(`${daemonUrl(address())}/status`, { timeoutMs: 2000 });
+      const where = address();
+      const answer = await httpJson(`${daemonUrl(where)}/status`, {
+        timeoutMs: 2000,
+        ...(where.tls ? { tls: where.tls } : {}),
+      });
       if (answer.status === 200 && answer.body && typeof answer.body === 'object')
         store.dispatch({ type: 'status', status: answer.body as StatusResponse });
     } catch {

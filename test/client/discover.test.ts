@@ -65,6 +65,7 @@ describe('discoverDaemon', () => {
     assert.deepEqual(result, {
       ok: true,
       daemon: {
+        scheme: 'http',
         host: '127.0.0.1',
         port: listenPort,
         token: 'secret-token',

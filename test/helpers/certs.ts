@@ -1,6 +1,7 @@
 /**
  * Throwaway certificates for a test, made with openssl in a folder of the test: a CA, a server
- * certificate for 127.0.0.1/localhost signed by it, a client certificate signed by it, and a second CA
+ * certificate for 127.0.0.1/localhost signed by it, one for another name only (mon.example, as a daemon
+ * on another machine would have), a client certificate signed by it, and a second CA
  * that signed nothing here (to prove verification refuses what it did not sign). Keys are mode 0600.
  */
 import { execFileSync } from 'node:child_process';
@@ -13,6 +14,9 @@ export interface TestCertificates {
   otherCa: string;
   serverCert: string;
   serverKey: string;
+  /** Signed by `ca` for mon.example only: not valid for 127.0.0.1 by name. */
+  elsewhereCert: string;
+  elsewhereKey: string;
   clientCert: string;
   clientKey: string;
 }
@@ -47,6 +51,7 @@ export function makeCertificates(dir: string): TestCertificates {
   selfSigned(dir, 'ca');
   selfSigned(dir, 'other-ca');
   signed(dir, 'server', 'subjectAltName=IP:127.0.0.1,DNS:localhost');
+  signed(dir, 'elsewhere', 'subjectAltName=DNS:mon.example');
   signed(dir, 'client', 'extendedKeyUsage=clientAuth');
   return {
     dir,
@@ -54,6 +59,8 @@ export function makeCertificates(dir: string): TestCertificates {
     otherCa: join(dir, 'other-ca.pem'),
     serverCert: join(dir, 'server.pem'),
     serverKey: join(dir, 'server.key'),
+    elsewhereCert: join(dir, 'elsewhere.pem'),
+    elsewhereKey: join(dir, 'elsewhere.key'),
     clientCert: join(dir, 'client.pem'),
     clientKey: join(dir, 'client.key'),
   };

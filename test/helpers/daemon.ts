@@ -4,9 +4,12 @@
  * test process exits, and stops on its own if this process dies first (MPM_MON_PARENT_PID).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { request as secureRequest } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import type { Session } from '../../source/protocol/session.js';
+import { tlsConnectOptions, type TlsTrust } from '../../source/client/tls-trust.js';
 import type { Home } from './temp-home.js';
 import { waitFor } from './wait.js';
 
@@ -33,8 +36,15 @@ process.once('exit', () => {
   }
 });
 
-/** Starts `mpm-mon --daemon` (port 0 unless args say otherwise) and waits until /health answers. */
-export async function startDaemon(home: Home, args: string[] = ['--port', '0']): Promise<DaemonProcess> {
+/**
+ * Starts `mpm-mon --daemon` (port 0 unless args say otherwise) and waits until /health answers; over
+ * https (the PID file says so) verified with `options.ca`, the CA file of its certificate.
+ */
+export async function startDaemon(
+  home: Home,
+  args: string[] = ['--port', '0'],
+  options: { ca?: string } = {},
+): Promise<DaemonProcess> {
   const child = spawn(process.execPath, [CLI, '--daemon', ...args], {
     env: home.env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -60,7 +70,12 @@ export async function startDaemon(home: Home, args: string[] = ['--port', '0']):
     'the daemon to write its port',
     30_000,
   );
-  await waitFor(async () => await answers(pidFile.port), '/health to answer', 20_000);
+  // As clients on this machine do: the chain against the CA, then the PID file's pin instead of the name.
+  const trust =
+    pidFile.scheme === 'https' && options.ca
+      ? { ca: readFileSync(options.ca, 'utf8'), pin: pidFile.tlsFingerprint }
+      : undefined;
+  await waitFor(async () => await answers(pidFile.port, trust), '/health to answer', 20_000);
   return {
     child,
     pid,
@@ -75,12 +90,16 @@ export async function startDaemon(home: Home, args: string[] = ['--port', '0']):
   };
 }
 
-function answers(port: number): Promise<boolean> {
+function answers(port: number, trust?: TlsTrust): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/health', timeout: 5000, agent: false }, (res) => {
+    const options = { host: '127.0.0.1', port, path: '/health', timeout: 5000, agent: false };
+    const onAnswer = (res: { resume(): void }): void => {
       res.resume();
       resolve(true);
-    });
+    };
+    const req = trust
+      ? secureRequest({ ...options, ...tlsConnectOptions(trust) }, onAnswer)
+      : request(options, onAnswer);
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(false));
     req.end();

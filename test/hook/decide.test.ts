@@ -36,6 +36,18 @@ describe('decideAfterPost', () => {
     }
   });
 
+  test('a daemon whose certificate does not verify: spooled, and the TLS code recorded', () => {
+    for (const code of [
+      'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+      'ERR_MPM_MON_CERT_PIN',
+    ])
+      assert.deepEqual(decideAfterPost({ kind: 'failed', code }, 7), {
+        action: 'spool',
+        record: { reason: 'tls_refused', size: 7, code },
+      });
+  });
+
   test('refusalCode only passes plain identifiers through', () => {
     assert.equal(refusalCode('{"error":{"code":"invalid_event"}}'), 'invalid_event');
     assert.equal(refusalCode('{"error":{"code":"sk-ant-secret value"}}'), undefined);

@@ -9,12 +9,12 @@ import { importGraph, repo } from '../helpers/import-graph.js';
 const ALLOWED_OWN = [
   /^source\/hook\/[^/]+\.ts$/,
   /^source\/store\/spool\.ts$/,
-  /^source\/config\/home\.ts$/,
-  /^source\/client\/discover\.ts$/,
+  /^source\/config\/(home|loopback|daemon-url)\.ts$/,
+  /^source\/client\/(discover|client-settings|remote|tls-trust)\.ts$/,
   /^source\/instance\/alive\.ts$/,
   /^source\/protocol\/pidfile\.ts$/,
   /^source\/protocol\/event\.ts$/,
-  /^source\/instance\/(safe-file|daemon-identity)\.ts$/,
+  /^source\/instance\/(safe-file|setting-file|daemon-identity)\.ts$/,
   /^source\/commands\/hook\.ts$/,
 ];
 

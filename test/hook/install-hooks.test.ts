@@ -155,6 +155,10 @@ describe('install-hooks', () => {
       allowedEnvVars: ['MPM_MON_TOKEN'],
       timeout: 0.1,
     });
+    const secure = call(runInstallHooks, { http: true, port: 9124, scheme: 'https', env: { PATH: '' } });
+    assert.equal(secure.code, 0, secure.err);
+    const again = readJson(userFile()).hooks as Record<string, Array<{ hooks: Array<{ url?: string }> }>>;
+    assert.equal(again.Stop![0]!.hooks[0]!.url, 'https://127.0.0.1:9124/events?from=claude-code');
     // Claude Code never sends these over http: the command form covers them.
     for (const event of ['SessionStart', 'Setup'])
       assert.equal((hooks[event]![0]!.hooks[0] as { type: string }).type, 'command', event);

@@ -1,5 +1,6 @@
 /** The configuration from every source (flags, MPM_MON_* environment, config file, defaults) is valid. */
 import { KEYS, envName, suggestKey } from '../../config/schema.js';
+import { insecureListenWarning } from '../../config/tls-settings.js';
 import type { DoctorContext } from '../context.js';
 import type { CheckOutcome } from '../types.js';
 
@@ -61,6 +62,16 @@ export async function checkConfig(ctx: DoctorContext): Promise<CheckOutcome> {
         )
         .join('; '),
       details: { ...details, unknown },
+    };
+  const { config } = probe.resolved;
+  const insecure = insecureListenWarning(config.host, config.tls);
+  if (insecure)
+    return {
+      ...base,
+      status: 'warn',
+      message: insecure,
+      fix: "set tls.cert and tls.key to the daemon's certificate and key (README: Across machines)",
+      details,
     };
   const counts = ['flag', 'env', 'file'].map(
     (source) => [source, fromUser.filter(([, s]) => s === source).length] as const,

@@ -3,7 +3,9 @@
  * works on /diagnostics, and the recovery breaker. Checks that need a reachable daemon say "not
  * checked" — a pass when no daemon is meant to run, a warning when one should be answering.
  */
-import { AuthError, DaemonUnreachableError } from '../../errors/connection-errors.js';
+import { AuthError, DaemonCertificateError, DaemonUnreachableError } from '../../errors/connection-errors.js';
+import { daemonUrl } from '../../client/discover.js';
+import { isTlsFailure } from '../../client/tls-trust.js';
 import { RecoveryFailedError } from '../../errors/health-errors.js';
 import { HealthThresholdError } from '../../errors/threshold-error.js';
 import type { Topic } from '../../errors/report.js';
@@ -83,6 +85,16 @@ export async function checkReachable(ctx: DoctorContext): Promise<CheckOutcome> 
       fix: 'see "port"',
       details,
     };
+  if (isTlsFailure(health.code)) {
+    const error = new DaemonCertificateError({
+      url: daemonUrl(daemon),
+      code: health.code,
+      detail: health.message,
+    });
+    return { ...base, status: 'fail', message: error.message, fix: error.steps[0], error, details };
+  }
+  if (health.code === 'SETTING')
+    return { ...base, status: 'fail', message: health.message, fix: 'fix the setting it names', details };
   return {
     ...base,
     status: 'fail',

@@ -10,6 +10,9 @@ export async function checkPort(ctx: DoctorContext): Promise<CheckOutcome> {
   const { host, port } = daemon;
   const where = `${host}:${port}`;
   const details: Record<string, unknown> = { host, port, from: daemon.from };
+  // A daemon on another machine: its port is not this machine's to judge ("daemon reachable" is).
+  if (daemon.from === 'url')
+    return { ...base, status: 'pass', message: `not checked: the daemon runs at ${where} (url)`, details };
   if (daemon.health.kind === 'refused') {
     if (daemon.pid !== null)
       return {

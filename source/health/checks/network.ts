@@ -3,7 +3,9 @@
  * answering, not another program on the port), and a probe event goes through the pipeline to delivery.
  * The second part catches a daemon that accepts connections but delivers nothing.
  */
-import { request } from 'node:http';
+import { request, type IncomingMessage } from 'node:http';
+import { request as secureRequest } from 'node:https';
+import { tlsConnectOptions, type TlsTrust } from '../../client/tls-trust.js';
 import type { CheckResult } from '../../protocol/health.js';
 import type { Config } from '../../config/schema.js';
 import type { DaemonFacts, HealthCheck } from '../types.js';
@@ -17,18 +19,24 @@ export interface StatusProbe {
   detail: string;
 }
 
-/** GET http://host:port/status; ok only for a 200 JSON answer naming `expectedPid`. */
+/** GET http(s)://host:port/status; ok only for a 200 JSON answer naming `expectedPid`. */
 export function fetchOwnStatus(
   host: string,
   port: number,
   expectedPid: number,
   signal: AbortSignal,
+  tls?: TlsTrust,
 ): Promise<StatusProbe> {
   const started = performance.now();
   const elapsed = (): number => performance.now() - started;
   return new Promise((resolve) => {
     const done = (ok: boolean, detail: string): void => resolve({ ok, latencyMs: elapsed(), detail });
-    const req = request({ host, port, path: '/status', method: 'GET', agent: false, signal }, (res) => {
+    const options = { host, port, path: '/status', method: 'GET', agent: false, signal } as const;
+    const send = tls
+      ? (onAnswer: (res: IncomingMessage) => void) =>
+          secureRequest({ ...options, ...tlsConnectOptions(tls) }, onAnswer)
+      : (onAnswer: (res: IncomingMessage) => void) => request(options, onAnswer);
+    const req = send((res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (chunk: Buffer) => {
@@ -102,7 +110,7 @@ export function createNetworkCheck(options: NetworkCheckOptions): HealthCheck {
         ];
       }
       const [status, probe] = await Promise.all([
-        fetchOwnStatus(address.host, address.port, expectedPid, signal),
+        fetchOwnStatus(address.host, address.port, expectedPid, signal, address.tls),
         options.facts
           .probe(signal)
           .catch((error: unknown) => ({ ok: false, latencyMs: 0, detail: `probe failed: ${String(error)}` })),
