@@ -152,12 +152,18 @@ export class DashboardClient {
 
   /**
    * Stored events from the daemon (scrolling back past the buffer, `events`). A read waits its turn
-   * behind other replays (limits.maxReplays), so a busy daemon is given `timeoutMs` in all; one whose
-   * queue is full says so (too_many_replays) and is asked again after a short, growing pause.
+   * behind other replays (limits.maxReplays), so a busy daemon is given `timeoutMs` in all for this one
+   * request (a streamed export gives each page its own); one whose queue is full says so
+   * (too_many_replays) and is asked again after a short, growing pause. Not connected, or disconnected
+   * while waiting, it fails at once (DaemonUnreachableError).
    */
   async history(request: HistoryRequest, timeoutMs = HISTORY_TIMEOUT_MS): Promise<MonEvent[]> {
     const deadline = Date.now() + timeoutMs;
+    const { host, port } = this.options;
     for (let attempt = 0; ; attempt++) {
+      // Sent only while connected: a request buffered for a reconnect would wait out the whole timeout
+      // (socket.io fails the acks of sent requests at a disconnect, not those of buffered ones).
+      if (!this.socket.connected) throw new DaemonUnreachableError({ reason: 'not-running', host, port });
       let answer: HistoryAck;
       try {
         // socket.io's typings give `any` for an ack behind timeout(): the map says what it is.
@@ -165,7 +171,8 @@ export class DashboardClient {
           .timeout(Math.max(1, deadline - Date.now()))
           .emitWithAck('history', request)) as HistoryAck;
       } catch {
-        const { host, port } = this.options;
+        // Failed at a disconnect (the daemon went away), or timed out (it did not answer).
+        if (!this.socket.connected) throw new DaemonUnreachableError({ reason: 'not-running', host, port });
         throw new DaemonUnreachableError({ reason: 'hung', host, port, timeoutMs });
       }
       if (answer.ok) return answer.events;

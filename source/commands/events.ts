@@ -1,7 +1,8 @@
 /**
  * `mpm-mon events`: query stored events or follow them live, as readable lines or NDJSON.
- * A query runs its filters over the whole stored history on the daemon (`history` with the filter,
- * paged backwards) and only then keeps `--last N`; with the daemon down it reads the journal on disk.
+ * A query runs its filters over the whole stored history on the daemon (`history` with the filter) and
+ * keeps `--last N`, printing page by page, oldest first (history-pages.ts); with the daemon down it
+ * reads the journal on disk, streamed the same way.
  * `--follow` prints the query first when one was asked for, then hands over to the plain stream.
  */
 import { daemonUrl, type DaemonAddress } from '../client/discover.js';
@@ -10,11 +11,17 @@ import { DashboardClient } from '../client/dashboard-client.js';
 import { homePaths, resolveHome } from '../config/home.js';
 import { localizeCommand } from '../errors/localize.js';
 import { invocation } from '../instance/invocation.js';
-import { DaemonCertificateError, DaemonUnreachableError } from '../errors/connection-errors.js';
+import {
+  DaemonCertificateError,
+  DaemonUnreachableError,
+  ExportInterruptedError,
+} from '../errors/connection-errors.js';
 import type { MonEvent } from '../protocol/event.js';
+import type { HistoryRequest } from '../protocol/messages.js';
 import { eventMatcher, type EventFilter } from '../protocol/event-filter.js';
 import { formatEventLine, runPlainStream } from '../tui/plain.js';
-import { readJournalDir } from './events-disk.js';
+import { journalPages } from './events-disk.js';
+import { historyPages } from './history-pages.js';
 import { filterFromFlags, parseCount } from './query-flags.js';
 
 export interface EventsOptions {
@@ -32,8 +39,6 @@ export interface EventsOptions {
 }
 
 const DEFAULT_LAST = 100;
-/** The daemon's most per `history` request. */
-const PAGE = 5000;
 
 /** How many to keep: --last N, else everything in a --since/--until range, else the last 100. */
 function wanted(last: number | undefined, filter: EventFilter): number {
@@ -46,15 +51,50 @@ function wanted(last: number | undefined, filter: EventFilter): number {
   return ranged ? Number.POSITIVE_INFINITY : DEFAULT_LAST;
 }
 
-interface Query {
-  events: MonEvent[];
-  /** The daemon's newest seq when asked (where --follow goes on from). */
-  lastSeq: number;
+/** Writes a page of events as one chunk, waiting for a slow reader so no more than that is held. */
+type Print = (events: MonEvent[]) => Promise<void>;
+
+function printer(out: NodeJS.WritableStream, line: (event: MonEvent) => string): Print {
+  return async (events) => {
+    if (events.length === 0) return;
+    if (out.write(`${events.map(line).join('\n')}\n`)) return;
+    await new Promise<void>((resolve) => {
+      out.once('drain', resolve);
+    });
+  };
 }
 
-/** The newest `want` stored events that pass the filter, oldest first, asked of the daemon page by page. */
-function queryDaemon(daemon: DaemonAddress, filter: EventFilter, want: number): Promise<Query> {
+/**
+ * Prints the newest `want` stored events that pass the filter, oldest first, page by page as the daemon
+ * answers. Resolves with the daemon's newest seq when asked (where --follow goes on from). A failure
+ * before anything was printed rejects as it came (the caller may read the disk instead); one after
+ * rejects with ExportInterruptedError, so nothing is printed twice.
+ */
+function queryDaemon(
+  daemon: DaemonAddress,
+  filter: EventFilter,
+  want: number,
+  print: Print,
+): Promise<number> {
   return new Promise((resolve, reject) => {
+    let started = false;
+    let printed = 0;
+    let lastPrinted = 0;
+    const fail = (error: unknown): void => {
+      reject(
+        printed === 0
+          ? error instanceof Error
+            ? error
+            : new Error(String(error))
+          : new ExportInterruptedError({
+              host: daemon.host,
+              port: daemon.port,
+              printed,
+              lastSeq: lastPrinted,
+              cause: error,
+            }),
+      );
+    };
     const client = new DashboardClient(
       {
         scheme: daemon.scheme,
@@ -65,19 +105,19 @@ function queryDaemon(daemon: DaemonAddress, filter: EventFilter, want: number): 
       },
       {
         onHello: (hello) => {
+          // A reconnect says hello again: the query runs once.
+          if (started) return;
+          started = true;
           void (async () => {
-            let events: MonEvent[] = [];
-            let before = Math.min(filter.before ?? Number.POSITIVE_INFINITY, hello.lastSeq + 1);
-            while (events.length < want && before > 1) {
-              const limit = Math.min(PAGE, want - events.length);
-              const page = await client.history({ ...filter, before, limit });
-              events = [...page, ...events];
-              if (page.length < limit) break;
-              before = page[0]!.seq;
+            const read = (request: HistoryRequest) => client.history(request);
+            for await (const page of historyPages(read, filter, want, hello.lastSeq + 1)) {
+              await print(page);
+              printed += page.length;
+              lastPrinted = page[page.length - 1]!.seq;
             }
-            return { events, lastSeq: hello.lastSeq };
+            return hello.lastSeq;
           })()
-            .then(resolve, reject)
+            .then(resolve, fail)
             .finally(() => client.stop());
         },
         onState: (state) => {
@@ -86,7 +126,7 @@ function queryDaemon(daemon: DaemonAddress, filter: EventFilter, want: number): 
             reject(new DaemonCertificateError({ url: daemonUrl(daemon), code: state.tls }));
           } else if (state.kind === 'reconnecting' && state.attempt >= 3) {
             client.stop();
-            reject(new DaemonUnreachableError({ reason: 'hung', host: daemon.host, port: daemon.port }));
+            fail(new DaemonUnreachableError({ reason: 'hung', host: daemon.host, port: daemon.port }));
           }
         },
       },
@@ -119,15 +159,12 @@ export async function runEvents(options: EventsOptions): Promise<number> {
   const asked = last !== undefined || want !== DEFAULT_LAST;
   const daemon = daemonFor(options.configFlags ?? {});
   const line = (event: MonEvent): string => (options.json ? JSON.stringify(event) : formatEventLine(event));
+  const print = printer(out, line);
 
   if (options.follow) {
     if (!daemon) throw new DaemonUnreachableError({ reason: 'not-running', host: '127.0.0.1', port: 0 });
     let since: number | undefined;
-    if (asked) {
-      const query = await queryDaemon(daemon, filter, want);
-      for (const event of query.events) out.write(`${line(event)}\n`);
-      since = query.lastSeq;
-    }
+    if (asked) since = await queryDaemon(daemon, filter, want, print);
     return runPlainStream({
       ...daemon,
       json: options.json,
@@ -138,35 +175,24 @@ export async function runEvents(options: EventsOptions): Promise<number> {
     });
   }
 
-  let events: MonEvent[];
   if (daemon) {
     try {
-      events = (await queryDaemon(daemon, filter, want)).events;
+      await queryDaemon(daemon, filter, want, print);
+      return 0;
     } catch (error) {
       // A daemon on another machine has no journal here to fall back on.
       if (!(error instanceof DaemonUnreachableError) || daemon.remote) throw error;
-      events = await fromDisk(
-        err,
-        filter,
-        want,
-        `the daemon on ${daemon.host}:${daemon.port} does not answer`,
-      );
+      notice(err, `the daemon on ${daemon.host}:${daemon.port} does not answer`);
     }
   } else {
-    events = await fromDisk(err, filter, want, 'the daemon is not running');
+    notice(err, 'the daemon is not running');
   }
-  for (const event of events) out.write(`${line(event)}\n`);
+  for await (const page of journalPages(homePaths(resolveHome()).journalDir, filter, want)) await print(page);
   return 0;
 }
 
-async function fromDisk(
-  err: NodeJS.WritableStream,
-  filter: EventFilter,
-  want: number,
-  why: string,
-): Promise<MonEvent[]> {
+function notice(err: NodeJS.WritableStream, why: string): void {
   const dir = homePaths(resolveHome()).journalDir;
   const start = localizeCommand('mpm-mon start', invocation().command);
   err.write(`mpm-mon events: ${why}; reading the journal on disk (${dir}). For live events: ${start}\n`);
-  return readJournalDir(dir, filter, want);
 }

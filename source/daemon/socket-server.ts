@@ -229,8 +229,15 @@ async function history(deps: SocketDeps, untrusted: unknown): Promise<WireHistor
       error: { code: 'invalid_request', message: '"before" must be a positive integer seq' },
     };
   }
+  // Optional (older clients never send it): a seq floor, so a client can read ascending windows.
+  const after = request.after === undefined ? 0 : request.after;
+  if (typeof after !== 'number' || !Number.isInteger(after) || after < 0) {
+    return {
+      ok: false,
+      error: { code: 'invalid_request', message: '"after" must be an integer seq >= 0' },
+    };
+  }
   // `after` goes to the store apart: a read bounded by seqs alone can pass verified lines on unparsed.
-  const after = typeof request.after === 'number' && Number.isInteger(request.after) ? request.after : 0;
   const filter = eventMatcher({
     sessionId: text(request.sessionId),
     type: text(request.type),

@@ -48,6 +48,7 @@ export const ERROR_CODES = {
   HOOKS_INVALID_SCOPE: 'install-hooks was given a scope that does not exist',
   HOOKS_HTTP_SCOPE: 'the http form was asked for a scope that cannot hold it',
   HOOKS_HTTP_PORT: 'the http form needs a daemon port that it does not have',
+  EXPORT_INTERRUPTED: 'an export stopped part way: the daemon went away after some events were printed',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

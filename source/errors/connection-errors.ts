@@ -140,6 +140,33 @@ export class AuthError extends MpmError implements Guidance {
   }
 }
 
+/** An export (`mpm-mon events`) lost the daemon after it had printed part of its answer. */
+export class ExportInterruptedError extends MpmError implements Guidance {
+  readonly explanation =
+    'The events above were printed once each, in order; the rest of the answer was not. ' +
+    'Reading the journal on disk now would print some of them again, so the command stops here.';
+  readonly severity: Severity = 'fail';
+
+  constructor(input: { host: string; port: number; printed: number; lastSeq: number; cause?: unknown }) {
+    const { host, port, printed, lastSeq } = input;
+    const why = input.cause instanceof Error ? `: ${input.cause.message}` : '';
+    super(
+      'EXPORT_INTERRUPTED',
+      `the export stopped after ${printed} events (the last printed: seq ${lastSeq}): ` +
+        `the daemon on ${host}:${port} went away${why}`,
+      {
+        context: { host, port, printed, lastSeq },
+        cause: input.cause,
+        steps: [
+          `Print the rest: the same command with \`--since ${lastSeq}\` (it prints events after seq ${lastSeq}).`,
+          'Check the daemon: `mpm-mon status`; `mpm-mon start` if it is down.',
+        ],
+        commands: { all: ['mpm-mon status'] },
+      },
+    );
+  }
+}
+
 /**
  * A TLS connection to the daemon failed before anything was sent: its certificate did not verify
  * (unknown CA, another name, not the certificate its PID file records, expired), or it speaks clear text.
