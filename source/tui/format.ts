@@ -102,3 +102,9 @@ export function fitByPriority<T extends { text: string; priority: number }>(
   );
   return segments.filter((segment) => kept.has(segment));
 }
+
+/** Where the TUI is attached, for its header: `host:port`, with the scheme when it is https (TLS on). */
+export function daemonAddressText(where: { scheme?: 'http' | 'https'; host: string; port: number }): string {
+  const host = where.host.includes(':') ? `[${where.host}]` : where.host;
+  return where.scheme === 'https' ? `https://${host}:${where.port}` : `${host}:${where.port}`;
+}

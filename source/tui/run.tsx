@@ -20,6 +20,7 @@ import { terminalEffects } from './effects.js';
 import { MOUSE_OFF, MOUSE_ON } from './state/input.js';
 import { createTuiStore, type TuiStore } from './store.js';
 import { makeTheme } from './theme.js';
+import { daemonAddressText } from './format.js';
 
 export interface RunTuiOptions {
   host: string;
@@ -85,7 +86,7 @@ export async function runTui(options: RunTuiOptions): Promise<number> {
     },
   );
   const theme = makeTheme({ color: options.color, ascii: options.ascii });
-  const address = `${options.host}:${options.port}`;
+  const address = daemonAddressText(options);
 
   const alternate = options.alternateScreen ?? stdout.isTTY === true;
   const mouse = options.mouse ?? false;
