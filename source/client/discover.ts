@@ -6,6 +6,7 @@
  * not a daemon: its port may belong to another program now, which must never get our token.
  */
 import { homePaths, resolveHome } from '../config/home.js';
+import { isLoopbackHost } from '../config/loopback.js';
 import { parsePidFile, type PidFileData } from '../protocol/pidfile.js';
 import { verifyDaemon } from '../instance/daemon-identity.js';
 import { isAlive } from '../instance/alive.js';
@@ -101,7 +102,7 @@ export function discoverDaemon(options: DiscoverOptions = {}): DiscoverResult {
   // Before anything is sent: the process must be ours and the daemon that wrote the file, else another
   // local user (a reused PID, a port taken after the daemon died) would receive the token.
   const uid = ownUid();
-  if (uid !== null && isLoopback(data.host)) {
+  if (uid !== null && isLoopbackHost(connectHost(data.host))) {
     const verdict = verifyDaemon(data.pid, data.processStartTime, uid);
     if (!verdict.ok)
       return fail(
@@ -156,10 +157,6 @@ export function localTlsTrust(
       ...(ca.ca !== undefined ? { ca: ca.ca } : {}),
     },
   };
-}
-
-function isLoopback(host: string): boolean {
-  return ['127.0.0.1', 'localhost', '::1', '[::1]', '0.0.0.0', '::', '[::]', ''].includes(host);
 }
 
 /** Wildcard listen addresses are reached through loopback. */

@@ -5,8 +5,6 @@
  */
 import { isLoopbackHost } from './loopback.js';
 
-export { isLoopbackHost };
-
 export type RedisTarget =
   | { kind: 'unix'; path: string }
   | {

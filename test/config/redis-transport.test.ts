@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isLoopbackHost, maskUrl, parseRedisUrl } from '../../source/config/redis-url.js';
+import { isLoopbackHost } from '../../source/config/loopback.js';
+import { maskUrl, parseRedisUrl } from '../../source/config/redis-url.js';
 import { resolveConfig } from '../../source/config/resolve.js';
 import { ConfigError } from '../../source/errors/config-error.js';
 
