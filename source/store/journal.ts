@@ -398,8 +398,7 @@ export class Journal {
   /** One stat of the path per batch (synchronous: a few microseconds, no thread-pool round trip). */
   private activeStillOnDisk(): boolean {
     if (!this.active || !this.activeIdentity) return true;
-    const now = statSync(this.active.path, { throwIfNoEntry: false });
-    return now !== undefined && now.ino === this.activeIdentity.ino && now.dev === this.activeIdentity.dev;
+    return isStillFile(this.active.path, this.activeIdentity);
   }
 
   /**
@@ -525,8 +524,13 @@ async function writeAll(handle: FileHandle, buffer: Buffer): Promise<void> {
 
 /** The segment's file is still the one whose lines were verified (not replaced since). */
 function isVerified(segment: SegmentInfo): boolean {
-  const now = statSync(segment.path, { throwIfNoEntry: false });
-  return now !== undefined && sameFile(segment.verified, { ino: now.ino, dev: now.dev });
+  return segment.verified !== null && isStillFile(segment.path, segment.verified);
+}
+
+/** Whether `path` is still the file `identity` names (not deleted or replaced since). */
+function isStillFile(path: string, identity: FileIdentity): boolean {
+  const now = statSync(path, { throwIfNoEntry: false });
+  return now !== undefined && sameFile(identity, { ino: now.ino, dev: now.dev });
 }
 
 function sameFile(a: FileIdentity | null, b: FileIdentity | null): boolean {
