@@ -20,6 +20,15 @@ function payload(name: string): Record<string, unknown> {
   return JSON.parse(storyFixture(`${name}.json`)) as Record<string, unknown>;
 }
 
+/** A daemon in a home of its own that holds the five events of the story. */
+async function daemonWithStory(): Promise<{ h: Home; daemon: DaemonProcess }> {
+  const h = home();
+  const daemon = await startDaemon(h);
+  const answer = await postEvents(daemon.port, daemon.token, JSON.stringify(STORY.map(payload)));
+  assert.equal(answer.status, 202, answer.text);
+  return { h, daemon };
+}
+
 function eventRows(lines: string[]): string[] {
   return lines.filter((line) => /^[ ›>*]\d\d:\d\d:\d\d /.test(line));
 }
@@ -51,10 +60,7 @@ describe('the TUI in a terminal: mouse, clipboard, export, NO_COLOR, narrow pane
   let daemon: DaemonProcess;
 
   before(async () => {
-    h = home();
-    daemon = await startDaemon(h);
-    const answer = await postEvents(daemon.port, daemon.token, JSON.stringify(STORY.map(payload)));
-    assert.equal(answer.status, 202, answer.text);
+    ({ h, daemon } = await daemonWithStory());
     tmux.start({
       command: [process.execPath, CLI, '--no-start'],
       env: { MPM_MON_HOME: h.path, NO_COLOR: '1', ...daemonTestEnv() },
@@ -196,10 +202,7 @@ describe('the TUI with --ascii --no-mouse', () => {
   let daemon: DaemonProcess;
 
   before(async () => {
-    h = home();
-    daemon = await startDaemon(h);
-    const answer = await postEvents(daemon.port, daemon.token, JSON.stringify(STORY.map(payload)));
-    assert.equal(answer.status, 202, answer.text);
+    ({ h, daemon } = await daemonWithStory());
     tmux.start({
       command: [process.execPath, CLI, '--no-start', '--ascii', '--no-mouse'],
       env: { MPM_MON_HOME: h.path, CI: 'false', ...daemonTestEnv() },
